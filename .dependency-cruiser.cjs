@@ -1,0 +1,61 @@
+/**
+ * The layering of shared/design.md §2, enforced by `npm run lint`:
+ *   cli → audit | gateway | server → upstream | ratelimit → semantics
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "semantics-is-pure",
+      comment: "semantics/ is the decision model: it imports nothing outside itself, not even node: builtins.",
+      severity: "error",
+      from: { path: "^src/semantics/" },
+      to: { pathNot: "^src/semantics/" },
+    },
+    {
+      name: "nothing-imports-cli",
+      severity: "error",
+      from: { pathNot: "^src/cli/" },
+      to: { path: "^src/cli/" },
+    },
+    {
+      name: "adapters-are-independent",
+      comment: "A framework adapter never imports another adapter.",
+      severity: "error",
+      from: { path: "^src/server/(express|fastify|hono|node)\\.ts$" },
+      to: { path: "^src/server/(express|fastify|hono|node)\\.ts$" },
+    },
+    {
+      name: "audit-never-imports-gateway",
+      severity: "error",
+      from: { path: "^src/audit/" },
+      to: { path: "^src/(gateway|server)/" },
+    },
+    {
+      name: "library-layers-stay-below-faces",
+      comment: "upstream/ and ratelimit/ are libraries under the faces; they never import server, gateway or audit.",
+      severity: "error",
+      from: { path: "^src/(upstream|ratelimit)/" },
+      to: { path: "^src/(server|gateway|audit)/" },
+    },
+    {
+      name: "core-entry-stays-core",
+      comment: "The core entry (src/index.ts) has zero runtime dependencies: it may only re-export semantics.",
+      severity: "error",
+      from: { path: "^src/index\\.ts$" },
+      to: { pathNot: "^src/semantics/" },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+  },
+};

@@ -1,0 +1,43 @@
+/** Terminal output helpers: colour only on a TTY and never with NO_COLOR (https://no-color.org). */
+import { styleText } from "node:util";
+
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export type Style = (text: string) => string;
+
+export interface Styles {
+  readonly bold: Style;
+  readonly dim: Style;
+  readonly red: Style;
+  readonly green: Style;
+  readonly yellow: Style;
+  readonly cyan: Style;
+}
+
+const plain: Style = (t) => t;
+
+export function stylesFor(stream: { isTTY?: boolean }, env: Io["env"]): Styles {
+  const on = stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== "dumb";
+  if (!on) return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
+  return {
+    bold: (t) => styleText("bold", t),
+    dim: (t) => styleText("dim", t),
+    red: (t) => styleText("red", t),
+    green: (t) => styleText("green", t),
+    yellow: (t) => styleText("yellow", t),
+    cyan: (t) => styleText("cyan", t),
+  };
+}
+
+/** Lays out rows as aligned columns; the last column is never padded. */
+export function columns(rows: readonly (readonly string[])[], gap = 2): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + gap))).join("").trimEnd(),
+  );
+}
