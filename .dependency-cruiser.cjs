@@ -7,7 +7,8 @@ module.exports = {
   forbidden: [
     {
       name: "semantics-is-pure",
-      comment: "semantics/ is the decision model: it imports nothing outside itself, not even node: builtins.",
+      comment:
+        "semantics/ is the decision model: it imports nothing outside itself, not even node: builtins.",
       severity: "error",
       from: { path: "^src/semantics/" },
       to: { pathNot: "^src/semantics/" },
@@ -33,14 +34,16 @@ module.exports = {
     },
     {
       name: "library-layers-stay-below-faces",
-      comment: "upstream/ and ratelimit/ are libraries under the faces; they never import server, gateway or audit.",
+      comment:
+        "upstream/ and ratelimit/ are libraries under the faces; they never import server, gateway or audit.",
       severity: "error",
       from: { path: "^src/(upstream|ratelimit)/" },
       to: { path: "^src/(server|gateway|audit)/" },
     },
     {
       name: "core-entry-stays-core",
-      comment: "The core entry (src/index.ts) has zero runtime dependencies: it may only re-export semantics.",
+      comment:
+        "The core entry (src/index.ts) has zero runtime dependencies: it may only re-export semantics.",
       severity: "error",
       from: { path: "^src/index\\.ts$" },
       to: { pathNot: "^src/semantics/" },
@@ -56,6 +59,9 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

@@ -5,17 +5,17 @@
 import {
   canonicalFieldName,
   DEFAULT_POLICY,
+  type Decision,
   decide,
   definePolicy,
-  type Decision,
   POLICY_OPTIONS,
-  PROBLEM_CONTENT_TYPE,
   type Policy,
+  PROBLEM_CONTENT_TYPE,
   reasonPhrase,
   serializeProblem,
 } from "../semantics/index.js";
 import { columns, type Styles } from "./output.js";
-import { type Scenario, SCENARIOS } from "./scenarios.js";
+import { SCENARIOS, type Scenario } from "./scenarios.js";
 
 function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
@@ -42,17 +42,37 @@ export function renderDecisionTable(policy: Policy, st: Styles, width = 58): str
 }
 
 export function renderResponse(d: Decision, st: Styles): string[] {
-  const lines = [st.cyan(`HTTP/1.1 ${d.status} ${reasonPhrase(d.status)}`), `Content-Type: ${PROBLEM_CONTENT_TYPE}`];
-  for (const [name, value] of Object.entries(d.headers)) lines.push(`${canonicalFieldName(name)}: ${value}`);
+  const lines = [
+    st.cyan(`HTTP/1.1 ${d.status} ${reasonPhrase(d.status)}`),
+    `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
+  ];
+  for (const [name, value] of Object.entries(d.headers))
+    lines.push(`${canonicalFieldName(name)}: ${value}`);
   lines.push("", serializeProblem(d.problem));
   return lines;
 }
 
 const POLICY_EXAMPLES: readonly { option: string; policy: Policy; scenario: string }[] = [
-  { option: "validationStatus: 422", policy: definePolicy({ validationStatus: 422 }), scenario: "required field missing" },
-  { option: "duplicateStatus: 409", policy: definePolicy({ duplicateStatus: 409 }), scenario: "duplicate resource" },
-  { option: "hideForbidden: true", policy: definePolicy({ hideForbidden: true }), scenario: "token lacks a scope" },
-  { option: "exposeInternals: true", policy: definePolicy({ exposeInternals: true }), scenario: "upstream refused" },
+  {
+    option: "validationStatus: 422",
+    policy: definePolicy({ validationStatus: 422 }),
+    scenario: "required field missing",
+  },
+  {
+    option: "duplicateStatus: 409",
+    policy: definePolicy({ duplicateStatus: 409 }),
+    scenario: "duplicate resource",
+  },
+  {
+    option: "hideForbidden: true",
+    policy: definePolicy({ hideForbidden: true }),
+    scenario: "token lacks a scope",
+  },
+  {
+    option: "exposeInternals: true",
+    policy: definePolicy({ exposeInternals: true }),
+    scenario: "upstream refused",
+  },
 ];
 
 const WORKED = ["token expired", "quota exceeded", "upstream refused", "bug"];
@@ -72,23 +92,27 @@ export function renderDemo(st: Styles): string {
     "502/504 Proxy-Status, and a 500 says nothing about its cause.",
     "",
   );
-  out.push(st.bold("The decision table (default policy)"), ...renderDecisionTable(DEFAULT_POLICY, st), "");
+  out.push(
+    st.bold("The decision table (default policy)"),
+    ...renderDecisionTable(DEFAULT_POLICY, st),
+    "",
+  );
 
   out.push(st.bold("Where guidelines disagree: one option each, same table everywhere"));
   const optRows: string[][] = [["option", "default", "alternative"]];
   for (const o of POLICY_OPTIONS) optRows.push([o.name, o.default, o.alternatives]);
   const optLines = columns(optRows);
   out.push(st.bold(optLines[0]!));
-  POLICY_OPTIONS.forEach((o, i) => out.push(optLines[i + 1]!, st.dim(`    ${o.guideline}`)));
+  for (const [i, o] of POLICY_OPTIONS.entries())
+    out.push(optLines[i + 1]!, st.dim(`    ${o.guideline}`));
   out.push("", "Changing an option changes the answer:");
   for (const ex of POLICY_EXAMPLES) {
     const s = scenario(ex.scenario);
     const before = decideScenario(s, DEFAULT_POLICY);
     const after = decideScenario(s, ex.policy);
-    const detail =
-      ex.option.startsWith("exposeInternals")
-        ? `Proxy-Status: ${before.headers["proxy-status"]} → ${after.headers["proxy-status"]}`
-        : `${before.status} → ${after.status}`;
+    const detail = ex.option.startsWith("exposeInternals")
+      ? `Proxy-Status: ${before.headers["proxy-status"]} → ${after.headers["proxy-status"]}`
+      : `${before.status} → ${after.status}`;
     out.push(`  ${ex.option.padEnd(24)} ${s.happened.padEnd(24)} ${detail}`);
   }
   out.push("");
@@ -96,11 +120,17 @@ export function renderDemo(st: Styles): string {
   out.push(st.bold("Worked answers"));
   for (const name of WORKED) {
     const s = scenario(name);
-    out.push("", st.dim(`# ${s.happened}`), ...renderResponse(decideScenario(s, DEFAULT_POLICY), st));
+    out.push(
+      "",
+      st.dim(`# ${s.happened}`),
+      ...renderResponse(decideScenario(s, DEFAULT_POLICY), st),
+    );
   }
   out.push(
     "",
-    st.dim("The 500 above was caused by an error naming a table and a file path; neither reached the body."),
+    st.dim(
+      "The 500 above was caused by an error naming a table and a file path; neither reached the body.",
+    ),
     "",
     `Look up any status: ${st.bold("truestatus status 401")}   Tests: ${st.bold("npm test")}`,
   );

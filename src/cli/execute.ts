@@ -18,17 +18,20 @@ export class UsageError extends Error {
 }
 
 function parseCode(value: string): number {
-  if (!/^[1-5]\d\d$/.test(value)) throw new InvalidArgumentError("expected a three-digit status code from 100 to 599");
+  if (!/^[1-5]\d\d$/.test(value))
+    throw new InvalidArgumentError("expected a three-digit status code from 100 to 599");
   return Number(value);
 }
 
 export async function execute(argv: readonly string[], io: Io): Promise<number> {
   const out = stylesFor(io.stdout, io.env);
   const err = stylesFor(io.stderr, io.env);
-  let code: number = EXIT.ok;
+  const code: number = EXIT.ok;
   const program = new Command()
     .name("truestatus")
-    .description("HTTP status codes that tell the truth: emit, propagate and detect truthful failures.")
+    .description(
+      "HTTP status codes that tell the truth: emit, propagate and detect truthful failures.",
+    )
     .version(pkg.version, "-v, --version")
     .exitOverride()
     .configureOutput({
@@ -59,7 +62,10 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
         return;
       }
       const text = renderStatus(statusCode, out);
-      if (text === undefined) throw new UsageError(`${statusCode} is not a registered status code (see: truestatus status)`);
+      if (text === undefined)
+        throw new UsageError(
+          `${statusCode} is not a registered status code (see: truestatus status)`,
+        );
       io.stdout.write(text);
     });
 

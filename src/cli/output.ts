@@ -36,8 +36,13 @@ export function stylesFor(stream: { isTTY?: boolean }, env: Io["env"]): Styles {
 /** Lays out rows as aligned columns; the last column is never padded. */
 export function columns(rows: readonly (readonly string[])[], gap = 2): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
   return rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + gap))).join("").trimEnd(),
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + gap)))
+      .join("")
+      .trimEnd(),
   );
 }

@@ -30,14 +30,20 @@ export const SCENARIOS: readonly Scenario[] = [
   { happened: "token expired", failure: unauthenticated({ reason: "expired" }) },
   { happened: "identity known, not permitted", failure: forbidden() },
   { happened: "token lacks a scope", failure: forbidden({ scope: ["orders:write"] }) },
-  { happened: "body is not valid JSON", failure: malformed({ detail: "Unexpected token } in JSON at position 17." }) },
+  {
+    happened: "body is not valid JSON",
+    failure: malformed({ detail: "Unexpected token } in JSON at position 17." }),
+  },
   {
     happened: "required field missing",
     failure: invalid({ errors: [{ pointer: "/email", detail: "is required", code: "required" }] }),
   },
   {
     happened: "invalid state transition",
-    failure: unprocessable({ reason: "invalid_state", detail: "A delivered order cannot be cancelled." }),
+    failure: unprocessable({
+      reason: "invalid_state",
+      detail: "A delivered order cannot be cancelled.",
+    }),
   },
   { happened: "duplicate resource", failure: unprocessable({ reason: "duplicate" }) },
   { happened: "unknown resource", failure: notFound() },
@@ -65,6 +71,6 @@ export const SCENARIOS: readonly Scenario[] = [
   { happened: "upstream timed out", failure: gatewayTimeout({ error: "connection_read_timeout" }) },
   {
     happened: "bug",
-    failure: internal({ cause: new Error("relation \"users\" does not exist at /srv/api/db.js:42") }),
+    failure: internal({ cause: new Error('relation "users" does not exist at /srv/api/db.js:42') }),
   },
 ];

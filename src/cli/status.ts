@@ -1,5 +1,11 @@
 /** `truestatus status [code]`: what the RFCs say about a status code, and which failures produce it. */
-import { FAILURE_KINDS, type FailureKind, STATUSES, specUrl, statusInfo } from "../semantics/index.js";
+import {
+  FAILURE_KINDS,
+  type FailureKind,
+  STATUSES,
+  specUrl,
+  statusInfo,
+} from "../semantics/index.js";
 import { columns, type Styles } from "./output.js";
 
 export function renderStatusList(st: Styles): string {
@@ -7,7 +13,12 @@ export function renderStatusList(st: Styles): string {
   for (const s of STATUSES) {
     const must = s.headers.filter((h) => h.level === "MUST").map((h) => h.field);
     const spec = s.spec.section ? `${s.spec.document} §${s.spec.section}` : s.spec.document;
-    rows.push([String(s.code), s.obsolete ? `${s.reason} (obsolete)` : s.reason, spec, must.join(", ") || "-"]);
+    rows.push([
+      String(s.code),
+      s.obsolete ? `${s.reason} (obsolete)` : s.reason,
+      spec,
+      must.join(", ") || "-",
+    ]);
   }
   const lines = columns(rows);
   return `${[st.bold(lines[0]!), ...lines.slice(1)].join("\n")}\n`;
@@ -20,7 +31,9 @@ export function renderStatus(code: number, st: Styles): string | undefined {
   const spec = s.spec.section ? `${s.spec.document} §${s.spec.section}` : s.spec.document;
   const url = specUrl(s.spec);
   const lines = [
-    st.bold(`${s.code} ${s.reason}`) + (s.obsolete ? " (obsolete: do not send)" : "") + (s.temporary ? " (temporary registration)" : ""),
+    st.bold(`${s.code} ${s.reason}`) +
+      (s.obsolete ? " (obsolete: do not send)" : "") +
+      (s.temporary ? " (temporary registration)" : ""),
     `class:      ${s.class.replace("_", " ")}`,
     `defined in: ${spec}${url ? `  ${st.dim(url)}` : ""}`,
     `content:    ${s.content ? "allowed (never in answer to HEAD)" : "never"}`,
@@ -29,9 +42,14 @@ export function renderStatus(code: number, st: Styles): string | undefined {
   ];
   if (s.headers.length > 0) {
     lines.push("header fields:");
-    for (const h of s.headers) lines.push(`  ${h.level.padEnd(6)} ${h.field}${h.when ? ` (${h.when})` : ""}  ${st.dim(h.source)}`);
+    for (const h of s.headers)
+      lines.push(
+        `  ${h.level.padEnd(6)} ${h.field}${h.when ? ` (${h.when})` : ""}  ${st.dim(h.source)}`,
+      );
   }
-  const kinds = (Object.keys(FAILURE_KINDS) as FailureKind[]).filter((k) => FAILURE_KINDS[k].status === code);
+  const kinds = (Object.keys(FAILURE_KINDS) as FailureKind[]).filter(
+    (k) => FAILURE_KINDS[k].status === code,
+  );
   if (kinds.length > 0) lines.push(`truestatus failures answered with it: ${kinds.join(", ")}`);
   return `${lines.join("\n")}\n`;
 }

@@ -53,6 +53,9 @@ interface Compiled {
   readonly types: ReadonlyMap<string, string>;
   /** The challenge for "credentials missing" under this policy, built once. */
   readonly missingChallenge: string;
+  /** The challenges for invalid / expired credentials with the default description, built once. */
+  readonly invalidChallenge: string;
+  readonly expiredChallenge: string;
 }
 
 const compiledPolicies = new WeakMap<Policy, Compiled>();
@@ -73,10 +76,29 @@ function compile(policy: Policy): Compiled {
       missingChallenge: buildWwwAuthenticate(
         challengeFor(policy, policy.authScheme, undefined, {}),
       ),
+      invalidChallenge: buildWwwAuthenticate(
+        challengeFor(policy, policy.authScheme, undefined, refusedBearer("invalid")),
+      ),
+      expiredChallenge: buildWwwAuthenticate(
+        challengeFor(policy, policy.authScheme, undefined, refusedBearer("expired")),
+      ),
     };
     compiledPolicies.set(policy, c);
   }
   return c;
+}
+
+/** The RFC 6750 parameters of a challenge for credentials that were sent and refused. */
+function refusedBearer(
+  reason: "invalid" | "expired",
+  description?: string,
+): Parameters<typeof bearerChallenge>[0] {
+  return {
+    error: "invalid_token",
+    errorDescription:
+      description ??
+      (reason === "expired" ? "The access token expired" : "The access token is invalid"),
+  };
 }
 
 function challengeFor(
@@ -163,20 +185,15 @@ export function decide(
     case "unauthenticated": {
       if (f.challenges) {
         headers["www-authenticate"] = buildWwwAuthenticate(f.challenges);
-      } else if (f.reason === "missing" && f.scheme === undefined && f.realm === undefined) {
-        headers["www-authenticate"] = compiled.missingChallenge;
-      } else {
-        const bearer =
+      } else if (f.scheme === undefined && f.realm === undefined && f.description === undefined) {
+        headers["www-authenticate"] =
           f.reason === "missing"
-            ? {}
-            : {
-                error: "invalid_token" as const,
-                errorDescription:
-                  f.description ??
-                  (f.reason === "expired"
-                    ? "The access token expired"
-                    : "The access token is invalid"),
-              };
+            ? compiled.missingChallenge
+            : f.reason === "expired"
+              ? compiled.expiredChallenge
+              : compiled.invalidChallenge;
+      } else {
+        const bearer = f.reason === "missing" ? {} : refusedBearer(f.reason, f.description);
         headers["www-authenticate"] = buildWwwAuthenticate(
           challengeFor(policy, f.scheme ?? policy.authScheme, f.realm, bearer),
         );

@@ -409,6 +409,18 @@ function checkSeconds(value: number | undefined, option: string): void {
   }
 }
 
+/**
+ * The constructors build `{ kind, ...options }`, kind first. `{ ...options, kind }` (a spread
+ * followed by a new key) is ~50× slower on Node 20's V8 once optimised: the optimised code
+ * gives every result a new hidden class, which also turns every property read in decide()
+ * megamorphic (bench/build-failure.ts; see bench/RESULTS.md). An untyped `options.kind` must
+ * not win over the constructor's, hence the second assignment.
+ */
+function withKind<F extends Failure>(failure: F, kind: F["kind"]): F {
+  if (failure.kind !== kind) (failure as { kind: string }).kind = kind;
+  return failure;
+}
+
 /** 401: credentials missing (default), invalid or expired. Always answered with WWW-Authenticate. */
 export function unauthenticated(options: OptionalReason<Unauthenticated> = {}): Unauthenticated {
   checkCommon(options);
@@ -426,7 +438,10 @@ export function unauthenticated(options: OptionalReason<Unauthenticated> = {}): 
   }
   // Validate Bearer parameter characters here, where the mistake is made, not at response time.
   if (options.description !== undefined) bearerChallenge({ errorDescription: options.description });
-  return { ...options, kind: "unauthenticated", reason: options.reason ?? "missing" };
+  return withKind(
+    { kind: "unauthenticated", ...options, reason: options.reason ?? "missing" },
+    "unauthenticated",
+  );
 }
 
 /** 403: the identity is known and not permitted. With `scope`, a Bearer insufficient_scope. */
@@ -434,37 +449,40 @@ export function forbidden(options: OptionalReason<Forbidden> = {}): Forbidden {
   checkCommon(options);
   if (options.scope !== undefined) bearerChallenge({ scope: options.scope });
   const reason = options.reason ?? (options.scope ? "insufficient_scope" : "denied");
-  return { ...options, kind: "forbidden", reason };
+  return withKind({ kind: "forbidden", ...options, reason }, "forbidden");
 }
 
 /** 400: the request cannot be parsed (bad JSON, bad syntax). */
 export function malformed(options: Options<Malformed> = {}): Malformed {
   checkCommon(options);
-  return { ...options, kind: "malformed" };
+  return withKind({ kind: "malformed", ...options }, "malformed");
 }
 
 /** 400 (or 422 by policy): parsed, but missing or mistyped fields. */
 export function invalid(options: Options<Invalid> = {}): Invalid {
   checkCommon(options);
-  return { ...options, kind: "invalid" };
+  return withKind({ kind: "invalid", ...options }, "invalid");
 }
 
 /** 422 (duplicates: 409 by policy): a valid request that breaks a business rule. */
 export function unprocessable(options: OptionalReason<Unprocessable> = {}): Unprocessable {
   checkCommon(options);
-  return { ...options, kind: "unprocessable", reason: options.reason ?? "business_rule" };
+  return withKind(
+    { kind: "unprocessable", ...options, reason: options.reason ?? "business_rule" },
+    "unprocessable",
+  );
 }
 
 /** 409: the request conflicts with the resource's current state (e.g. an edit conflict). */
 export function conflict(options: Options<Conflict> = {}): Conflict {
   checkCommon(options);
-  return { ...options, kind: "conflict" };
+  return withKind({ kind: "conflict", ...options }, "conflict");
 }
 
 /** 404: no such resource. */
 export function notFound(options: Options<NotFound> = {}): NotFound {
   checkCommon(options);
-  return { ...options, kind: "not_found" };
+  return withKind({ kind: "not_found", ...options }, "not_found");
 }
 
 /** 405 with Allow: the resource exists but not with this method. */
@@ -480,7 +498,7 @@ export function methodNotAllowed(options: Options<MethodNotAllowed>): MethodNotA
     if (!isToken(m))
       throw new FailureDefinitionError("allow", `${JSON.stringify(m)} is not a method token`);
   }
-  return { ...options, kind: "method_not_allowed" };
+  return withKind({ kind: "method_not_allowed", ...options }, "method_not_allowed");
 }
 
 /** 415: the content type (or coding) is not supported. */
@@ -488,20 +506,20 @@ export function unsupportedMediaType(
   options: Options<UnsupportedMediaType> = {},
 ): UnsupportedMediaType {
   checkCommon(options);
-  return { ...options, kind: "unsupported_media_type" };
+  return withKind({ kind: "unsupported_media_type", ...options }, "unsupported_media_type");
 }
 
 /** 406: no acceptable representation. */
 export function notAcceptable(options: Options<NotAcceptable> = {}): NotAcceptable {
   checkCommon(options);
-  return { ...options, kind: "not_acceptable" };
+  return withKind({ kind: "not_acceptable", ...options }, "not_acceptable");
 }
 
 /** 413: the content is too large. */
 export function payloadTooLarge(options: Options<PayloadTooLarge> = {}): PayloadTooLarge {
   checkCommon(options);
   checkSeconds(options.retryAfter, "retryAfter");
-  return { ...options, kind: "payload_too_large" };
+  return withKind({ kind: "payload_too_large", ...options }, "payload_too_large");
 }
 
 /** 429 with Retry-After and RateLimit fields: the client's quota is exhausted. */
@@ -518,7 +536,7 @@ export function rateLimited(options: Options<RateLimited>): RateLimited {
     if (!Number.isInteger(q.window) || q.window <= 0)
       throw new FailureDefinitionError("quota.window", "must be a positive integer of seconds");
   }
-  return { ...options, kind: "rate_limited" };
+  return withKind({ kind: "rate_limited", ...options }, "rate_limited");
 }
 
 /** 503: overloaded, in maintenance, or a dependency is unavailable. Retry-After when known. */
@@ -530,7 +548,10 @@ export function unavailable(options: OptionalReason<Unavailable> = {}): Unavaila
   } else {
     checkSeconds(options.retryAfter, "retryAfter");
   }
-  return { ...options, kind: "unavailable", reason: options.reason ?? "overload" };
+  return withKind(
+    { kind: "unavailable", ...options, reason: options.reason ?? "overload" },
+    "unavailable",
+  );
 }
 
 /** 502 with Proxy-Status: an upstream refused, reset, or answered with something invalid or a 5xx. */
@@ -542,19 +563,19 @@ export function badGateway(options: Options<BadGateway>): BadGateway {
       "a 502 needs a Proxy-Status error type or the status received from upstream",
     );
   }
-  return { ...options, kind: "bad_gateway" };
+  return withKind({ kind: "bad_gateway", ...options }, "bad_gateway");
 }
 
 /** 504 with Proxy-Status: an upstream did not answer in time (http_response_timeout unless told). */
 export function gatewayTimeout(options: Options<GatewayTimeout> = {}): GatewayTimeout {
   checkCommon(options);
-  return { ...options, kind: "gateway_timeout" };
+  return withKind({ kind: "gateway_timeout", ...options }, "gateway_timeout");
 }
 
 /** 500: a bug. Nothing of `cause` reaches the client unless the policy exposes internals. */
 export function internal(options: Options<Internal> = {}): Internal {
   checkCommon(options);
-  return { ...options, kind: "internal" };
+  return withKind({ kind: "internal", ...options }, "internal");
 }
 
 /** The constructors as one object, for discovery: `failures.rateLimited({ retryAfter: 30 })`. */

@@ -8,22 +8,74 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 /** An RFC 9457 problem object: the standard members plus any extension members. */
 export interface Problem {
   /** URI reference identifying the problem type; "about:blank" when absent. */
-  readonly type?: string;
+  readonly type?: string | undefined;
   /** Short summary of the problem type; the same for every occurrence. */
-  readonly title?: string;
+  readonly title?: string | undefined;
   /** The HTTP status code; MUST equal the status of the response (§3.1.2). */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** Explanation specific to this occurrence, meant for the client to act on. */
-  readonly detail?: string;
+  readonly detail?: string | undefined;
   /** URI reference identifying this occurrence. */
-  readonly instance?: string;
+  readonly instance?: string | undefined;
   readonly [extension: string]: unknown;
 }
 
 export const RESERVED_MEMBERS = ["type", "title", "status", "detail", "instance"] as const;
 
+/** 1-based rank of a standard member in RESERVED_MEMBERS; 0 for an extension member. */
+function reservedRank(key: string): number {
+  switch (key) {
+    case "type":
+      return 1;
+    case "title":
+      return 2;
+    case "status":
+      return 3;
+    case "detail":
+      return 4;
+    case "instance":
+      return 5;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Whether JSON.stringify(problem) already writes what serializeProblem must: the defined standard
+ * members are own, enumerable, in RESERVED_MEMBERS order and before every defined extension member,
+ * and there is no own toJSON. True for every problem decide() builds; it saves the reordering copy
+ * (a dictionary-mode object) that costs more than the stringify itself.
+ */
+function inSerializationOrder(problem: Problem): boolean {
+  const proto: unknown = Object.getPrototypeOf(problem);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(problem);
+  let last = 0;
+  let seen = 0;
+  let extension = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const rank = reservedRank(key);
+    if (rank === 0) {
+      if (key === "toJSON") return false;
+      if (problem[key] !== undefined) extension = true;
+    } else if (problem[key] !== undefined) {
+      if (extension || rank < last) return false;
+      last = rank;
+      seen |= 1 << rank;
+    }
+  }
+  // A defined standard member that is inherited or not enumerable is written only by the copy.
+  for (let rank = 1; rank <= RESERVED_MEMBERS.length; rank++) {
+    if ((seen & (1 << rank)) === 0 && problem[RESERVED_MEMBERS[rank - 1]!] !== undefined)
+      return false;
+  }
+  return true;
+}
+
 /** Serializes a problem as application/problem+json, standard members first. */
 export function serializeProblem(problem: Problem): string {
+  if (inSerializationOrder(problem)) return JSON.stringify(problem);
   // Null prototype: a "__proto__" extension member stays a member instead of becoming a prototype.
   const ordered: Record<string, unknown> = Object.create(null);
   for (const key of RESERVED_MEMBERS) if (problem[key] !== undefined) ordered[key] = problem[key];

@@ -12,6 +12,7 @@ export function parseAllow(value: string | readonly string[]): ParseResult<strin
   const tooLong = checkLength(s, FIELD);
   if (tooLong) return { ok: false, error: tooLong };
   const methods: string[] = [];
+  const seen = new Set<string>(); // not methods.includes(): quadratic on thousands of methods
   let i = 0;
   while (i < s.length) {
     i = skipOws(s, i);
@@ -28,7 +29,10 @@ export function parseAllow(value: string | readonly string[]): ParseResult<strin
         i,
       );
     const method = s.slice(i, end);
-    if (!methods.includes(method)) methods.push(method);
+    if (!seen.has(method)) {
+      seen.add(method);
+      methods.push(method);
+    }
     i = skipOws(s, end);
     if (i < s.length && s.charCodeAt(i) !== 0x2c) {
       return fail(
@@ -43,10 +47,7 @@ export function parseAllow(value: string | readonly string[]): ParseResult<strin
 
 /** Builds Allow from methods (case kept: methods are case-sensitive), without duplicates. */
 export function buildAllow(methods: Iterable<string>): string {
-  const seen: string[] = [];
-  for (const m of methods) {
-    assertToken(m, `${FIELD} method`);
-    if (!seen.includes(m)) seen.push(m);
-  }
-  return seen.join(", ");
+  const seen = new Set<string>();
+  for (const m of methods) seen.add(assertToken(m, `${FIELD} method`));
+  return [...seen].join(", ");
 }

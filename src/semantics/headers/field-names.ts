@@ -11,5 +11,8 @@ const SPECIAL: Readonly<Record<string, string>> = {
 
 export function canonicalFieldName(name: string): string {
   const lower = name.toLowerCase();
-  return SPECIAL[lower] ?? lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+  return (
+    SPECIAL[lower] ??
+    lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+  );
 }

@@ -29,11 +29,13 @@ function time(s: string, at: number): number {
 }
 
 function build(year: number, month: number, day: number, ms: number): number | undefined {
-  if (month < 0 || day < 1 || ms < 0) return undefined;
-  const t = Date.UTC(year, month, day) + ms;
+  if (year < 0 || month < 0 || day < 1 || ms < 0) return undefined;
+  // Not Date.UTC, which reads the years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
   // Reject days past the end of the month (31 Feb) rather than rolling over.
-  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day) return undefined;
-  return t;
+  if (date.getUTCDate() !== day) return undefined;
+  return date.getTime() + ms;
 }
 
 /**

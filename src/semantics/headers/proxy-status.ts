@@ -301,9 +301,11 @@ function toEntry(m: Member, index: number): ParseResult<ProxyStatusEntry> {
   } = { proxy };
   const error = p.get("error");
   if (error !== undefined) {
-    if (!(error instanceof Token))
+    // §2.1.1 says Token, but the RFC's own §2.1.5 example sends a String: accept both, send a Token.
+    const v = asTokenOrString(error);
+    if (v === undefined)
       return fail("wrong_type", `${FIELD}: member ${index + 1}: "error" must be a token`, 0);
-    entry.error = error.value;
+    entry.error = v;
   }
   const nextHop = p.get("next-hop");
   if (nextHop !== undefined) {
@@ -398,6 +400,11 @@ export function buildProxyStatus(entries: ProxyStatusEntry | readonly ProxyStatu
         params.set("next-hop", isSfToken(e.nextHop) ? new Token(e.nextHop) : e.nextHop);
       if (e.nextHopAliases !== undefined) params.set("next-hop-aliases", e.nextHopAliases);
       if (e.nextProtocol !== undefined) {
+        if (/[\u0100-\uffff]/.test(e.nextProtocol))
+          throw new HeaderValueError(
+            `${FIELD} next-protocol`,
+            "an ALPN id is bytes: one character per byte, U+0000 to U+00FF",
+          );
         params.set(
           "next-protocol",
           isSfToken(e.nextProtocol)

@@ -158,7 +158,7 @@ function encode(field: string, entries: readonly object[], specs: readonly Param
       const extra = rec.params as Record<string, BareItem> | undefined;
       if (extra) {
         for (const [k, v] of Object.entries(extra)) {
-          if (params.has(k))
+          if (specs.some((s) => s.key === k))
             throw new HeaderValueError(
               `${field} ${k}`,
               "set it with its own property, not in params",

@@ -4,6 +4,7 @@
 import { HeaderValueError } from "../errors.js";
 import { formatHttpDate, parseHttpDate } from "./http-date.js";
 import { checkLength, fail, ok, type ParseResult } from "./result.js";
+import { isOws } from "./syntax.js";
 
 export type RetryAfter =
   | { readonly kind: "delay"; readonly seconds: number }
@@ -24,7 +25,14 @@ const FIELD = "Retry-After";
 export function parseRetryAfter(value: string, now: number = Date.now()): ParseResult<RetryAfter> {
   const tooLong = checkLength(value, FIELD);
   if (tooLong) return { ok: false, error: tooLong };
-  const s = value.trim();
+  // Only OWS (SP, HTAB) surrounds a field value; trim() would also accept LF or NBSP.
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  const s = value.slice(start, end);
+  // Offsets in errors count from the value as given, leading whitespace included.
+  const lead = start;
   if (s.length === 0) return fail("empty", `${FIELD} is empty`, 0);
   const first = s.charCodeAt(0);
   if (first >= 0x30 && first <= 0x39) {
@@ -34,8 +42,8 @@ export function parseRetryAfter(value: string, now: number = Date.now()): ParseR
       if (c < 0 || c > 9) {
         return fail(
           "invalid_number",
-          `${FIELD}: delay-seconds holds digits only, found ${JSON.stringify(s[i])} at offset ${i}`,
-          i,
+          `${FIELD}: delay-seconds holds digits only, found ${JSON.stringify(s[i])} at offset ${lead + i}`,
+          lead + i,
         );
       }
       if (seconds < MAX_DELAY_SECONDS) seconds = seconds * 10 + c;
@@ -43,13 +51,13 @@ export function parseRetryAfter(value: string, now: number = Date.now()): ParseR
     return ok({ kind: "delay", seconds: Math.min(seconds, MAX_DELAY_SECONDS) });
   }
   if (first === 0x2d)
-    return fail("invalid_number", `${FIELD}: delay-seconds cannot be negative`, 0);
+    return fail("invalid_number", `${FIELD}: delay-seconds cannot be negative`, lead);
   const ms = parseHttpDate(s, now);
   if (ms === undefined) {
     return fail(
       "invalid_date",
       `${FIELD}: ${JSON.stringify(s.slice(0, 40))} is neither delay-seconds nor an HTTP-date`,
-      0,
+      lead,
     );
   }
   return ok({ kind: "date", date: new Date(ms) });
@@ -68,6 +76,9 @@ export function retryAfterSeconds(value: RetryAfter, now: number = Date.now()): 
 export function buildRetryAfter(value: number | Date): string {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new HeaderValueError(FIELD, "invalid Date");
+    const year = value.getUTCFullYear();
+    if (year < 0 || year > 9999)
+      throw new HeaderValueError(FIELD, `year ${year} has no HTTP-date (4-digit years only)`);
     return formatHttpDate(value);
   }
   if (!Number.isFinite(value) || value < 0) {

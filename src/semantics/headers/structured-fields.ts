@@ -326,7 +326,10 @@ class Parser {
     if (!Number.isInteger(n) || this.s.slice(at, this.i).includes(".")) {
       this.fail("invalid_date", "a date is an integer number of seconds", at);
     }
-    return new Date(n * 1000);
+    const date = new Date(n * 1000);
+    if (Number.isNaN(date.getTime()))
+      this.fail("number_out_of_range", "a date beyond ±8.64e12 seconds cannot be represented", at);
+    return date;
   }
 
   displayString(): DisplayString {
@@ -461,7 +464,9 @@ export function isSfToken(value: string): boolean {
   return true;
 }
 
-function serializeDisplayString(s: string): string {
+function serializeDisplayString(s: string, field: string): string {
+  if (/\p{Cs}/u.test(s))
+    throw new HeaderValueError(field, "a display string holds Unicode text, not lone surrogates");
   let out = '%"';
   for (const byte of textEncoder.encode(s)) {
     if (byte === 0x25 || byte === 0x22 || byte < 0x20 || byte > 0x7e) {
@@ -498,7 +503,7 @@ export function serializeBareItem(value: BareItem, field = "structured field"): 
       throw new HeaderValueError(field, "a date must be a whole number of seconds");
     return `@${serializeNumber(seconds, field)}`;
   }
-  if (value instanceof DisplayString) return serializeDisplayString(value.value);
+  if (value instanceof DisplayString) return serializeDisplayString(value.value, field);
   throw new HeaderValueError(field, "unsupported item type");
 }
 

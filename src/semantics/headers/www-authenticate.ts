@@ -259,7 +259,8 @@ export function bearerChallenge(options: BearerChallengeOptions = {}): Challenge
   const params: Record<string, string> = {};
   if (options.realm !== undefined) params.realm = options.realm;
   if (options.error !== undefined) params.error = options.error;
-  if (options.errorDescription !== undefined) params.error_description = bearerValue(options.errorDescription, "error_description");
+  if (options.errorDescription !== undefined)
+    params.error_description = bearerValue(options.errorDescription, "error_description");
   if (options.errorUri !== undefined) params.error_uri = bearerValue(options.errorUri, "error_uri");
   if (options.scope !== undefined) {
     const scope = typeof options.scope === "string" ? options.scope : options.scope.join(" ");
