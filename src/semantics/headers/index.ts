@@ -6,6 +6,7 @@ export {
   buildProxyStatus,
   isProxyErrorType,
   PROXY_ERROR_TYPES,
+  PROXY_STATUS_PARAMS,
   type ProxyErrorType,
   type ProxyErrorTypeInfo,
   type ProxyStatusEntry,

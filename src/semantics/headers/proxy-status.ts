@@ -258,14 +258,16 @@ export interface ProxyStatusEntry {
   readonly params?: Readonly<Record<string, ProxyStatusParam>>;
 }
 
-const KNOWN = new Set([
+/** The Proxy-Status parameters with their own properties (RFC 9209 §2.1, RFC 9532). */
+export const PROXY_STATUS_PARAMS = [
   "error",
   "next-hop",
   "next-hop-aliases",
   "next-protocol",
   "received-status",
   "details",
-]);
+] as const;
+const KNOWN = new Set<string>(PROXY_STATUS_PARAMS);
 const FIELD = "Proxy-Status";
 
 function asTokenOrString(v: BareItem | undefined): string | undefined {

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { HeaderValueError } from "../../../src/semantics/errors.js";
 import {
   PROXY_ERROR_TYPES,
+  PROXY_STATUS_PARAMS,
   type ProxyStatusEntry,
 } from "../../../src/semantics/headers/proxy-status.js";
 import type { RateLimit, RateLimitPolicy } from "../../../src/semantics/headers/ratelimit.js";
@@ -168,14 +169,7 @@ export function extraParams(reserved: readonly string[]): fc.Arbitrary<Record<st
     .map((pairs) => Object.fromEntries(pairs));
 }
 
-export const PROXY_STATUS_KNOWN_PARAMS = [
-  "error",
-  "next-hop",
-  "next-hop-aliases",
-  "next-protocol",
-  "received-status",
-  "details",
-];
+export const PROXY_STATUS_KNOWN_PARAMS: readonly string[] = PROXY_STATUS_PARAMS;
 
 /** An ALPN id as Proxy-Status carries it: a token, or any bytes (one char per byte, U+0000–U+00FF). */
 export const alpnId = fc.oneof(
