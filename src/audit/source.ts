@@ -1,0 +1,30 @@
+/**
+ * The contract between sources (HAR, access logs) and the engine. Sources turn bytes into
+ * exchanges; malformed records are counted with a reason, never dropped silently.
+ */
+import type { Capability, Exchange, SourceFormat } from "./exchange.js";
+
+/** A record a source could not read: counted per reason, the first few line numbers reported. */
+export interface MalformedRecord {
+  readonly malformed: true;
+  readonly reason: string;
+  readonly file: string;
+  readonly line?: number;
+  readonly entry?: number;
+}
+
+export type SourceRecord = Exchange | MalformedRecord;
+
+export function isMalformed(r: SourceRecord): r is MalformedRecord {
+  return (r as MalformedRecord).malformed === true;
+}
+
+/** A line format: a pure function from one line to a record, so that workers can split files by byte range. */
+export interface LineFormat {
+  readonly format: SourceFormat;
+  /** What this format can tell (may depend on options, e.g. an nginx log_format with $upstream_status). */
+  readonly capabilities: ReadonlySet<Capability>;
+  /** True when the line looks like this format (used by auto-detection on the first lines). */
+  detect(line: string): boolean;
+  parse(line: string, file: string, lineNumber: number): SourceRecord | undefined;
+}
