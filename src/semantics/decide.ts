@@ -244,8 +244,9 @@ export function decide(
       break;
     }
     case "method_not_allowed": {
-      headers.allow = buildAllow(f.allow);
-      const allowed = f.allow.length > 0 ? f.allow.join(", ") : "none";
+      const allow = buildAllow(f.allow);
+      headers.allow = allow;
+      const allowed = allow.length > 0 ? allow : "none";
       detail = context.method
         ? `The method ${context.method} is not allowed here; allowed: ${allowed}.`
         : `This resource allows: ${allowed}.`;

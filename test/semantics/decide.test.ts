@@ -283,7 +283,7 @@ const TABLE: readonly Row[] = [
     type: "method-not-allowed",
     class: "validation",
     fault: "client",
-    detail: "The method DELETE is not allowed here; allowed: GET, HEAD, GET.",
+    detail: "The method DELETE is not allowed here; allowed: GET, HEAD.",
   },
   {
     name: "a resource that allows nothing → 405 with an empty Allow",
