@@ -4,6 +4,14 @@
  */
 export { type ClassifyContext, classifyUpstream, type UpstreamFailure } from "./classify.js";
 export {
+  createUpstreamFetch,
+  type UpstreamFetch,
+  type UpstreamFetchOptions,
+  type UpstreamRequestInit,
+  type UpstreamTimeouts,
+  upstreamFetch,
+} from "./fetch.js";
+export {
   DNS_SYSCALL_RULE,
   GOT_TIMEOUT_EVENTS,
   TLS_ALERTS,

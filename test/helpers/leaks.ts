@@ -1,35 +1,78 @@
 /**
- * "No socket or timer left behind": compares the resources keeping the event loop alive
- * (process.getActiveResourcesInfo: sockets, servers, ref'd timers) with a baseline taken before
- * the test. Closing is asynchronous, so it waits for the counts to come back (a bounded number of
- * event-loop turns), then fails naming what is left.
+ * "No socket or timer left behind": an async hook records every timer, socket, server and child
+ * process created from the moment a test starts; once the test and its cleanup are done, each must
+ * have been destroyed (a timer cleared or fired, a socket closed, a process reaped). Unref'd
+ * timers count too: a timer left pending is left behind, whether or not it keeps Node alive.
+ * Closing is asynchronous, so the check waits (bounded) for the stragglers, then fails naming them.
  */
-const WATCHED = new Set(["TCPSocketWrap", "TCPServerWrap", "TLSWrap", "Timeout", "PipeWrap"]);
+import { createHook } from "node:async_hooks";
 
-export type Resources = Record<string, number>;
+// Not TLSWRAP: its destroy hook waits for garbage collection; the TCPWRAP under it is closed
+// like any socket and is watched.
+const WATCHED = new Set([
+  "Timeout",
+  "TCPWRAP",
+  "TCPSERVERWRAP",
+  "TCPCONNECTWRAP",
+  "PIPEWRAP",
+  "PROCESSWRAP",
+]);
 
-export function resources(): Resources {
-  const counts: Resources = {};
-  for (const r of process.getActiveResourcesInfo()) {
-    if (WATCHED.has(r)) counts[r] = (counts[r] ?? 0) + 1;
-  }
-  return counts;
+const live = new Map<number, string>();
+let ignoring = false;
+
+createHook({
+  init(asyncId, type) {
+    if (!ignoring && WATCHED.has(type)) live.set(asyncId, type);
+  },
+  destroy(asyncId) {
+    live.delete(asyncId);
+  },
+}).enable();
+
+/** The watched resources alive now. */
+export type Snapshot = ReadonlySet<number>;
+
+export function snapshot(): Snapshot {
+  return new Set(live.keys());
 }
 
-function excess(baseline: Resources): Resources {
-  const now = resources();
-  const extra: Resources = {};
-  for (const [k, n] of Object.entries(now))
-    if (n > (baseline[k] ?? 0)) extra[k] = n - (baseline[k] ?? 0);
-  return extra;
+function leftSince(before: Snapshot): Record<string, number> {
+  const left: Record<string, number> = {};
+  for (const [id, type] of live) if (!before.has(id)) left[type] = (left[type] ?? 0) + 1;
+  return left;
 }
 
-/** Resolves when nothing beyond `baseline` is alive; rejects after ~2 s of event-loop turns. */
-export async function expectNothingLeft(baseline: Resources): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (Object.keys(excess(baseline)).length === 0) return;
-    await new Promise((r) => setTimeout(r, 10));
+/** Waits (up to `ms`) for everything created since `before` to be destroyed; throws if not. */
+export async function expectNothingLeft(before: Snapshot, ms = 3_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const left = leftSince(before);
+    if (Object.keys(left).length === 0) return;
+    if (Date.now() > until) throw new Error(`left behind: ${JSON.stringify(left)}`);
+    // The checker's own timer is not the test's.
+    ignoring = true;
+    const wait = new Promise((r) => setTimeout(r, 10));
+    ignoring = false;
+    await wait;
   }
-  // The waiting timer above is gone by now; what remains is the test's.
-  throw new Error(`left behind: ${JSON.stringify(excess(baseline))}`);
+}
+
+/**
+ * Wraps a test body: snapshot, body, cleanup (always), then the check. Use it as
+ * `it("...", noLeaks(async () => {...}, cleanup))`.
+ */
+export function noLeaks<A extends unknown[]>(
+  body: (...args: A) => Promise<void>,
+  cleanup: () => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const before = snapshot();
+    try {
+      await body(...args);
+    } finally {
+      await cleanup();
+    }
+    await expectNothingLeft(before);
+  };
 }

@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decide, parseProxyStatus } from "../../src/index.js";
 import { type ClassifyContext, classifyUpstream } from "../../src/upstream/classify.js";
 import {
@@ -16,7 +16,7 @@ import {
   raw,
   silentServer,
 } from "../helpers/faulty-upstream.js";
-import { expectNothingLeft, type Resources, resources } from "../helpers/leaks.js";
+import { noLeaks } from "../helpers/leaks.js";
 import { makeTestCerts, type TestCerts } from "../helpers/tls-certs.js";
 
 let certs: TestCerts;
@@ -25,15 +25,13 @@ beforeAll(() => {
 });
 afterAll(() => certs.cleanup());
 
-let baseline: Resources;
 const servers: FaultyServer[] = [];
-beforeEach(() => {
-  baseline = resources();
-});
-afterEach(async () => {
+async function cleanup(): Promise<void> {
   for (const s of servers.splice(0)) await s.close();
-  await expectNothingLeft(baseline);
-});
+}
+
+/** A test that must leave no socket, server or timer behind. */
+const test = (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup));
 
 async function serve(...args: Parameters<typeof faultyServer>): Promise<FaultyServer> {
   const s = await faultyServer(...args);
@@ -69,7 +67,7 @@ function httpGet(url: string, options: https.RequestOptions = {}): Promise<http.
 }
 
 describe("Node fetch and node:http against failing upstreams", () => {
-  it("connection refused → 502 connection_refused", async () => {
+  test("connection refused → 502 connection_refused", async () => {
     const port = await closedPort();
     for (const e of [
       await rejection(fetch(`http://127.0.0.1:${port}/`)),
@@ -80,7 +78,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("reset before the response → 502 connection_terminated", async () => {
+  test("reset before the response → 502 connection_terminated", async () => {
     const s = await serve((sock) => sock.resetAndDestroy());
     for (const e of [await rejection(fetch(s.url)), await rejection(httpGet(s.url))]) {
       const a = answer(e);
@@ -88,7 +86,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("closed before the response (FIN) → 502 connection_terminated", async () => {
+  test("closed before the response (FIN) → 502 connection_terminated", async () => {
     const s = await serve((sock) => sock.end());
     for (const e of [await rejection(fetch(s.url)), await rejection(httpGet(s.url))]) {
       const a = answer(e);
@@ -96,7 +94,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("reset after the header section, mid-body → 502 http_response_incomplete", async () => {
+  test("reset after the header section, mid-body → 502 http_response_incomplete", async () => {
     const s = await serve((sock) =>
       sock.write(`${raw.head(200, { "content-length": 1000 })}first`),
     );
@@ -121,7 +119,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     expect([b.status, b.error]).toEqual([502, "http_response_incomplete"]);
   });
 
-  it("invalid status line → 502 http_protocol_error", async () => {
+  test("invalid status line → 502 http_protocol_error", async () => {
     const s = await serve((sock) => sock.end(raw.invalidStatusLine));
     for (const e of [await rejection(fetch(s.url)), await rejection(httpGet(s.url))]) {
       const a = answer(e);
@@ -129,7 +127,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("invalid header line → 502 http_protocol_error", async () => {
+  test("invalid header line → 502 http_protocol_error", async () => {
     const s = await serve((sock) => sock.end(raw.invalidHeader));
     for (const e of [await rejection(fetch(s.url)), await rejection(httpGet(s.url))]) {
       const a = answer(e);
@@ -137,7 +135,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("a header section over the limit → 502 http_response_header_section_size", async () => {
+  test("a header section over the limit → 502 http_response_header_section_size", async () => {
     const s = await serve((sock) => sock.end(raw.hugeHeader(70_000)));
     for (const e of [await rejection(fetch(s.url)), await rejection(httpGet(s.url))]) {
       const a = answer(e);
@@ -145,14 +143,14 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("broken chunked coding → 502 http_response_transfer_coding", async () => {
+  test("broken chunked coding → 502 http_response_transfer_coding", async () => {
     const s = await serve((sock) => sock.end(raw.badChunk));
     const res = await fetch(s.url);
     const a = answer(await rejection(res.text()));
     expect([a.status, a.error]).toEqual([502, "http_response_transfer_coding"]);
   });
 
-  it("a status code that is not one (888) → 502 http_protocol_error with received-status", async () => {
+  test("a status code that is not one (888) → 502 http_protocol_error with received-status", async () => {
     const s = await serve((sock) => sock.end(raw.head(888, { "content-length": 0 })));
     const res = await fetch(s.url);
     const a = answer(res);
@@ -160,7 +158,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     expect(a.decision.headers["proxy-status"]).toContain("received-status=888");
   });
 
-  it("headers that never come, with AbortSignal.timeout → 504 http_response_timeout", async () => {
+  test("headers that never come, with AbortSignal.timeout → 504 http_response_timeout", async () => {
     const s = await silentServer();
     servers.push(s);
     const e = await rejection(fetch(s.url, { signal: AbortSignal.timeout(50) }));
@@ -168,7 +166,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     expect([a.status, a.error]).toEqual([504, "http_response_timeout"]);
   });
 
-  it("upstream answers 503 with Retry-After → 503 keeping it; 429 → 503 keeping it", async () => {
+  test("upstream answers 503 with Retry-After → 503 keeping it; 429 → 503 keeping it", async () => {
     for (const status of [503, 429]) {
       const s = await serve((sock) =>
         sock.end(raw.head(status, { "retry-after": 17, "content-length": 0 })),
@@ -182,7 +180,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
     }
   });
 
-  it("an unresolvable .invalid host → 502 dns_error", async () => {
+  test("an unresolvable .invalid host → 502 dns_error", async () => {
     for (const e of [
       await rejection(fetch("http://truestatus-test.invalid/")),
       await rejection(httpGet("http://truestatus-test.invalid/")),
@@ -202,7 +200,7 @@ describe("TLS upstreams", () => {
     return answer(await rejection(httpGet(s.url, client)));
   };
 
-  it("self-signed certificate → 502 tls_certificate_error (fetch and https)", async () => {
+  test("self-signed certificate → 502 tls_certificate_error (fetch and https)", async () => {
     const s = await serve(
       (sock) => sock.end(raw.head(200, { "content-length": 0 })),
       certs.selfSigned,
@@ -213,17 +211,17 @@ describe("TLS upstreams", () => {
     expect([viaHttps.status, viaHttps.error]).toEqual([502, "tls_certificate_error"]);
   });
 
-  it("expired certificate from a trusted CA → 502 tls_certificate_error", async () => {
+  test("expired certificate from a trusted CA → 502 tls_certificate_error", async () => {
     const a = await tlsCase(certs.expired, { ca: certs.ca });
     expect([a.status, a.error]).toEqual([502, "tls_certificate_error"]);
   });
 
-  it("certificate for another host name → 502 tls_certificate_error", async () => {
+  test("certificate for another host name → 502 tls_certificate_error", async () => {
     const a = await tlsCase(certs.otherHost, { ca: certs.ca });
     expect([a.status, a.error]).toEqual([502, "tls_certificate_error"]);
   });
 
-  it("the upstream refuses our TLS version with an alert → 502 tls_alert_received, alert-id 70", async () => {
+  test("the upstream refuses our TLS version with an alert → 502 tls_alert_received, alert-id 70", async () => {
     const a = await tlsCase(
       { ...certs.good, maxVersion: "TLSv1.2" },
       { ca: certs.ca, minVersion: "TLSv1.3" },
@@ -232,7 +230,7 @@ describe("TLS upstreams", () => {
     expect(a.decision.headers["proxy-status"]).toContain("alert-id=70");
   });
 
-  it("TLS spoken to a plain-HTTP port → 502", async () => {
+  test("TLS spoken to a plain-HTTP port → 502", async () => {
     const s = await serve((sock) => sock.end(raw.head(400, { "content-length": 0 })));
     const a = answer(await rejection(httpGet(s.url.replace("http:", "https:"), { ca: certs.ca })));
     expect(a.status).toBe(502);
