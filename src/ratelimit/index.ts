@@ -1,0 +1,22 @@
+/**
+ * truestatus/ratelimit: a GCRA rate limiter (memory or Redis store) whose decisions carry the
+ * IETF RateLimit / RateLimit-Policy fields and, on a refusal, the 429 (or 503) to answer.
+ */
+export { clientKey } from "./client-key.js";
+export { EPSILON, type GcraParams, gcra, gcraParams, remainingAfter, waitAfter } from "./gcra.js";
+export {
+  createRateLimiter,
+  type RateLimitDecision,
+  type RateLimiter,
+  type RateLimiterMetrics,
+  type RateLimiterOptions,
+  type RateLimiterPolicy,
+} from "./limiter.js";
+export {
+  type NodeRateLimitHandler,
+  type NodeRateLimitOptions,
+  rateLimit,
+  remoteAddressKey,
+} from "./node.js";
+export type { RateLimitStore } from "./store.js";
+export { MemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
