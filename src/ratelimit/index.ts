@@ -20,3 +20,11 @@ export {
 } from "./node.js";
 export type { RateLimitStore } from "./store.js";
 export { MemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
+export {
+  GCRA_SCRIPT,
+  RateLimitStoreError,
+  REDIS_EPOCH_SECONDS,
+  type RedisScriptClient,
+  RedisStore,
+  type RedisStoreOptions,
+} from "./stores/redis.js";
