@@ -16,7 +16,7 @@ import {
   unavailable,
 } from "../semantics/failure.js";
 import { buildRateLimit, buildRateLimitPolicy } from "../semantics/headers/ratelimit.js";
-import { type GcraParams, gcraParams, remainingAfter, waitAfter } from "./gcra.js";
+import { EPSILON, type GcraParams, gcraParams, waitAfter } from "./gcra.js";
 import type { RateLimitStore } from "./store.js";
 import { MemoryStore } from "./stores/memory.js";
 
@@ -54,9 +54,15 @@ export interface RateLimitDecision {
   readonly reset: number;
   /** Seconds to wait before retrying (≥ 1 when refused; 0 when allowed). */
   readonly retryAfter: number;
-  /** Header fields to send, by lowercase name: RateLimit and RateLimit-Policy (+ Retry-After). */
+  /**
+   * Header fields to send, by lowercase name: RateLimit and RateLimit-Policy (+ Retry-After when
+   * refused); none when the store failed open. Built when read.
+   */
   readonly headers: Readonly<Record<string, string>>;
-  /** What to answer when not allowed: 429 rate_limited, or 503 unavailable (store failed closed). */
+  /**
+   * What to answer when not allowed: 429 rate_limited, or 503 unavailable (the store failed and
+   * the limiter fails closed). Built when read; its decide() headers equal `headers`.
+   */
   readonly failure: RateLimited | Unavailable | undefined;
   /** True when the store could not decide (the decision is the fail-open/closed one). */
   readonly degraded: boolean;
@@ -81,6 +87,11 @@ export interface RateLimiterPolicy {
 export interface RateLimiter {
   /** Decides one request for `key` (a client IP, an API key, a route, or any mix of them). */
   check(key: string): Promise<RateLimitDecision>;
+  /**
+   * The same decision without a promise, for a synchronous store (the MemoryStore): no microtask,
+   * no allocation beyond the decision. Throws a TypeError with an asynchronous store (Redis).
+   */
+  checkSync(key: string): RateLimitDecision;
   readonly policy: RateLimiterPolicy;
   readonly metrics: Readonly<RateLimiterMetrics>;
   readonly store: RateLimitStore;
@@ -89,16 +100,90 @@ export interface RateLimiter {
 /** Keys longer than this are hashed: a client-chosen key cannot make the store hold megabytes. */
 const MAX_KEY_LENGTH = 200;
 
-class Decision implements RateLimitDecision {
-  constructor(
-    readonly allowed: boolean,
-    readonly remaining: number,
-    readonly reset: number,
-    readonly retryAfter: number,
-    readonly headers: Readonly<Record<string, string>>,
-    readonly failure: RateLimited | Unavailable | undefined,
-    readonly degraded: boolean,
-  ) {}
+/** What every decision of one limiter shares: the policy's numbers and strings, built once. */
+interface Shared {
+  readonly limitPrefix: string;
+  readonly policyHeader: string;
+  readonly quota: { readonly name: string; readonly quota: number; readonly window: number };
+  readonly params: GcraParams;
+  readonly window: number;
+  /** When the store fails: admit (open) or refuse with 503 (closed), and the Retry-After. */
+  readonly failOpen: boolean;
+  readonly storeErrorRetryAfter: number;
+}
+
+/**
+ * The class of one limiter's decisions. A decision holds the store's signed result (gcra.ts)
+ * and whether the store failed; everything else is derived when read, so that deciding is one
+ * small allocation and a caller that only asks `allowed` pays for nothing more.
+ */
+function decisionClass(s: Shared) {
+  const { interval, tolerance } = s.params;
+  return class Decision implements RateLimitDecision {
+    constructor(
+      /** The store's result: > 0 admitted (ms until the bucket is full), < 0 refused; 0 if it failed. */
+      readonly raw: number,
+      readonly degraded: boolean,
+    ) {}
+
+    get allowed(): boolean {
+      return this.degraded ? s.failOpen : this.raw > 0;
+    }
+
+    get remaining(): number {
+      if (this.raw <= 0) return 0;
+      const r = Math.floor((tolerance - this.raw + interval) / interval + EPSILON);
+      return Math.max(r, 0);
+    }
+
+    get reset(): number {
+      return this.raw > 0 ? Math.ceil(this.raw / 1000) : this.retryAfter;
+    }
+
+    get retryAfter(): number {
+      if (this.degraded) return s.failOpen ? 0 : s.storeErrorRetryAfter;
+      if (this.raw > 0) return 0;
+      // Never 0 (a client would retry at once), never more than the window (wait ≤ T ≤ window;
+      // clamped also for a clock that went backwards under a stored TAT).
+      const wait = Math.ceil(waitAfter(this.raw, s.params) / 1000);
+      return wait < 1 ? 1 : Math.min(wait, s.window);
+    }
+
+    get headers(): Readonly<Record<string, string>> {
+      if (this.degraded) return s.failOpen ? {} : { "retry-after": String(this.retryAfter) };
+      if (this.raw > 0)
+        return {
+          ratelimit: `${s.limitPrefix};r=${this.remaining};t=${this.reset}`,
+          "ratelimit-policy": s.policyHeader,
+        };
+      const wait = this.retryAfter;
+      return {
+        "retry-after": String(wait),
+        ratelimit: `${s.limitPrefix};r=0;t=${wait}`,
+        "ratelimit-policy": s.policyHeader,
+      };
+    }
+
+    get failure(): RateLimited | Unavailable | undefined {
+      if (this.allowed) return undefined;
+      return this.degraded
+        ? unavailable({ reason: "dependency", retryAfter: this.retryAfter })
+        : rateLimited({ retryAfter: this.retryAfter, quota: s.quota });
+    }
+
+    /** For JSON.stringify and console.log: the derived values too. */
+    toJSON(): RateLimitDecision {
+      return {
+        allowed: this.allowed,
+        remaining: this.remaining,
+        reset: this.reset,
+        retryAfter: this.retryAfter,
+        degraded: this.degraded,
+        headers: this.headers,
+        failure: this.failure,
+      };
+    }
+  };
 }
 
 function checkInt(value: number, name: string, min: number): void {
@@ -154,79 +239,66 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     failedClosed: 0,
   };
 
-  const fromResult = (d: number): Decision => {
-    if (d > 0) {
-      metrics.allowed++;
-      const remaining = remainingAfter(d, params);
-      const reset = Math.ceil(d / 1000);
-      return new Decision(
-        true,
-        remaining,
-        reset,
-        0,
-        {
-          ratelimit: `${limitPrefix};r=${remaining};t=${reset}`,
-          "ratelimit-policy": policyHeader,
-        },
-        undefined,
-        false,
-      );
-    }
-    metrics.denied++;
-    // Never 0 (a client would retry at once), never more than the window (wait ≤ T ≤ window).
-    // (Clamped to the window also when a clock went backwards under a stored TAT.)
-    const wait = Math.min(window, Math.max(1, Math.ceil(waitAfter(d, params) / 1000)));
-    return new Decision(
-      false,
-      0,
-      wait,
-      wait,
-      {
-        "retry-after": String(wait),
-        ratelimit: `${limitPrefix};r=0;t=${wait}`,
-        "ratelimit-policy": policyHeader,
-      },
-      rateLimited({ retryAfter: wait, quota }),
-      false,
-    );
+  const Decision = decisionClass({
+    limitPrefix,
+    policyHeader,
+    quota,
+    params,
+    window,
+    failOpen: !failClosed,
+    storeErrorRetryAfter,
+  });
+
+  const fromResult = (d: number): RateLimitDecision => {
+    if (d > 0) metrics.allowed++;
+    else metrics.denied++;
+    return new Decision(d, false);
   };
 
-  const fromError = (error: unknown): Decision => {
+  const fromError = (error: unknown): RateLimitDecision => {
     metrics.storeErrors++;
     log(`the rate-limit store failed; ${failClosed ? "refusing (503)" : "admitting"}`, error);
-    if (!failClosed) {
-      metrics.failedOpen++;
-      return new Decision(true, 0, 0, 0, {}, undefined, true);
-    }
-    metrics.failedClosed++;
-    return new Decision(
-      false,
-      0,
-      storeErrorRetryAfter,
-      storeErrorRetryAfter,
-      { "retry-after": String(storeErrorRetryAfter) },
-      unavailable({ reason: "dependency", retryAfter: storeErrorRetryAfter }),
-      true,
-    );
+    if (failClosed) metrics.failedClosed++;
+    else metrics.failedOpen++;
+    return new Decision(0, true);
   };
 
   const check = (key: string): Promise<RateLimitDecision> => {
-    const k =
-      key.length <= MAX_KEY_LENGTH
-        ? keyPrefix + key
-        : `${keyPrefix}#${createHash("sha256").update(key).digest("base64url")}`;
+    let k = key;
+    if (key.length > MAX_KEY_LENGTH) k = `#${createHash("sha256").update(key).digest("base64url")}`;
+    if (keyPrefix !== "") k = keyPrefix + k;
     let r: number | Promise<number>;
     try {
       r = store.consume(k, interval, tolerance);
     } catch (e) {
       return Promise.resolve(fromError(e));
     }
+    // A synchronous store (memory) decides without a promise of its own.
     if (typeof r === "number") return Promise.resolve(fromResult(r));
     return r.then(fromResult, fromError);
   };
 
+  const checkSync = (key: string): RateLimitDecision => {
+    let k = key;
+    if (key.length > MAX_KEY_LENGTH) k = `#${createHash("sha256").update(key).digest("base64url")}`;
+    if (keyPrefix !== "") k = keyPrefix + k;
+    let r: number | Promise<number>;
+    try {
+      r = store.consume(k, interval, tolerance);
+    } catch (e) {
+      return fromError(e);
+    }
+    if (typeof r !== "number") {
+      // Not an error of the store: a misuse, said at once (the promise is left to settle).
+      r.catch(() => {});
+      throw new TypeError("checkSync() needs a synchronous store (MemoryStore); use check()");
+    }
+    return fromResult(r);
+  };
+
   return {
     check,
+    checkSync,
     policy: { name, limit: options.limit, window: options.window, burst },
     metrics,
     store,

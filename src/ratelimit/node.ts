@@ -40,8 +40,10 @@ export function rateLimit(
   const l = "check" in limiter ? limiter : createRateLimiter(limiter);
   const key = options.key ?? remoteAddressKey;
   const policy = options.policy ?? DEFAULT_POLICY;
+  const sync = l.store.synchronous === true;
   return async function truestatusRateLimit(req, res) {
-    const d = await l.check(key(req));
+    // A synchronous store (memory) decides without a promise.
+    const d = sync ? l.checkSync(key(req)) : await l.check(key(req));
     if (d.allowed) {
       for (const name in d.headers) res.setHeader(name, d.headers[name]!);
       return true;

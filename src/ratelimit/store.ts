@@ -13,4 +13,6 @@ export interface RateLimitStore {
    * keys with its policy name, so that two policies never share a key.
    */
   readonly shared: boolean;
+  /** True when `consume` always returns a number (never a promise): `checkSync` may be used. */
+  readonly synchronous?: boolean;
 }

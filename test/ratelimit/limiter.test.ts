@@ -71,6 +71,32 @@ describe("createRateLimiter", () => {
     );
   });
 
+  it("checkSync decides without a promise on a synchronous store, and refuses an async one", async () => {
+    const limiter = createRateLimiter({ limit: 1, window: 60 });
+    const d = limiter.checkSync("k");
+    expect([d.allowed, d.remaining]).toEqual([true, 0]);
+    expect(limiter.checkSync("k").allowed).toBe(false);
+    expect((await limiter.check("k")).allowed).toBe(false);
+    const remote = createRateLimiter({
+      limit: 1,
+      window: 60,
+      store: { shared: true, consume: () => Promise.resolve(1) },
+    });
+    expect(() => remote.checkSync("k")).toThrow(TypeError);
+  });
+
+  it("a decision serializes with its derived values", () => {
+    const limiter = createRateLimiter({ limit: 2, window: 10 });
+    expect(JSON.parse(JSON.stringify(limiter.checkSync("k")))).toEqual({
+      allowed: true,
+      remaining: 1,
+      reset: 5,
+      retryAfter: 0,
+      degraded: false,
+      headers: { ratelimit: '"default";r=1;t=5', "ratelimit-policy": '"default";q=2;w=10' },
+    });
+  });
+
   it("a burst smaller than the limit spreads the quota", async () => {
     const c = clock();
     const limiter = createRateLimiter({

@@ -26,6 +26,7 @@ class Entry {
 
 export class MemoryStore implements RateLimitStore {
   readonly shared = false;
+  readonly synchronous = true;
   readonly maxKeys: number;
   /** Keys dropped while still limiting (the Map was full of active keys). */
   evictedActive = 0;
