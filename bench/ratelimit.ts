@@ -16,6 +16,9 @@
  *   its limit, the reject path).
  * - truestatus's decision builds its header strings on first read (as the peers' middleware
  *   builds theirs after the store call); the "+ headers read" case reads them, for comparison.
+ * - The truestatus Redis store batches the decisions asked for in one turn of the event loop
+ *   into one script call (its default): with 256 in flight, that is its pipelining. The
+ *   "ioredis auto-pipelining" cases add ioredis's own write batching, for both libraries.
  * - "await" cases run `for (...) await op(key)`; "N in flight" cases start N async workers
  *   sharing one counter; "sync" calls the store without a promise.
  * - Memory cases are reported per CPU-second of the process (process.cpuUsage: user + system,
@@ -294,12 +297,12 @@ const COMPARISONS: Comparison[] = [
     subject: "truestatus RedisStore (256 in flight)",
     peer: "rate-limiter-flexible RateLimiterRedis (256 in flight)",
     minRatio: 1,
+    minOps: 50_000,
   },
   {
     subject: "truestatus RedisStore (256 in flight, ioredis auto-pipelining)",
     peer: "rate-limiter-flexible RateLimiterRedis (256 in flight, auto-pipelining)",
     minRatio: 1,
-    minOps: 50_000,
   },
 ];
 

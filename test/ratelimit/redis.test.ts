@@ -107,23 +107,29 @@ describe("RedisStore", () => {
     );
   });
 
-  test("replicas sharing one key never admit more than the limit together", async () => {
-    const p = prefix();
-    const replicas = await Promise.all(
-      [0, 1, 2, 3].map(async () =>
-        createRateLimiter({
-          limit: 50,
-          window: 3600,
-          store: new RedisStore({ client: await connect(), prefix: p }),
-        }),
-      ),
-    );
-    const decisions = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => replicas[i % 4]!.check("shared-key")),
-    );
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
-    expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfter === 72)).toBe(true);
-  });
+  for (const batch of [true, false]) {
+    test(`replicas sharing one key never admit more than the limit together (batch: ${batch})`, async () => {
+      const p = prefix();
+      const replicas = await Promise.all(
+        [0, 1, 2, 3].map(async () =>
+          createRateLimiter({
+            limit: 50,
+            window: 3600,
+            store: new RedisStore({ client: await connect(), prefix: p, batch, maxBatch: 64 }),
+          }),
+        ),
+      );
+      const decisions = await Promise.all(
+        Array.from({ length: 400 }, (_, i) => replicas[i % 4]!.check("shared-key")),
+      );
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
+      expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfter === 72)).toBe(true);
+      // Within one replica, the decisions of one batch came back in the order they were asked.
+      const first = decisions.filter((_, i) => i % 4 === 0);
+      const admittedIdx = first.map((d, i) => (d.allowed ? i : -1)).filter((i) => i >= 0);
+      expect(admittedIdx).toEqual(admittedIdx.map((_, i) => admittedIdx[0]! + i));
+    });
+  }
 
   test("the clock is Redis's: a replica whose clock is an hour ahead decides the same", async () => {
     const p = prefix();
@@ -228,8 +234,8 @@ describe("RedisStore when Redis fails", () => {
 
   test("a client that is not one is refused at construction", async () => {
     expect(() => new RedisStore({ client: {} as never })).toThrow(TypeError);
-    expect(
-      () => new RedisStore({ client: { eval: async () => 1, evalsha: async () => 1 }, timeout: 0 }),
-    ).toThrow(RangeError);
+    const fake = { eval: async () => 1, evalsha: async () => 1 };
+    expect(() => new RedisStore({ client: fake, timeout: 0 })).toThrow(RangeError);
+    expect(() => new RedisStore({ client: fake, maxBatch: 0 })).toThrow(RangeError);
   });
 });
