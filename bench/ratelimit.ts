@@ -28,17 +28,14 @@
  * - The parent prints the median of each case and, for each comparison, the median of the per-run
  *   ratios (a ratio is taken inside one process), then PASS/FAIL against the target.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { MemoryStore as ErlMemoryStore } from "express-rate-limit";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { createRateLimiter } from "../src/ratelimit/limiter.js";
 import { MemoryStore } from "../src/ratelimit/stores/memory.js";
 import { RedisStore } from "../src/ratelimit/stores/redis.js";
+import { startRedis } from "../test/helpers/redis-server.js";
+import { hasTaskset, median, runChild } from "./harness.js";
 
 type Op = (key: string) => unknown;
 interface Case {
@@ -99,6 +96,35 @@ const settle = (p: Promise<unknown>) =>
     (v) => v,
     (v) => v,
   );
+
+/** The truestatus and rate-limiter-flexible Redis cases of one mode, each on its own client. */
+function redisCases(label: string, mode: Case["mode"], autoPipelining: boolean): Case[] {
+  const make = (limiter: (c: Redis) => { check?: Op; consume?: Op }) => async () => {
+    const c = await redisClient(autoPipelining);
+    const l = limiter(c);
+    const op: Op = l.check ? (k) => l.check!(k) : (k) => l.consume!(k);
+    return { op, close: async () => void c.disconnect() };
+  };
+  return [
+    {
+      name: `truestatus RedisStore (${label})`,
+      suite: "redis",
+      mode,
+      make: make((client) =>
+        createRateLimiter({ ...ALLOW, store: new RedisStore({ client, prefix: prefix() }) }),
+      ),
+    },
+    {
+      name: `rate-limiter-flexible RateLimiterRedis (${label})`,
+      suite: "redis",
+      mode,
+      make: make((storeClient) => {
+        const l = new RateLimiterRedis({ ...rlfAllow, storeClient, keyPrefix: prefix() });
+        return { consume: (k: string) => l.consume(k) };
+      }),
+    },
+  ];
+}
 
 const CASES: Case[] = [
   // ---- memory, allow path ----
@@ -181,75 +207,9 @@ const CASES: Case[] = [
     },
   },
   // ---- Redis ----
-  {
-    name: "truestatus RedisStore (await, sequential)",
-    suite: "redis",
-    mode: "await",
-    make: async () => {
-      const c = await redisClient();
-      const l = createRateLimiter({
-        ...ALLOW,
-        store: new RedisStore({ client: c, prefix: prefix() }),
-      });
-      return { op: (k) => l.check(k), close: async () => void c.disconnect() };
-    },
-  },
-  {
-    name: "rate-limiter-flexible RateLimiterRedis (await, sequential)",
-    suite: "redis",
-    mode: "await",
-    make: async () => {
-      const c = await redisClient();
-      const l = new RateLimiterRedis({ ...rlfAllow, storeClient: c, keyPrefix: prefix() });
-      return { op: (k) => l.consume(k), close: async () => void c.disconnect() };
-    },
-  },
-  {
-    name: "truestatus RedisStore (256 in flight)",
-    suite: "redis",
-    mode: 256,
-    make: async () => {
-      const c = await redisClient();
-      const l = createRateLimiter({
-        ...ALLOW,
-        store: new RedisStore({ client: c, prefix: prefix() }),
-      });
-      return { op: (k) => l.check(k), close: async () => void c.disconnect() };
-    },
-  },
-  {
-    name: "rate-limiter-flexible RateLimiterRedis (256 in flight)",
-    suite: "redis",
-    mode: 256,
-    make: async () => {
-      const c = await redisClient();
-      const l = new RateLimiterRedis({ ...rlfAllow, storeClient: c, keyPrefix: prefix() });
-      return { op: (k) => l.consume(k), close: async () => void c.disconnect() };
-    },
-  },
-  {
-    name: "truestatus RedisStore (256 in flight, ioredis auto-pipelining)",
-    suite: "redis",
-    mode: 256,
-    make: async () => {
-      const c = await redisClient(true);
-      const l = createRateLimiter({
-        ...ALLOW,
-        store: new RedisStore({ client: c, prefix: prefix() }),
-      });
-      return { op: (k) => l.check(k), close: async () => void c.disconnect() };
-    },
-  },
-  {
-    name: "rate-limiter-flexible RateLimiterRedis (256 in flight, auto-pipelining)",
-    suite: "redis",
-    mode: 256,
-    make: async () => {
-      const c = await redisClient(true);
-      const l = new RateLimiterRedis({ ...rlfAllow, storeClient: c, keyPrefix: prefix() });
-      return { op: (k) => l.consume(k), close: async () => void c.disconnect() };
-    },
-  },
+  ...redisCases("await, sequential", "await", false),
+  ...redisCases("256 in flight", 256, false),
+  ...redisCases("256 in flight, ioredis auto-pipelining", 256, true),
 ];
 
 const COMPARISONS: Comparison[] = [
@@ -301,7 +261,7 @@ const COMPARISONS: Comparison[] = [
   },
   {
     subject: "truestatus RedisStore (256 in flight, ioredis auto-pipelining)",
-    peer: "rate-limiter-flexible RateLimiterRedis (256 in flight, auto-pipelining)",
+    peer: "rate-limiter-flexible RateLimiterRedis (256 in flight, ioredis auto-pipelining)",
     minRatio: 1,
   },
 ];
@@ -402,82 +362,34 @@ async function child(): Promise<void> {
   process.stdout.write(`${JSON.stringify(sample)}\n`);
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function startRedis(
-  pin: boolean,
-): Promise<{ port: number; child: ChildProcess; dir: string }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "truestatus-bench-redis-"));
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-  const child = pin
-    ? spawn("taskset", ["-c", "1", "redis-server", ...args], {
-        cwd: dir,
-        stdio: ["ignore", "pipe", "inherit"],
-      })
-    : spawn("redis-server", args, { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      if (out.includes("Ready to accept connections")) resolve();
-    });
-    child.on("exit", () => reject(new Error(`redis-server exited:\n${out}`)));
-  });
-  child.stdout!.resume();
-  return { port, child, dir };
-}
 
 async function parent(): Promise<void> {
   const runs = Number(flag("runs") ?? 3);
   const suite = flag("suite") ?? "all";
-  const pin =
-    flag("no-pin") === undefined && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-  const redis = suite === "memory" ? undefined : await startRedis(pin);
+  const pin = flag("no-pin") === undefined && hasTaskset();
+  const redis = suite === "memory" ? undefined : await startRedis(pin ? { pinCore: 1 } : {});
   const samples: Record<string, number>[] = [];
   const orders: string[] = [];
   try {
     for (let k = 0; k < runs; k++) {
       const order = k % 2 === 0 ? "forward" : "reverse";
       orders.push(order);
-      const nodeArgs = [
-        ...process.execArgv,
-        process.argv[1]!,
-        "--child",
-        `--order=${order}`,
-        `--suite=${suite}`,
-      ];
-      const [cmd, args] = pin
-        ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]]
-        : [process.execPath, nodeArgs];
-      const r = spawnSync(cmd, args as string[], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, BENCH_REDIS_PORT: String(redis?.port ?? 0) },
-      });
-      if (r.status !== 0)
-        throw new Error(`child ${k + 1} (${order}) failed with status ${r.status}`);
-      samples.push(JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, number>);
+      const sample = runChild(
+        [...process.execArgv, process.argv[1]!],
+        order,
+        pin,
+        [`--suite=${suite}`],
+        {
+          ...process.env,
+          BENCH_REDIS_PORT: String(redis?.port ?? 0),
+        },
+      );
+      if (sample === undefined) throw new Error(`child ${k + 1} (${order}) failed`);
+      samples.push(sample);
     }
   } finally {
-    if (redis) {
-      redis.child.kill("SIGTERM");
-      await new Promise((r) => redis.child.once("exit", r));
-      rmSync(redis.dir, { recursive: true, force: true });
-    }
+    await redis?.stop();
   }
   const names = Object.keys(samples[0]!);
   console.log("## Rate limiters: decisions/s in one process\n");

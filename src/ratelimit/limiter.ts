@@ -263,13 +263,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return new Decision(0, true);
   };
 
+  /** The store's key: hashed when long, prefixed with the policy name in a shared store. */
+  const storeKey = (key: string): string => {
+    const k =
+      key.length > MAX_KEY_LENGTH
+        ? `#${createHash("sha256").update(key).digest("base64url")}`
+        : key;
+    return keyPrefix === "" ? k : keyPrefix + k;
+  };
+
   const check = (key: string): Promise<RateLimitDecision> => {
-    let k = key;
-    if (key.length > MAX_KEY_LENGTH) k = `#${createHash("sha256").update(key).digest("base64url")}`;
-    if (keyPrefix !== "") k = keyPrefix + k;
     let r: number | Promise<number>;
     try {
-      r = store.consume(k, interval, tolerance);
+      r = store.consume(storeKey(key), interval, tolerance);
     } catch (e) {
       return Promise.resolve(fromError(e));
     }
@@ -279,12 +285,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   const checkSync = (key: string): RateLimitDecision => {
-    let k = key;
-    if (key.length > MAX_KEY_LENGTH) k = `#${createHash("sha256").update(key).digest("base64url")}`;
-    if (keyPrefix !== "") k = keyPrefix + k;
     let r: number | Promise<number>;
     try {
-      r = store.consume(k, interval, tolerance);
+      r = store.consume(storeKey(key), interval, tolerance);
     } catch (e) {
       return fromError(e);
     }

@@ -25,6 +25,7 @@ import {
   UPSTREAM_ERROR_CODES,
   UPSTREAM_ERROR_NAMES,
   UPSTREAM_STATUS_RULES,
+  type UpstreamKind,
   type UpstreamOutcome,
   type UpstreamPhase,
   type UpstreamRule,
@@ -243,13 +244,27 @@ function toFailure(
   if (details !== undefined) facts.details = details;
   if (ctx.nextHop !== undefined) facts.nextHop = ctx.nextHop;
   if (outcome.params !== undefined) facts.params = outcome.params;
-  switch (outcome.kind) {
+  return build(outcome.kind, outcome.reason, facts, undefined);
+}
+
+/** The failure of a kind, through the core's constructors. */
+function build(
+  kind: UpstreamKind,
+  reason: Unavailable["reason"] | undefined,
+  facts: UpstreamFacts,
+  retryAfter: number | undefined,
+): UpstreamFailure {
+  switch (kind) {
     case "bad_gateway":
       return badGateway(facts);
     case "gateway_timeout":
       return gatewayTimeout(facts);
     default:
-      return unavailable({ ...facts, reason: outcome.reason ?? "dependency" });
+      return unavailable({
+        ...facts,
+        reason: reason ?? "dependency",
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+      });
   }
 }
 
@@ -294,18 +309,7 @@ function classifyResponse(r: ResponseLike, ctx: ClassifyContext): UpstreamFailur
       }
     }
   }
-  switch (rule.kind) {
-    case "bad_gateway":
-      return badGateway(facts);
-    case "gateway_timeout":
-      return gatewayTimeout(facts);
-    default:
-      return unavailable({
-        ...facts,
-        reason: rule.reason ?? "dependency",
-        ...(retryAfter === undefined ? {} : { retryAfter }),
-      });
-  }
+  return build(rule.kind, rule.reason, facts, retryAfter);
 }
 
 /** One header field's value from a fetch Headers, a Map-like, or a plain record (any case). */

@@ -86,3 +86,19 @@ export const raw = {
     `HTTP/1.1 200 OK${CRLF}x-big: ${"a".repeat(bytes)}${CRLF}content-length: 0${CRLF}${CRLF}`,
   badChunk: `HTTP/1.1 200 OK${CRLF}transfer-encoding: chunked${CRLF}${CRLF}zz${CRLF}`,
 };
+
+/** The servers of one test file: `serve` starts one, `closeAll` (in the test's cleanup) stops them. */
+export function serverPool() {
+  const servers: FaultyServer[] = [];
+  const track = (s: FaultyServer) => {
+    servers.push(s);
+    return s;
+  };
+  return {
+    serve: async (...args: Parameters<typeof faultyServer>) => track(await faultyServer(...args)),
+    silent: async () => track(await silentServer()),
+    closeAll: async () => {
+      for (const s of servers.splice(0)) await s.close();
+    },
+  };
+}

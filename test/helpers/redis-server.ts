@@ -17,7 +17,7 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as net.AddressInfo).port;
@@ -30,14 +30,20 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-async function startOnce(): Promise<RedisServer | undefined> {
+export interface RedisOptions {
+  /** Run redis-server under `taskset -c N` (the benches pin it away from node). */
+  readonly pinCore?: number;
+}
+
+async function startOnce(options: RedisOptions): Promise<RedisServer | undefined> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "truestatus-redis-"));
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  const [cmd, argv] =
+    options.pinCore === undefined
+      ? ["redis-server", args]
+      : ["taskset", ["-c", String(options.pinCore), "redis-server", ...args]];
+  const child = spawn(cmd, argv, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const ready = await new Promise<boolean>((resolve) => {
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -75,9 +81,9 @@ async function startOnce(): Promise<RedisServer | undefined> {
   };
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const server = await startOnce();
+    const server = await startOnce(options);
     if (server) return server;
   }
   throw new Error("redis-server: no free port after 5 attempts");

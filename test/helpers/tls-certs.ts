@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 export interface TestCerts {
   readonly ca: Buffer;
@@ -108,4 +109,14 @@ export function makeTestCerts(): TestCerts {
     good: pair("good"),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Makes the certificates once for a test file (beforeAll) and removes them after (afterAll). */
+export function useTestCerts(): () => TestCerts {
+  let certs: TestCerts | undefined;
+  beforeAll(() => {
+    certs = makeTestCerts();
+  });
+  afterAll(() => certs?.cleanup());
+  return () => certs!;
 }

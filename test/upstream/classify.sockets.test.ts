@@ -6,38 +6,21 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decide, parseProxyStatus } from "../../src/index.js";
 import { type ClassifyContext, classifyUpstream } from "../../src/upstream/classify.js";
-import {
-  closedPort,
-  type FaultyServer,
-  faultyServer,
-  raw,
-  silentServer,
-} from "../helpers/faulty-upstream.js";
+import { closedPort, raw, serverPool } from "../helpers/faulty-upstream.js";
 import { noLeaks } from "../helpers/leaks.js";
-import { makeTestCerts, type TestCerts } from "../helpers/tls-certs.js";
+import { useTestCerts } from "../helpers/tls-certs.js";
 
-let certs: TestCerts;
-beforeAll(() => {
-  certs = makeTestCerts();
-});
-afterAll(() => certs.cleanup());
-
-const servers: FaultyServer[] = [];
+const certs = useTestCerts();
+const { serve, silent, closeAll } = serverPool();
 async function cleanup(): Promise<void> {
-  for (const s of servers.splice(0)) await s.close();
+  await closeAll();
 }
 
 /** A test that must leave no socket, server or timer behind. */
 const test = (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup));
-
-async function serve(...args: Parameters<typeof faultyServer>): Promise<FaultyServer> {
-  const s = await faultyServer(...args);
-  servers.push(s);
-  return s;
-}
 
 /** The rejection of a promise (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -159,8 +142,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
   });
 
   test("headers that never come, with AbortSignal.timeout → 504 http_response_timeout", async () => {
-    const s = await silentServer();
-    servers.push(s);
+    const s = await silent();
     const e = await rejection(fetch(s.url, { signal: AbortSignal.timeout(50) }));
     const a = answer(e);
     expect([a.status, a.error]).toEqual([504, "http_response_timeout"]);
@@ -192,10 +174,7 @@ describe("Node fetch and node:http against failing upstreams", () => {
 });
 
 describe("TLS upstreams", () => {
-  const tlsCase = async (
-    server: Parameters<typeof faultyServer>[1],
-    client: https.RequestOptions,
-  ) => {
+  const tlsCase = async (server: Parameters<typeof serve>[1], client: https.RequestOptions) => {
     const s = await serve((sock) => sock.end(raw.head(200, { "content-length": 0 })), server);
     return answer(await rejection(httpGet(s.url, client)));
   };
@@ -203,28 +182,28 @@ describe("TLS upstreams", () => {
   test("self-signed certificate → 502 tls_certificate_error (fetch and https)", async () => {
     const s = await serve(
       (sock) => sock.end(raw.head(200, { "content-length": 0 })),
-      certs.selfSigned,
+      certs().selfSigned,
     );
     const viaFetch = answer(await rejection(fetch(s.url)));
     expect([viaFetch.status, viaFetch.error]).toEqual([502, "tls_certificate_error"]);
-    const viaHttps = await tlsCase(certs.selfSigned, {});
+    const viaHttps = await tlsCase(certs().selfSigned, {});
     expect([viaHttps.status, viaHttps.error]).toEqual([502, "tls_certificate_error"]);
   });
 
   test("expired certificate from a trusted CA → 502 tls_certificate_error", async () => {
-    const a = await tlsCase(certs.expired, { ca: certs.ca });
+    const a = await tlsCase(certs().expired, { ca: certs().ca });
     expect([a.status, a.error]).toEqual([502, "tls_certificate_error"]);
   });
 
   test("certificate for another host name → 502 tls_certificate_error", async () => {
-    const a = await tlsCase(certs.otherHost, { ca: certs.ca });
+    const a = await tlsCase(certs().otherHost, { ca: certs().ca });
     expect([a.status, a.error]).toEqual([502, "tls_certificate_error"]);
   });
 
   test("the upstream refuses our TLS version with an alert → 502 tls_alert_received, alert-id 70", async () => {
     const a = await tlsCase(
-      { ...certs.good, maxVersion: "TLSv1.2" },
-      { ca: certs.ca, minVersion: "TLSv1.3" },
+      { ...certs().good, maxVersion: "TLSv1.2" },
+      { ca: certs().ca, minVersion: "TLSv1.3" },
     );
     expect([a.status, a.error]).toEqual([502, "tls_alert_received"]);
     expect(a.decision.headers["proxy-status"]).toContain("alert-id=70");
@@ -232,7 +211,9 @@ describe("TLS upstreams", () => {
 
   test("TLS spoken to a plain-HTTP port → 502", async () => {
     const s = await serve((sock) => sock.end(raw.head(400, { "content-length": 0 })));
-    const a = answer(await rejection(httpGet(s.url.replace("http:", "https:"), { ca: certs.ca })));
+    const a = answer(
+      await rejection(httpGet(s.url.replace("http:", "https:"), { ca: certs().ca })),
+    );
     expect(a.status).toBe(502);
     expect(["tls_protocol_error", "connection_terminated"]).toContain(a.error);
   });

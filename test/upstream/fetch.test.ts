@@ -4,7 +4,7 @@
  */
 import http from "node:http";
 import type net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DEFAULT_POLICY,
   decide,
@@ -21,38 +21,21 @@ import {
   type UpstreamFetchOptions,
   upstreamFetch,
 } from "../../src/upstream/fetch.js";
-import {
-  closedPort,
-  type FaultyServer,
-  faultyServer,
-  raw,
-  silentServer,
-} from "../helpers/faulty-upstream.js";
+import { closedPort, raw, serverPool } from "../helpers/faulty-upstream.js";
 import { noLeaks } from "../helpers/leaks.js";
-import { makeTestCerts, type TestCerts } from "../helpers/tls-certs.js";
+import { useTestCerts } from "../helpers/tls-certs.js";
 
-let certs: TestCerts;
-beforeAll(() => {
-  certs = makeTestCerts();
-});
-afterAll(() => certs.cleanup());
-
-const servers: FaultyServer[] = [];
+const certs = useTestCerts();
+const { serve, silent, closeAll } = serverPool();
 const clients: UpstreamFetch[] = [];
 async function cleanup(): Promise<void> {
   for (const c of clients.splice(0)) await c.close();
   await upstreamFetch.close();
-  for (const s of servers.splice(0)) await s.close();
+  await closeAll();
 }
 
 /** A test that must leave no socket, server or timer behind. */
 const test = (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup));
-
-async function serve(...args: Parameters<typeof faultyServer>): Promise<FaultyServer> {
-  const s = await faultyServer(...args);
-  servers.push(s);
-  return s;
-}
 
 function client(options: UpstreamFetchOptions = {}): UpstreamFetch {
   const c = createUpstreamFetch(options);
@@ -172,8 +155,7 @@ describe("upstreamFetch: network failures", () => {
   });
 
   test("headers that never come → 504 http_response_timeout (headersTimeout)", async () => {
-    const s = await silentServer();
-    servers.push(s);
+    const s = await silent();
     const a = await thrown(upstreamFetch(s.url, { headersTimeout: 50 }));
     expect([a.status, a.error]).toEqual([504, "http_response_timeout"]);
   });
@@ -187,8 +169,7 @@ describe("upstreamFetch: network failures", () => {
   });
 
   test("the total timeout: before the head → 504 http_response_timeout; in the content → connection_read_timeout", async () => {
-    const s = await silentServer();
-    servers.push(s);
+    const s = await silent();
     const a = await thrown(upstreamFetch(s.url, { timeout: 50 }));
     expect([a.status, a.error]).toEqual([504, "http_response_timeout"]);
 
@@ -200,8 +181,7 @@ describe("upstreamFetch: network failures", () => {
 
   test("a connection that never completes its handshake → 504 connection_timeout (connectTimeout)", async () => {
     // TCP connects, the TLS ServerHello never comes: undici's connect phase covers both.
-    const s = await silentServer();
-    servers.push(s);
+    const s = await silent();
     const f = client({ connectTimeout: 50 });
     const a = await thrown(f(s.url.replace("http:", "https:")));
     expect([a.status, a.error]).toEqual([504, "connection_timeout"]);
@@ -236,8 +216,7 @@ describe("upstreamFetch: network failures", () => {
   });
 
   test("an abort of the caller's is rethrown as is: it is not an upstream failure", async () => {
-    const s = await silentServer();
-    servers.push(s);
+    const s = await silent();
     const controller = new AbortController();
     const p = upstreamFetch(s.url, { signal: controller.signal, timeout: 60_000 });
     await s.nextRequest();
@@ -257,28 +236,28 @@ describe("upstreamFetch: TLS", () => {
   const serveTls = (pair: { key: Buffer; cert: Buffer }) => serve((sock) => sock.end(ok()), pair);
 
   test("a certificate from a CA the client trusts → 200", async () => {
-    const s = await serveTls(certs.good);
-    const f = client({ tls: { ca: certs.ca } });
+    const s = await serveTls(certs().good);
+    const f = client({ tls: { ca: certs().ca } });
     expect(await (await f(s.url)).text()).toBe("hello");
   });
 
   it.each([
-    ["self-signed", () => certs.selfSigned],
-    ["expired", () => certs.expired],
-    ["issued for another host", () => certs.otherHost],
+    ["self-signed", () => certs().selfSigned],
+    ["expired", () => certs().expired],
+    ["issued for another host", () => certs().otherHost],
   ])(
     "a %s certificate → 502 tls_certificate_error",
     noLeaks(async (_name: string, pair: () => { key: Buffer; cert: Buffer }) => {
       const s = await serveTls(pair());
-      const f = client({ tls: { ca: certs.ca } });
+      const f = client({ tls: { ca: certs().ca } });
       const a = await thrown(f(s.url));
       expect([a.status, a.error]).toEqual([502, "tls_certificate_error"]);
     }, cleanup),
   );
 
   test("a TLS version the upstream refuses → 502 tls_alert_received", async () => {
-    const s = await serve((sock) => sock.end(ok()), { ...certs.good, maxVersion: "TLSv1.2" });
-    const f = client({ tls: { ca: certs.ca, minVersion: "TLSv1.3" } });
+    const s = await serve((sock) => sock.end(ok()), { ...certs().good, maxVersion: "TLSv1.2" });
+    const f = client({ tls: { ca: certs().ca, minVersion: "TLSv1.3" } });
     const a = await thrown(f(s.url));
     expect([a.status, a.error]).toEqual([502, "tls_alert_received"]);
   });
