@@ -2,8 +2,17 @@
  * truestatus/ratelimit: a GCRA rate limiter (memory or Redis store) whose decisions carry the
  * IETF RateLimit / RateLimit-Policy fields and, on a refusal, the 429 (or 503) to answer.
  */
+export { type Refusal, refusal } from "./answer.js";
 export { clientKey } from "./client-key.js";
+export { type ExpressRateLimitMiddleware, expressRateLimit } from "./express.js";
+export {
+  type FastifyRateLimitOptions,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  fastifyRateLimit,
+} from "./fastify.js";
 export { EPSILON, type GcraParams, gcra, gcraParams, remainingAfter, waitAfter } from "./gcra.js";
+export { type HonoContextLike, type HonoRateLimitOptions, honoRateLimit } from "./hono.js";
 export {
   createRateLimiter,
   type RateLimitDecision,

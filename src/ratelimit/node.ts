@@ -9,9 +9,9 @@
  *   });
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { decide } from "../semantics/decide.js";
 import { DEFAULT_POLICY, type Policy } from "../semantics/policy.js";
-import { PROBLEM_CONTENT_TYPE, serializeProblem } from "../semantics/problem.js";
+import { PROBLEM_CONTENT_TYPE } from "../semantics/problem.js";
+import { refusal } from "./answer.js";
 import { clientKey } from "./client-key.js";
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./limiter.js";
 
@@ -48,9 +48,9 @@ export function rateLimit(
       for (const name in d.headers) res.setHeader(name, d.headers[name]!);
       return true;
     }
-    const answer = decide(d.failure!, policy, { method: req.method ?? "GET" });
-    res.writeHead(answer.status, { ...answer.headers, "content-type": PROBLEM_CONTENT_TYPE });
-    res.end(req.method === "HEAD" ? undefined : serializeProblem(answer.problem));
+    const r = refusal(d, policy, req.method ?? "GET");
+    res.writeHead(r.status, { ...r.headers, "content-type": PROBLEM_CONTENT_TYPE });
+    res.end(req.method === "HEAD" ? undefined : r.body);
     return false;
   };
 }
