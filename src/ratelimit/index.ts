@@ -11,7 +11,14 @@ export {
   type FastifyRequestLike,
   fastifyRateLimit,
 } from "./fastify.js";
-export { EPSILON, type GcraParams, gcra, gcraParams, remainingAfter, waitAfter } from "./gcra.js";
+export {
+  EPSILON as GCRA_EPSILON,
+  type GcraParams,
+  gcra,
+  gcraParams,
+  remainingAfter,
+  waitAfter,
+} from "./gcra.js";
 export { type HonoContextLike, type HonoRateLimitOptions, honoRateLimit } from "./hono.js";
 export {
   createRateLimiter,

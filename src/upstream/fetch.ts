@@ -13,6 +13,7 @@ import type { ConnectionOptions } from "node:tls";
 import {
   Agent,
   type Dispatcher,
+  Request,
   type RequestInfo,
   type RequestInit,
   Response,
@@ -63,6 +64,7 @@ export type UpstreamRequestInit = RequestInit &
   >;
 
 export interface UpstreamFetch {
+  /** `input`: a URL string, a URL, or a Request (the global one or undici's). */
   (input: RequestInfo, init?: UpstreamRequestInit): Promise<Response>;
   /** Closes the keep-alive connections (waits for requests in flight). */
   close(): Promise<void>;
@@ -84,6 +86,29 @@ function withTimeouts(dispatcher: Dispatcher, headersTimeout: number, bodyTimeou
   return dispatcher.compose(
     (dispatch) => (opts, handler) => dispatch({ ...opts, headersTimeout, bodyTimeout }, handler),
   );
+}
+
+/** The global Request (Node's own undici) is another class than the undici package's: convert it. */
+interface RequestLike {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Iterable<[string, string]>;
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly redirect: NonNullable<RequestInit["redirect"]>;
+  readonly signal: AbortSignal;
+}
+
+function asUndiciInput(input: RequestInfo | RequestLike): RequestInfo {
+  if (typeof input === "string" || input instanceof URL || input instanceof Request) return input;
+  const r = input as RequestLike;
+  return new Request(r.url, {
+    method: r.method,
+    headers: [...r.headers],
+    body: r.body,
+    redirect: r.redirect,
+    signal: r.signal,
+    ...(r.body === null ? {} : { duplex: "half" as const }),
+  });
 }
 
 function hostOf(input: RequestInfo): string | undefined {
@@ -122,7 +147,8 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
     return agent;
   };
 
-  const call = async (input: RequestInfo, init: UpstreamRequestInit = {}): Promise<Response> => {
+  const call = async (given: RequestInfo, init: UpstreamRequestInit = {}): Promise<Response> => {
+    const input = asUndiciInput(given);
     checkMs(init.headersTimeout, "headersTimeout");
     checkMs(init.bodyTimeout, "bodyTimeout");
     checkMs(init.timeout, "timeout");

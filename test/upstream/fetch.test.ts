@@ -4,6 +4,7 @@
  */
 import http from "node:http";
 import type net from "node:net";
+import { Agent } from "undici";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_POLICY,
@@ -110,6 +111,20 @@ describe("upstreamFetch: answers", () => {
       504,
       "truestatus;received-status=504",
     ]);
+  });
+
+  test("takes a Request, and a dispatcher of the caller's (per-call timeouts still apply)", async () => {
+    const s = await serve((sock) => sock.end(ok("req")));
+    const res = await upstreamFetch(new Request(`${s.url}/r`, { method: "POST", body: "x" }));
+    expect(await res.text()).toBe("req");
+    const silentOne = await silent();
+    const own = new Agent();
+    try {
+      const a = await thrown(upstreamFetch(silentOne.url, { dispatcher: own, headersTimeout: 50 }));
+      expect([a.status, a.error]).toEqual([504, "http_response_timeout"]);
+    } finally {
+      await own.close();
+    }
   });
 
   test("throwOnStatus: false returns every response; a function picks", async () => {
