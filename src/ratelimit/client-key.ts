@@ -6,10 +6,22 @@
 import { isIPv6 } from "node:net";
 
 /** Expands an IPv6 address to 8 groups of 4 hex digits (lowercase); undefined if malformed. */
-function groups(ip: string): string[] | undefined {
-  const zone = ip.indexOf("%");
-  const addr = zone === -1 ? ip : ip.slice(0, zone);
-  const halves = addr.split("::");
+function groups(address: string): string[] | undefined {
+  const zone = address.indexOf("%");
+  const addr = zone === -1 ? address : address.slice(0, zone);
+  // A dotted IPv4 tail (::ffff:1.2.3.4, 64:ff9b::1.2.3.4) stands for the last two groups.
+  const lastColon = addr.lastIndexOf(":");
+  let ip = addr;
+  if (addr.indexOf(".", lastColon) !== -1) {
+    const octets = addr
+      .slice(lastColon + 1)
+      .split(".")
+      .map(Number);
+    if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255))) return undefined;
+    const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
+    ip = `${addr.slice(0, lastColon + 1)}${hex(octets[0]!, octets[1]!)}:${hex(octets[2]!, octets[3]!)}`;
+  }
+  const halves = ip.split("::");
   if (halves.length > 2) return undefined;
   const head = halves[0] === "" ? [] : halves[0]!.split(":");
   const tail = halves.length === 2 && halves[1] !== "" ? halves[1]!.split(":") : [];
@@ -23,9 +35,20 @@ function groups(ip: string): string[] | undefined {
 export function clientKey(address: string | undefined): string {
   if (address === undefined || address === "") return "unknown";
   if (!isIPv6(address)) return address;
-  const lower = address.toLowerCase();
-  if (lower.startsWith("::ffff:") && lower.includes(".")) return lower.slice(7);
   const g = groups(address);
   if (g === undefined) return address;
+  // IPv4-mapped (::ffff:a.b.c.d, in either notation): the IPv4 client it is.
+  if (
+    g[5] === "ffff" &&
+    g[0] === "0000" &&
+    g[1] === "0000" &&
+    g[2] === "0000" &&
+    g[3] === "0000" &&
+    g[4] === "0000"
+  ) {
+    const hi = Number.parseInt(g[6]!, 16);
+    const lo = Number.parseInt(g[7]!, 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
   return `${g.slice(0, 4).join(":")}::/64`;
 }

@@ -1,4 +1,5 @@
 /** The limiter's decisions, headers, fail-open/closed behaviour and the memory store's bound. */
+import { BlockList } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decide, parseRateLimit, parseRateLimitPolicy } from "../../src/index.js";
@@ -227,6 +228,45 @@ describe("MemoryStore bound", () => {
 
   it("refuses a maxKeys that is not a positive integer", () => {
     expect(() => new MemoryStore({ maxKeys: 0 })).toThrow(RangeError);
+  });
+});
+
+describe("clientKey (property)", () => {
+  /** The first 64 bits of an IPv6 address, via Node's own parser (a BlockList /64 rule). */
+  const same64 = (a: string, b: string) => {
+    const list = new BlockList();
+    list.addSubnet(a, 64, "ipv6");
+    return list.check(b, "ipv6");
+  };
+
+  const isMapped = (ip: string) => {
+    const list = new BlockList();
+    list.addSubnet("::ffff:0.0.0.0", 96, "ipv6");
+    return list.check(ip, "ipv6");
+  };
+
+  it("two IPv6 addresses share a key exactly when they share their /64; IPv4 keys are the address", () => {
+    fc.assert(
+      fc.property(fc.ipV6(), fc.ipV6(), (a, b) => {
+        // IPv4-mapped addresses are keyed as the IPv4 client they are (checked below).
+        fc.pre(!isMapped(a) && !isMapped(b));
+        expect(clientKey(a) === clientKey(b)).toBe(same64(a, b));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.ipV4(), (a) => {
+        expect(clientKey(a)).toBe(a);
+        expect(clientKey(`::ffff:${a}`)).toBe(a);
+        const [w, x, y, z] = a.split(".").map(Number) as [number, number, number, number];
+        const hex = `::ffff:${((w << 8) | x).toString(16)}:${((y << 8) | z).toString(16)}`;
+        expect(clientKey(hex)).toBe(a);
+      }),
+    );
+  });
+
+  it("never throws, whatever the string", () => {
+    fc.assert(fc.property(fc.string(), (s) => typeof clientKey(s) === "string"));
   });
 });
 
