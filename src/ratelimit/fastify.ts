@@ -6,11 +6,10 @@
  * Typed structurally: it imports nothing from Fastify. The default key is `request.ip` (which
  * honours Fastify's trustProxy).
  */
-import { DEFAULT_POLICY, type Policy } from "../semantics/policy.js";
 import { PROBLEM_CONTENT_TYPE } from "../semantics/problem.js";
-import { refusal } from "./answer.js";
+import { prepare, refusal, type WrapperOptions } from "./answer.js";
 import { clientKey } from "./client-key.js";
-import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./limiter.js";
+import type { RateLimiter, RateLimiterOptions } from "./limiter.js";
 
 /** The parts of a Fastify request and reply the hook uses. */
 export interface FastifyRequestLike {
@@ -24,30 +23,26 @@ export interface FastifyReplyLike {
   send(body?: string): unknown;
 }
 
-export interface FastifyRateLimitOptions<Req extends FastifyRequestLike> {
-  readonly key?: (request: Req) => string;
-  readonly policy?: Policy;
-}
+/** `key` defaults to `request.ip`. */
+export type FastifyRateLimitOptions<Req extends FastifyRequestLike> = WrapperOptions<Req>;
 
 export function fastifyRateLimit<Req extends FastifyRequestLike, Rep extends FastifyReplyLike>(
   limiter: RateLimiter | RateLimiterOptions,
   options: FastifyRateLimitOptions<Req> = {},
 ): (request: Req, reply: Rep) => Promise<void> {
-  const l = "check" in limiter ? limiter : createRateLimiter(limiter);
-  const key = options.key ?? ((request: Req) => clientKey(request.ip));
-  const policy = options.policy ?? DEFAULT_POLICY;
-  const sync = l.store.synchronous === true;
+  const { decideFor, policy } = prepare(limiter, options, (request: Req) => clientKey(request.ip));
   return async function truestatusRateLimit(request, reply) {
-    const d = sync ? l.checkSync(key(request)) : await l.check(key(request));
+    const r = decideFor(request);
+    const d = r instanceof Promise ? await r : r;
     if (d.allowed) {
       for (const name in d.headers) reply.header(name, d.headers[name]!);
       return;
     }
-    const r = refusal(d, policy, request.method);
-    reply.code(r.status);
-    for (const name in r.headers) reply.header(name, r.headers[name]!);
+    const answer = refusal(d, policy, request.method);
+    reply.code(answer.status);
+    for (const name in answer.headers) reply.header(name, answer.headers[name]!);
     reply.type(PROBLEM_CONTENT_TYPE);
-    // Returning the reply from an async hook ends the request here.
-    await reply.send(request.method === "HEAD" ? undefined : r.body);
+    // Sending from an async hook ends the request here.
+    await reply.send(request.method === "HEAD" ? undefined : answer.body);
   };
 }

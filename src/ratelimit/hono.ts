@@ -7,11 +7,10 @@
  * way to read the client's address: the default key is the peer address on @hono/node-server
  * (`c.env.incoming`), else "unknown"; pass a `key` for other runtimes or behind a proxy.
  */
-import { DEFAULT_POLICY, type Policy } from "../semantics/policy.js";
 import { PROBLEM_CONTENT_TYPE } from "../semantics/problem.js";
-import { refusal } from "./answer.js";
+import { prepare, refusal, type WrapperOptions } from "./answer.js";
 import { clientKey } from "./client-key.js";
-import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./limiter.js";
+import type { RateLimiter, RateLimiterOptions } from "./limiter.js";
 
 /** The parts of a Hono context the middleware uses. */
 export interface HonoContextLike {
@@ -20,10 +19,8 @@ export interface HonoContextLike {
   header(name: string, value: string): void;
 }
 
-export interface HonoRateLimitOptions<C extends HonoContextLike> {
-  readonly key?: (c: C) => string;
-  readonly policy?: Policy;
-}
+/** `key` defaults to the peer address on @hono/node-server. */
+export type HonoRateLimitOptions<C extends HonoContextLike> = WrapperOptions<C>;
 
 function nodePeerKey(c: HonoContextLike): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
@@ -34,21 +31,19 @@ export function honoRateLimit<C extends HonoContextLike>(
   limiter: RateLimiter | RateLimiterOptions,
   options: HonoRateLimitOptions<C> = {},
 ): (c: C, next: () => Promise<void>) => Promise<Response | undefined> {
-  const l = "check" in limiter ? limiter : createRateLimiter(limiter);
-  const key = options.key ?? nodePeerKey;
-  const policy = options.policy ?? DEFAULT_POLICY;
-  const sync = l.store.synchronous === true;
+  const { decideFor, policy } = prepare(limiter, options, nodePeerKey);
   return async function truestatusRateLimit(c, next) {
-    const d = sync ? l.checkSync(key(c)) : await l.check(key(c));
+    const r = decideFor(c);
+    const d = r instanceof Promise ? await r : r;
     if (d.allowed) {
       await next();
       for (const name in d.headers) c.header(name, d.headers[name]!);
       return undefined;
     }
-    const r = refusal(d, policy, c.req.method);
-    return new Response(c.req.method === "HEAD" ? null : r.body, {
-      status: r.status,
-      headers: { ...r.headers, "content-type": PROBLEM_CONTENT_TYPE },
+    const answer = refusal(d, policy, c.req.method);
+    return new Response(c.req.method === "HEAD" ? null : answer.body, {
+      status: answer.status,
+      headers: { ...answer.headers, "content-type": PROBLEM_CONTENT_TYPE },
     });
   };
 }

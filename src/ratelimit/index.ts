@@ -2,7 +2,7 @@
  * truestatus/ratelimit: a GCRA rate limiter (memory or Redis store) whose decisions carry the
  * IETF RateLimit / RateLimit-Policy fields and, on a refusal, the 429 (or 503) to answer.
  */
-export { type Refusal, refusal } from "./answer.js";
+export { type Refusal, refusal, type WrapperOptions } from "./answer.js";
 export { clientKey } from "./client-key.js";
 export { type ExpressRateLimitMiddleware, expressRateLimit } from "./express.js";
 export {

@@ -9,18 +9,13 @@
  *   });
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { DEFAULT_POLICY, type Policy } from "../semantics/policy.js";
 import { PROBLEM_CONTENT_TYPE } from "../semantics/problem.js";
-import { refusal } from "./answer.js";
+import { prepare, refusal, type WrapperOptions } from "./answer.js";
 import { clientKey } from "./client-key.js";
-import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./limiter.js";
+import type { RateLimiter, RateLimiterOptions } from "./limiter.js";
 
-export interface NodeRateLimitOptions {
-  /** The key of a request. Default: the client's address (IPv6 by /64). */
-  readonly key?: (req: IncomingMessage) => string;
-  /** The truestatus policy the 429/503 answers are decided under. */
-  readonly policy?: Policy;
-}
+/** `key` defaults to the client's address (IPv6 by /64). */
+export type NodeRateLimitOptions = WrapperOptions<IncomingMessage>;
 
 export type NodeRateLimitHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -37,20 +32,17 @@ export function rateLimit(
   limiter: RateLimiter | RateLimiterOptions,
   options: NodeRateLimitOptions = {},
 ): NodeRateLimitHandler {
-  const l = "check" in limiter ? limiter : createRateLimiter(limiter);
-  const key = options.key ?? remoteAddressKey;
-  const policy = options.policy ?? DEFAULT_POLICY;
-  const sync = l.store.synchronous === true;
+  const { decideFor, policy } = prepare(limiter, options, remoteAddressKey);
   return async function truestatusRateLimit(req, res) {
-    // A synchronous store (memory) decides without a promise.
-    const d = sync ? l.checkSync(key(req)) : await l.check(key(req));
+    const r = decideFor(req);
+    const d = r instanceof Promise ? await r : r;
     if (d.allowed) {
       for (const name in d.headers) res.setHeader(name, d.headers[name]!);
       return true;
     }
-    const r = refusal(d, policy, req.method ?? "GET");
-    res.writeHead(r.status, { ...r.headers, "content-type": PROBLEM_CONTENT_TYPE });
-    res.end(req.method === "HEAD" ? undefined : r.body);
+    const answer = refusal(d, policy, req.method ?? "GET");
+    res.writeHead(answer.status, { ...answer.headers, "content-type": PROBLEM_CONTENT_TYPE });
+    res.end(req.method === "HEAD" ? undefined : answer.body);
     return false;
   };
 }
