@@ -49,6 +49,22 @@ module.exports = {
       to: { pathNot: "^src/semantics/" },
     },
     {
+      name: "upstream-classifier-is-dependency-free",
+      comment:
+        "classify.ts and its table import only semantics: server/to-failure.ts can use them without pulling undici.",
+      severity: "error",
+      from: { path: "^src/upstream/(classify|table)\\.ts$" },
+      to: { pathNot: "^src/(semantics|upstream/(classify|table))" },
+    },
+    {
+      name: "ratelimit-imports-no-framework-or-client",
+      comment:
+        "The limiter's framework wrappers and Redis store are typed structurally: express, fastify, hono and ioredis stay optional.",
+      severity: "error",
+      from: { path: "^src/ratelimit/" },
+      to: { path: "node_modules/(express|fastify|hono|@hono|ioredis)/" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

@@ -54,7 +54,7 @@ function flag(name: string): string | undefined {
   return eq === -1 ? "" : hit.slice(eq + 1);
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
@@ -86,7 +86,7 @@ async function child(file: BenchFile): Promise<void> {
 
 const WARMUP_CALLS = 2_000;
 
-function hasTaskset(): boolean {
+export function hasTaskset(): boolean {
   return spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 }
 
@@ -95,6 +95,30 @@ function show(file: BenchFile): void {
     const out = c.fn();
     console.log(`--- ${c.name}\n${JSON.stringify(out, null, 1).replaceAll("\n", "")}`);
   }
+}
+
+/**
+ * Runs one child process of a bench (`node <nodeArgs> --child --order=<order> <extra>`, pinned to
+ * core 0 with `pin`) and returns the JSON object it printed last, or undefined if it failed.
+ */
+export function runChild(
+  nodeArgs: readonly string[],
+  order: string,
+  pin: boolean,
+  extra: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Sample | undefined {
+  const argv = [...nodeArgs, "--child", `--order=${order}`, ...extra];
+  const [cmd, args] = pin
+    ? ["taskset", ["-c", "0", process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const r = spawnSync(cmd, args as string[], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env,
+  });
+  if (r.status !== 0) return undefined;
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Sample;
 }
 
 function parent(file: BenchFile): void {
@@ -107,20 +131,12 @@ function parent(file: BenchFile): void {
     const order = k % 2 === 0 ? "forward" : "reverse";
     orders.push(order);
     // --expose-gc: mitata then collects garbage before each case, so no case pays for another's.
-    const nodeArgs = ["--expose-gc", ...process.execArgv, script, "--child", `--order=${order}`];
-    const [cmd, args] = pin
-      ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
-    const r = spawnSync(cmd, args as string[], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    if (r.status !== 0) {
-      console.error(`child ${k + 1} (${order}) failed with status ${r.status}`);
+    const sample = runChild(["--expose-gc", ...process.execArgv, script], order, pin);
+    if (sample === undefined) {
+      console.error(`child ${k + 1} (${order}) failed`);
       process.exit(1);
     }
-    const line = r.stdout.trim().split("\n").at(-1)!;
-    samples.push(JSON.parse(line) as Sample);
+    samples.push(sample);
   }
 
   console.log(`## ${file.title}\n`);

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
     "definePolicy() was given an unknown option or a value it does not allow.",
   TRUESTATUS_INVALID_FAILURE:
     "A failure constructor was given options that cannot produce a truthful answer (e.g. a negative Retry-After, a reserved problem member as an extension).",
+  TRUESTATUS_RATE_LIMIT_STORE:
+    "A rate-limit store could not decide in time (Redis unreachable, slow or erroring); the limiter fails open or closed as configured.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
