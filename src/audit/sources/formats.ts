@@ -5,6 +5,7 @@
 import type { SourceFormat } from "../exchange.js";
 import type { LineFormat } from "../source.js";
 import { clf, combined } from "./clf.js";
+import { nginxFormat } from "./nginx.js";
 
 export interface LineFormatOptions {
   readonly logFormat?: string;
@@ -15,7 +16,7 @@ export interface LineFormatOptions {
 export const DETECTION_ORDER: readonly SourceFormat[] = ["har", "clf", "combined"];
 
 /** Formats an input can be read as. */
-export const INPUT_FORMATS: readonly SourceFormat[] = ["har", "clf", "combined"];
+export const INPUT_FORMATS: readonly SourceFormat[] = ["har", "clf", "combined", "nginx"];
 
 /** Line formats detection tries, in order. */
 export function detectionCandidates(_options: LineFormatOptions): LineFormat[] {
@@ -25,13 +26,15 @@ export function detectionCandidates(_options: LineFormatOptions): LineFormat[] {
 /** The line format for a format name, or undefined for HAR (not a line format). */
 export function lineFormatFor(
   format: SourceFormat,
-  _options: LineFormatOptions,
+  options: LineFormatOptions,
 ): LineFormat | undefined {
   switch (format) {
     case "clf":
       return clf;
     case "combined":
       return combined;
+    case "nginx":
+      return nginxFormat(options.logFormat);
     default:
       return undefined;
   }

@@ -4,7 +4,7 @@
  * expandInputs first.
  */
 import type { Capability, SourceFormat } from "../exchange.js";
-import type { LineFormat, SourceRecord } from "../source.js";
+import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
 import { malformed } from "./fields.js";
@@ -35,6 +35,8 @@ export interface OpenedSource {
    * range and call `lineFormat.parse` on each line itself.
    */
   readonly lineFormat?: LineFormat;
+  /** When the source logs only some headers: their names (see LineFormat.loggedHeaders). */
+  readonly loggedHeaders?: LoggedHeaders;
   /** True when the input is gzip (so it cannot be split by byte range). */
   readonly gzip: boolean;
   /** Every record, in order. Throws InputError TRUNCATED/CORRUPT after the last readable one. */
@@ -135,6 +137,7 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
     file: opened.file,
     format,
     capabilities: lf.capabilities,
+    ...(lf.loggedHeaders === undefined ? {} : { loggedHeaders: lf.loggedHeaders }),
     lineFormat: lf,
     gzip: opened.gzip,
     batches: () => lineRecords(opened, lf),
