@@ -4,7 +4,7 @@
  * "uri","headers":{Name:[values]}},"bytes_read","user_id","duration","size","status",
  * "resp_headers":{Name:[values]}}`. `ts` and `duration` are seconds by default (strings when
  * configured otherwise: ISO time, Go durations). Caddy writes Authorization, Cookie and
- * Proxy-Authorization values as "REDACTED": the header is there, so credentials are "present".
+ * Proxy-Authorization values as ["REDACTED"] (Caddy 2.6: as []): the header was sent, so credentials are "present".
  * Lines from other loggers (runtime messages in the same stream) are not exchanges: skipped.
  */
 import type { Capability, Exchange } from "../exchange.js";
@@ -50,7 +50,8 @@ function parseCaddy(line: string, file: string, n: number): SourceRecord | undef
   if (size !== undefined) response.size = size;
   const rh = headerBag(o.resp_headers as never);
   if (rh !== undefined) response.headers = rh;
-  // Status 0: Caddy wrote no response itself (the handler chain ended without one).
+  // Status 0: no response was written. With reverse_proxy that is a request the client canceled
+  // (Caddy 2.6 logs 0; later versions log 499).
   if (status > 0) ex.response = response;
   const duration =
     typeof o.duration === "number"
@@ -67,7 +68,7 @@ function parseCaddy(line: string, file: string, n: number): SourceRecord | undef
         : undefined;
   // ts is when the line was logged, after the response: the request started `duration` earlier.
   if (ts !== undefined) ex.time = Math.round(ts - (duration ?? 0));
-  if (status === 499) ex.clientAborted = true;
+  if (status === 499 || status === 0) ex.clientAborted = true;
   return ex;
 }
 

@@ -47,7 +47,11 @@ const ms = (v: number | undefined): number | undefined =>
 function parseHaproxy(line: string, file: string, n: number): SourceRecord | undefined {
   if (line.length === 0) return undefined;
   const open = dateStart(line);
-  if (open === -1) return malformed("not an HAProxy line: no [accept date]", file, n);
+  if (open === -1) {
+    // HAProxy's own notices ("Proxy fe stopped", "Server x is DOWN") share the stream: not requests.
+    if (/\bhaproxy\[\d+\]: /.test(line.slice(0, 200))) return undefined;
+    return malformed("not an HAProxy line: no [accept date]", file, n);
+  }
   const close = line.indexOf("] ", open);
   if (close === -1) return malformed("not an HAProxy line: unterminated [accept date]", file, n);
   // The client address is the field just before the date.

@@ -61,8 +61,11 @@ export function headerBag(v: Json | undefined): HeaderBag | undefined {
   }
   if (!isObject(v)) return undefined;
   for (const [name, value] of Object.entries(v)) {
-    if (Array.isArray(value)) for (const x of value) add(name, x);
-    else add(name, value);
+    if (Array.isArray(value)) {
+      // Caddy 2.6 logs credentials as an empty list, later versions as ["REDACTED"]: sent, hidden.
+      if (value.length === 0 && isCredentialHeader(name.toLowerCase())) add(name, "REDACTED");
+      for (const x of value) add(name, x);
+    } else add(name, value);
   }
   return out;
 }
