@@ -67,11 +67,15 @@ function redactCookiePairs(value: string): string {
     .split(";")
     .map((pair) => {
       const eq = pair.indexOf("=");
-      const name = (eq === -1 ? pair : pair.slice(0, eq)).trim();
+      const name = eq === -1 ? "" : pair.slice(0, eq).trim();
       return name.length === 0 ? REDACTED : `${name}=${REDACTED}`;
     })
     .join("; ");
 }
+
+/** Set-Cookie attributes (RFC 6265 §4.1 and later drafts): shown as they are. */
+const COOKIE_ATTRIBUTES =
+  /^(expires|max-age|domain|path|secure|httponly|samesite|partitioned|priority)$/i;
 
 /** The value of a header as it may be shown: secrets replaced, the scheme or names kept. */
 export function redactHeaderValue(name: string, value: string): string {
@@ -89,7 +93,18 @@ export function redactHeaderValue(name: string, value: string): string {
     const first = semi === -1 ? value : value.slice(0, semi);
     const eq = first.indexOf("=");
     const cookieName = (eq === -1 ? "" : first.slice(0, eq)).trim();
-    const attrs = semi === -1 ? "" : redactText(value.slice(semi));
+    const attrs =
+      semi === -1
+        ? ""
+        : value
+            .slice(semi)
+            .split(";")
+            .slice(1)
+            .map((a) => {
+              const name = a.split("=")[0]!.trim();
+              return COOKIE_ATTRIBUTES.test(name) ? `;${a}` : `; ${REDACTED}`;
+            })
+            .join("");
     return `${cookieName.length > 0 ? `${cookieName}=` : ""}${REDACTED}${attrs}`;
   }
   if (isSecretHeader(n)) return REDACTED;
@@ -133,7 +148,7 @@ function redactUserinfo(s: string): string {
 }
 
 // JWT / JWS / JWE compact: base64url segments separated by dots, the first starting "eyJ".
-const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*){0,3}/g;
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]+){0,3}/g;
 // "Bearer <token>", "Basic <b64>", "Digest …", "token <t>" as a scheme followed by a credential.
 const SCHEME_TOKEN =
   /\b(Bearer|Basic|Digest|Token|Negotiate|NTLM|ApiKey|Api-Key)([ \t]{1,8})[A-Za-z0-9._~+/=:-]{6,}/gi;
@@ -222,6 +237,13 @@ function redactPairs(text: string): string {
       after = end;
     }
     if (end === start) continue;
+    // Already redacted, or a scheme whose credential was ("Authorization: Bearer [REDACTED]").
+    if (text.startsWith(REDACTED, start)) continue;
+    if (
+      text.startsWith(` ${REDACTED}`, end) &&
+      /^[A-Za-z][A-Za-z-]{0,20}$/.test(text.slice(start, end))
+    )
+      continue;
     out += text.slice(from, start) + REDACTED;
     from = i = after;
   }
