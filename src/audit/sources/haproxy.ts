@@ -41,6 +41,18 @@ function dateStart(line: string): number {
   return -1;
 }
 
+const HEX = /#([0-9A-Fa-f]{2})/g;
+
+/**
+ * HAProxy writes bytes below 32 or above 126, '"' and '#' of the request line as #XX (the bytes of
+ * UTF-8 text): decode them back.
+ */
+export function unescapeHaproxy(s: string): string {
+  if (s.indexOf("#") === -1) return s;
+  const bytes = s.replace(HEX, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return /[\x80-\xff]/.test(bytes) ? Buffer.from(bytes, "latin1").toString("utf8") : bytes;
+}
+
 const ms = (v: number | undefined): number | undefined =>
   v === undefined || v < 0 ? undefined : v;
 
@@ -103,7 +115,7 @@ function parseHaproxy(line: string, file: string, n: number): SourceRecord | und
     return malformed('not an HAProxy httplog line: no "request"', file, n);
   const q = line.lastIndexOf('"');
   const requestText = q > p ? line.slice(p + 1, q) : line.slice(p + 1);
-  const request = parseRequestLine(unescapeLog(requestText)) as Mutable<Exchange["request"]>;
+  const request = parseRequestLine(unescapeHaproxy(requestText)) as Mutable<Exchange["request"]>;
 
   const slash = backendServer.indexOf("/");
   const server = slash === -1 ? backendServer : backendServer.slice(slash + 1);
