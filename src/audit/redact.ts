@@ -41,10 +41,38 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
 const SECRET_NAME =
   /(token|secret|passw(or)?d|api[-_]?key|auth|session|signature|credential|cookie)/i;
 
+/** Names the pattern above would catch that carry no secret (challenges, CORS flags). */
+const NOT_SECRET: ReadonlySet<string> = new Set([
+  "www-authenticate",
+  "proxy-authenticate",
+  "authentication-info",
+  "proxy-authentication-info",
+  "access-control-allow-credentials",
+  "access-control-allow-headers",
+  "access-control-request-headers",
+]);
+
+const secretCache = new Map<string, boolean>();
+
 /** True when a header's value must never be shown (case-insensitive name). */
 export function isSecretHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  return SECRET_HEADERS.has(n) || SECRET_NAME.test(n);
+  let hit = secretCache.get(name);
+  if (hit === undefined) {
+    const n = name.toLowerCase();
+    hit = SECRET_HEADERS.has(n) || (!NOT_SECRET.has(n) && SECRET_NAME.test(n));
+    if (secretCache.size > 4096) secretCache.clear();
+    secretCache.set(name, hit);
+  }
+  return hit;
+}
+
+/**
+ * What a source keeps of a header value: credentials and other secret headers redacted (the
+ * scheme or cookie names kept), every other value as it is. Reports redact free text again
+ * (redactHeaderValue) when they show it.
+ */
+export function keepHeaderValue(name: string, value: string): string {
+  return isSecretHeader(name) ? redactHeaderValue(name, value) : value;
 }
 
 /** Query parameter and JSON/form key names whose values are secrets. */
@@ -149,9 +177,26 @@ function redactUserinfo(s: string): string {
 
 // JWT / JWS / JWE compact: base64url segments separated by dots, the first starting "eyJ".
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]+){0,3}/g;
-// "Bearer <token>", "Basic <b64>", "Digest …", "token <t>" as a scheme followed by a credential.
+// "Bearer <token>", "Basic <b64>", … : a scheme followed by a token68 credential (not by an
+// auth-param such as realm="api", which a challenge carries and which is no secret).
 const SCHEME_TOKEN =
-  /\b(Bearer|Basic|Digest|Token|Negotiate|NTLM|ApiKey|Api-Key)([ \t]{1,8})[A-Za-z0-9._~+/=:-]{6,}/gi;
+  /\b(Bearer|Basic|Digest|Token|Negotiate|NTLM|ApiKey|Api-Key)([ \t]{1,8})([A-Za-z0-9._~+/:-]{6,}=*)/gi;
+/** An auth-param name and its "=" (realm=, error_description=): the start of a challenge, kept. */
+const AUTH_PARAM = /^[A-Za-z_-]{1,24}=$/;
+
+function schemeToken(
+  m: string,
+  scheme: string,
+  space: string,
+  token: string,
+  offset: number,
+  text: string,
+): string {
+  const next = text.charCodeAt(offset + m.length);
+  const quoteOrLetter =
+    next === 0x22 || (next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a);
+  return AUTH_PARAM.test(token) && quoteOrLetter ? m : `${scheme}${space}${REDACTED}`;
+}
 // Well-known key shapes: AWS access key ids, GitHub, Slack, Stripe, Google API keys, private keys.
 const KNOWN_KEYS =
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,255}\b|\bxox[abprs]-[A-Za-z0-9-]{10,200}|\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,200}|\bAIza[A-Za-z0-9_-]{35}\b|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]{0,8192}?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)/g;
@@ -163,10 +208,7 @@ const KNOWN_KEYS =
 export function redactText(text: string): string {
   if (text.length === 0) return text;
   return redactPairs(
-    text
-      .replace(KNOWN_KEYS, REDACTED)
-      .replace(JWT, REDACTED)
-      .replace(SCHEME_TOKEN, `$1$2${REDACTED}`),
+    text.replace(KNOWN_KEYS, REDACTED).replace(JWT, REDACTED).replace(SCHEME_TOKEN, schemeToken),
   );
 }
 

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   isSecretHeader,
+  keepHeaderValue,
   REDACTED,
   redactHeaders,
   redactHeaderValue,
@@ -35,6 +36,10 @@ describe("redactHeaderValue", () => {
     expect(redactHeaderValue("Content-Type", "application/json")).toBe("application/json");
     expect(isSecretHeader("X-Amz-Security-Token")).toBe(true);
     expect(isSecretHeader("Accept")).toBe(false);
+    expect(isSecretHeader("WWW-Authenticate")).toBe(false);
+    expect(redactHeaderValue("WWW-Authenticate", 'Bearer realm="api"')).toBe('Bearer realm="api"');
+    expect(keepHeaderValue("Authorization", "Bearer x.y.z")).toBe(`Bearer ${REDACTED}`);
+    expect(keepHeaderValue("User-Agent", "curl password=1")).toBe("curl password=1");
   });
 
   it("never lets a planted secret through, whatever the header", () => {
@@ -114,6 +119,11 @@ describe("redactText", () => {
     );
     expect(redactText("db error: password=s3cret host=db1")).toBe(
       `db error: password=${REDACTED} host=db1`,
+    );
+    expect(redactText('"Authorization":"Bearer abcdef=="')).toBe(`"Authorization":"${REDACTED}"`);
+    expect(redactText('h: Bearer abcdef==" x')).toBe(`h: Bearer ${REDACTED}" x`);
+    expect(redactText('Bearer realmxyz="api", error="invalid_token"')).toBe(
+      'Bearer realmxyz="api", error="invalid_token"',
     );
     expect(redactText("key AKIAIOSFODNN7EXAMPLE used")).toBe(`key ${REDACTED} used`);
     expect(redactText("plain text, nothing to hide: a=b")).toBe("plain text, nothing to hide: a=b");

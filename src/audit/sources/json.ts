@@ -1,6 +1,6 @@
 /** Helpers for JSON sources (Caddy, NDJSON, HAR): total, never throwing on odd shapes. */
 import type { HeaderBag } from "../exchange.js";
-import { redactHeaderValue } from "../redact.js";
+import { keepHeaderValue } from "../redact.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -41,8 +41,8 @@ export function isCredentialHeader(name: string): boolean {
 
 /**
  * A header bag from `{Name: [values]}` / `{name: "value"}` (Caddy, pino) or
- * `[{name, value}]` (HAR): names lowercased, repeats kept in order, values redacted by
- * redactHeaderValue (credentials keep at most their scheme). Undefined when not headers at all.
+ * `[{name, value}]` (HAR): names lowercased, repeats kept in order, secret values redacted
+ * by keepHeaderValue (credentials keep at most their scheme). Undefined when not headers at all.
  */
 export function headerBag(v: Json | undefined): HeaderBag | undefined {
   if (v === undefined || v === null) return undefined;
@@ -50,7 +50,7 @@ export function headerBag(v: Json | undefined): HeaderBag | undefined {
   const add = (name: string, value: Json | undefined) => {
     if (typeof value !== "string" && typeof value !== "number") return;
     const n = name.toLowerCase();
-    const text = redactHeaderValue(n, String(value));
+    const text = keepHeaderValue(n, String(value));
     const list = out[n];
     if (list === undefined) out[n] = [text];
     else list.push(text);

@@ -15,7 +15,7 @@ import type {
   UpstreamAttempt,
   UpstreamFacts,
 } from "../exchange.js";
-import { redactHeaderValue } from "../redact.js";
+import { keepHeaderValue } from "../redact.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { InputError } from "./errors.js";
 import {
@@ -440,7 +440,7 @@ class NginxLineFormat implements LineFormat {
           if (v !== "-" && v !== "") {
             responseHeaders ??= {};
             const name = this.headerNames[k]!;
-            responseHeaders[name] = [redactHeaderValue(name, this.text(v))];
+            responseHeaders[name] = [keepHeaderValue(name, this.text(v))];
           }
           break;
         case Kind.RequestHeader: {
@@ -452,7 +452,7 @@ class NginxLineFormat implements LineFormat {
           }
           if (present) {
             requestHeaders ??= {};
-            requestHeaders[name] = [redactHeaderValue(name, this.text(v))];
+            requestHeaders[name] = [keepHeaderValue(name, this.text(v))];
           }
           break;
         }
@@ -551,55 +551,97 @@ export function upstreamFacts(
   upHeader: string | undefined,
   upAddr: string | undefined,
 ): UpstreamFacts {
-  const s = groups(upStatus);
-  const t = groups(upTime);
-  const c = groups(upConnect);
-  const h = groups(upHeader);
-  const a = groups(upAddr);
-  const groupCount = Math.max(s.length, t.length, c.length, h.length, a.length);
   const attempts: UpstreamAttempt[] = [];
-  for (let g = 0; g < groupCount; g++) {
-    const n = Math.max(
-      s[g]?.length ?? 0,
-      t[g]?.length ?? 0,
-      c[g]?.length ?? 0,
-      h[g]?.length ?? 0,
-      a[g]?.length ?? 0,
-    );
-    for (let i = 0; i < n; i++) {
-      const attempt: Mutable<UpstreamAttempt> = {};
-      const st = dash(s[g]?.[i]);
-      if (st !== undefined) {
-        const v = parseUint(st);
-        if (v !== undefined) attempt.status = v;
+  if (
+    isSingle(upStatus) &&
+    isSingle(upTime) &&
+    isSingle(upConnect) &&
+    isSingle(upHeader) &&
+    isSingle(upAddr)
+  ) {
+    // One attempt (the common case): no lists to split.
+    const a = attemptOf(upStatus, upTime, upConnect, upHeader, upAddr, undefined);
+    if (a !== undefined) attempts.push(a);
+  } else {
+    const s = groups(upStatus);
+    const t = groups(upTime);
+    const c = groups(upConnect);
+    const h = groups(upHeader);
+    const ad = groups(upAddr);
+    const groupCount = Math.max(s.length, t.length, c.length, h.length, ad.length);
+    for (let g = 0; g < groupCount; g++) {
+      const n = Math.max(
+        s[g]?.length ?? 0,
+        t[g]?.length ?? 0,
+        c[g]?.length ?? 0,
+        h[g]?.length ?? 0,
+        ad[g]?.length ?? 0,
+      );
+      for (let i = 0; i < n; i++) {
+        const a = attemptOf(
+          s[g]?.[i],
+          t[g]?.[i],
+          c[g]?.[i],
+          h[g]?.[i],
+          ad[g]?.[i],
+          groupCount > 1 ? g : undefined,
+        );
+        if (a !== undefined) attempts.push(a);
       }
-      const tm = dash(t[g]?.[i]);
-      if (tm !== undefined) {
-        const v = secondsToMs(tm);
-        if (v !== undefined) attempt.timeMs = v;
-      }
-      const cm = dash(c[g]?.[i]);
-      if (cm !== undefined) {
-        const v = secondsToMs(cm);
-        if (v !== undefined) attempt.connectMs = v;
-      }
-      const hm = dash(h[g]?.[i]);
-      if (hm !== undefined) {
-        const v = secondsToMs(hm);
-        if (v !== undefined) attempt.headerMs = v;
-      }
-      const ad = dash(a[g]?.[i]);
-      if (ad !== undefined) attempt.addr = ad;
-      if (groupCount > 1) attempt.group = g;
-      if (Object.keys(attempt).length > (groupCount > 1 ? 1 : 0)) attempts.push(attempt);
     }
   }
   const facts: Mutable<UpstreamFacts> = { attempts };
-  const last = attempts[attempts.length - 1];
   if (upStatus === undefined) return facts;
-  if (attempts.every((x) => x.status === undefined)) facts.generatedBy = "proxy";
+  const last = attempts[attempts.length - 1];
+  let anyStatus = false;
+  for (const a of attempts) if (a.status !== undefined) anyStatus = true;
+  if (!anyStatus) facts.generatedBy = "proxy";
   else if (last?.status === status && last.headerMs !== undefined) facts.generatedBy = "upstream";
   return facts;
+}
+
+const isSingle = (v: string | undefined): boolean =>
+  v === undefined || (v.indexOf(", ") === -1 && v.indexOf(" : ") === -1);
+
+/** One attempt from its items ("-" = none); undefined when every item is "-". */
+function attemptOf(
+  st: string | undefined,
+  tm: string | undefined,
+  cm: string | undefined,
+  hm: string | undefined,
+  ad: string | undefined,
+  group: number | undefined,
+): UpstreamAttempt | undefined {
+  const attempt: Mutable<UpstreamAttempt> = {};
+  let any = false;
+  const status = dash(st) === undefined ? undefined : parseUint(st!);
+  if (status !== undefined) {
+    attempt.status = status;
+    any = true;
+  }
+  const time = dash(tm) === undefined ? undefined : secondsToMs(tm!);
+  if (time !== undefined) {
+    attempt.timeMs = time;
+    any = true;
+  }
+  const connect = dash(cm) === undefined ? undefined : secondsToMs(cm!);
+  if (connect !== undefined) {
+    attempt.connectMs = connect;
+    any = true;
+  }
+  const header = dash(hm) === undefined ? undefined : secondsToMs(hm!);
+  if (header !== undefined) {
+    attempt.headerMs = header;
+    any = true;
+  }
+  const addr = dash(ad);
+  if (addr !== undefined) {
+    attempt.addr = addr;
+    any = true;
+  }
+  if (!any) return undefined;
+  if (group !== undefined) attempt.group = group;
+  return attempt;
 }
 
 const cache = new Map<string, NginxLineFormat>();

@@ -89,6 +89,17 @@ describe("nginx line format", () => {
     expect(JSON.stringify(r)).not.toContain("eyJ");
   });
 
+  it("keeps WWW-Authenticate as it was sent (a challenge is not a secret)", () => {
+    const line =
+      '10.0.0.2 - - [24/Nov/2026:19:00:01 +0100] "GET /me HTTP/1.1" 401 0 rt=0.010 us="401" ut="0.009" uc="0.000" uh="0.008" ua="127.0.0.1:9001" wa="Bearer realm=\\x22api\\x22, error=\\x22invalid_token\\x22" ra="-" auth="Bearer abc"';
+    expect(f.parse(line, "n", 1)).toMatchObject({
+      response: {
+        status: 401,
+        headers: { "www-authenticate": ['Bearer realm="api", error="invalid_token"'] },
+      },
+    });
+  });
+
   it("reads a plain attempt, no credentials, 499 and the generator of the status", () => {
     const line =
       '10.0.0.2 - - [24/Nov/2026:19:00:01 +0100] "POST /login HTTP/1.1" 401 0 rt=0.010 us="401" ut="0.009" uc="0.000" uh="0.008" ua="127.0.0.1:9001" wa="-" ra="-" auth="-"';
