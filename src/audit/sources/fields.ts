@@ -2,10 +2,31 @@
  * Small, allocation-light helpers the line parsers share: request lines, targets, log timestamps,
  * escapes, numbers. All are total: bad input gives undefined, never a throw.
  */
-import type { MalformedRecord } from "../source.js";
+import type { LineFormat, MalformedRecord, SourceRecord } from "../source.js";
 
 export function malformed(reason: string, file: string, line: number): MalformedRecord {
   return { malformed: true, reason, file, line };
+}
+
+/**
+ * format.parse, with a last safety net: parsers are total (property-tested), but should one throw,
+ * the line becomes a malformed record instead of ending the whole analysis.
+ */
+export function safeParse(
+  format: LineFormat,
+  line: string,
+  file: string,
+  n: number,
+): SourceRecord | undefined {
+  try {
+    return format.parse(line, file, n);
+  } catch (e) {
+    return malformed(
+      `${format.format} parser failed: ${(e as Error)?.message ?? String(e)}`,
+      file,
+      n,
+    );
+  }
 }
 
 /** A request line split into its parts; method "-" when the line is not `METHOD SP target`. */

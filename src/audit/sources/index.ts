@@ -20,3 +20,4 @@ export {
   type OpenOptions,
   openSource,
 } from "./open.js";
+export { alignRange, type ByteRange, rangeBatches, splitRanges } from "./range.js";

@@ -26,6 +26,7 @@ describe("sources subpath exports", () => {
       "NDJSON_FIELDS",
       "NGINX_COMBINED",
       "alb",
+      "alignRange",
       "caddy",
       "clf",
       "combined",
@@ -38,6 +39,8 @@ describe("sources subpath exports", () => {
       "ndjsonFormat",
       "nginxFormat",
       "openSource",
+      "rangeBatches",
+      "splitRanges",
     ]);
   });
 
