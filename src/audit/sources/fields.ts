@@ -107,6 +107,52 @@ export function requestTarget(method: string, rawTarget: string): RequestLine {
   return host === undefined ? { method, target, path } : { method, target, path, host };
 }
 
+/**
+ * A logged request "METHOD TARGET [PROTOCOL]" where missing parts are "-" (Envoy, ALB: "- - -",
+ * "- http://host:80- -"), with the host taken from `host` when the target has none.
+ */
+export function loggedRequest(text: string, host: string | undefined): RequestLine {
+  const sp1 = text.indexOf(" ");
+  const sp2 = text.lastIndexOf(" ");
+  const method = sp1 > 0 ? text.slice(0, sp1) : "-";
+  const rawTarget = sp1 > 0 ? text.slice(sp1 + 1, sp2 > sp1 ? sp2 : text.length) : "-";
+  const r: { method: string; target: string; path: string; host?: string } =
+    method === "-" || rawTarget === "-"
+      ? { method: "-", target: rawTarget, path: "-" }
+      : (requestTarget(method, rawTarget) as { method: string; target: string; path: string });
+  if (host !== undefined && r.host === undefined) r.host = host;
+  return r;
+}
+
+/** "-" and "" are "none" in logs. */
+export const dash = (s: string | undefined): string | undefined =>
+  s === undefined || s === "-" || s === "" ? undefined : s;
+
+/** A detect() that accepts a line when parse() reads it as an exchange. */
+export function detectsBy(
+  parse: (line: string, file: string, n: number) => SourceRecord | undefined,
+): (line: string) => boolean {
+  return (line) => {
+    const r = parse(line, "", 0);
+    return r !== undefined && !("malformed" in r);
+  };
+}
+
+/** Request headers whose presence says credentials were sent (lowercase). */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+  "x-auth-token",
+  "x-access-token",
+]);
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name);
+}
+
 /** The path part of a target. */
 export function pathOf(target: string): string {
   const q = target.indexOf("?");

@@ -1,6 +1,9 @@
 /** Helpers for JSON sources (Caddy, NDJSON, HAR): total, never throwing on odd shapes. */
 import type { HeaderBag } from "../exchange.js";
 import { keepHeaderValue } from "../redact.js";
+import { isCredentialHeader } from "./fields.js";
+
+export { isCredentialHeader };
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -22,21 +25,6 @@ export function parseObjectLine(line: string): JsonObject | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Credential header names: their values are redacted as they enter an exchange. */
-const CREDENTIAL_HEADERS = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-  "x-auth-token",
-  "x-access-token",
-]);
-
-export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name);
 }
 
 /**
