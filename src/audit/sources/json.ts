@@ -12,6 +12,25 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+const MAX_DEPTH = 64;
+
+/** True when brackets outside strings nest deeper than `max`. One pass, no allocation. */
+function tooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 /** JSON.parse of one line that must hold an object; undefined for anything else. */
 export function parseObjectLine(line: string): JsonObject | undefined {
   const c = line.charCodeAt(0);
@@ -19,6 +38,9 @@ export function parseObjectLine(line: string): JsonObject | undefined {
     const t = line.trimStart();
     if (t.charCodeAt(0) !== 0x7b) return undefined;
   }
+  // JSON.parse slows down more than linearly on very deep nesting ('{"a":' × 200,000): long
+  // lines are checked for depth first (access-log objects are a few levels deep).
+  if (line.length > 16_384 && tooDeep(line, MAX_DEPTH)) return undefined;
   try {
     const v: unknown = JSON.parse(line);
     return isObject(v) ? v : undefined;

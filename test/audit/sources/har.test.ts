@@ -140,6 +140,16 @@ describe("HAR memory bound", () => {
     expect(ex[1]?.response?.size).toBe(50331648);
   });
 
+  it("an entry nested deeper than 128 levels is a malformed record, not a slow parse", async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
+    const path = write(dir, "deep.har", har([entry(1), "__DEEP__", entry(3)]).replace('"__DEEP__"', deep));
+    const records = await drain(await openSource(path));
+    expect(malformedOf(records)).toEqual([
+      { malformed: true, reason: "HAR entry nested deeper than 128 levels", file: path, entry: 1 },
+    ]);
+    expect(exchanges(records)).toHaveLength(2);
+  });
+
   it("the splitter hands out at most maxString bytes of any string", () => {
     const s = new HarSplitter({ maxString: 1000 });
     s.feed(Buffer.from('{"log":{"entries":[{"a":"'));
