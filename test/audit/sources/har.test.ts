@@ -142,7 +142,11 @@ describe("HAR memory bound", () => {
 
   it("an entry nested deeper than 128 levels is a malformed record, not a slow parse", async () => {
     const deep = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
-    const path = write(dir, "deep.har", har([entry(1), "__DEEP__", entry(3)]).replace('"__DEEP__"', deep));
+    const path = write(
+      dir,
+      "deep.har",
+      har([entry(1), "__DEEP__", entry(3)]).replace('"__DEEP__"', deep),
+    );
     const records = await drain(await openSource(path));
     expect(malformedOf(records)).toEqual([
       { malformed: true, reason: "HAR entry nested deeper than 128 levels", file: path, entry: 1 },
