@@ -152,7 +152,12 @@ function parseEnvoy(line: string, file: string, n: number): SourceRecord | undef
 
 const parsesAsEnvoy = detectsBy(parseEnvoy);
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "duration", "upstream"]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>([
+  "time",
+  "duration",
+  "upstream",
+  "response.size",
+]);
 
 export const envoy: LineFormat = {
   format: "envoy",
