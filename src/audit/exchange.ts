@@ -24,6 +24,12 @@ export interface UpstreamAttempt {
   readonly headerMs?: number;
   /** The upstream's address as logged. Treated as internal: never shown unredacted in reports. */
   readonly addr?: string;
+  /**
+   * nginx: which upstream group the attempt belongs to, counted from 0, when the request was
+   * passed to several (an internal redirect or error_page logs the groups separated by " : ").
+   * Absent when there was one group.
+   */
+  readonly group?: number;
 }
 
 /** What the proxy in front knew, in its own vocabulary. Present only for sources that log it. */
@@ -105,6 +111,7 @@ export interface Exchange {
 export type Capability =
   | "response.headers"
   | "response.body"
+  | "response.size"
   | "request.headers"
   | "request.credentials"
   | "upstream"
@@ -114,6 +121,7 @@ export type Capability =
 export const CAPABILITY_LABELS: Readonly<Record<Capability, string>> = {
   "response.headers": "response headers",
   "response.body": "response bodies",
+  "response.size": "response body sizes",
   "request.headers": "request headers",
   "request.credentials": "whether credentials were sent",
   upstream: "upstream facts (upstream status, proxy flags or termination state)",
