@@ -57,34 +57,48 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(reply.body);
 }
 
+/**
+ * Development: checks the body a 2xx ends with. writeHead is held back until the body is known,
+ * so the warning header can still be added when the handler wrote the head first.
+ */
 function guardSoftErrors(
   req: IncomingMessage,
   res: ServerResponse,
   log: (w: NonNullable<ReturnType<typeof softErrorWarning>>) => void,
 ): void {
-  const end = res.end;
-  res.end = function guardedEnd(this: ServerResponse, ...args: unknown[]) {
-    const chunk = args[0];
-    const type = String(res.getHeader("content-type") ?? "");
-    if (
-      !res.headersSent &&
-      (typeof chunk === "string" || chunk instanceof Uint8Array) &&
-      type.includes("json")
-    ) {
-      const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-      const warning = softErrorWarning(
-        res.statusCode,
-        softErrorReasonOfText(text),
-        facts(req),
-        new Error().stack,
-      );
-      if (warning) {
-        res.setHeader(SOFT_ERROR_HEADER, warning.header);
-        log(warning);
+  const { writeHead, write, end } = res as unknown as Record<string, (...a: unknown[]) => unknown>;
+  let held: unknown[] | undefined;
+  const flush = (): void => {
+    if (held === undefined) return;
+    const args = held;
+    held = undefined;
+    writeHead!.apply(res, args);
+  };
+  Object.assign(res, {
+    writeHead(...args: unknown[]) {
+      held = args;
+      if (typeof args[0] === "number") res.statusCode = args[0];
+      return res;
+    },
+    write(...args: unknown[]) {
+      flush();
+      return write!.apply(res, args);
+    },
+    end(...args: unknown[]) {
+      const chunk = args[0];
+      if (typeof chunk === "string" || chunk instanceof Uint8Array) {
+        const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        const reason = softErrorReasonOfText(text);
+        const warning = softErrorWarning(res.statusCode, reason, facts(req), new Error().stack);
+        if (warning && !res.headersSent) {
+          res.setHeader(SOFT_ERROR_HEADER, warning.header);
+          log(warning);
+        }
       }
-    }
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as typeof res.end;
+      flush();
+      return end!.apply(res, args);
+    },
+  });
 }
 
 /** Wraps a request handler: whatever it throws is answered truthfully. */

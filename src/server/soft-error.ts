@@ -45,10 +45,13 @@ export function callSite(stack: string | undefined): string | undefined {
   for (const raw of stack.split("\n").slice(1)) {
     const line = raw.trim();
     if (!line.startsWith("at ")) continue;
-    const m = /\(?((?:file:\/\/)?\/[^()]*?|[A-Za-z]:\\[^()]*?):(\d+):(\d+)\)?$/.exec(line);
+    // "at fn (location)" or "at location"; location is file:line:column.
+    const location = line.endsWith(")") ? line.slice(line.lastIndexOf("(") + 1, -1) : line.slice(3);
+    const m = /^(.*):(\d+):(\d+)$/.exec(location);
     if (!m) continue;
     const file = m[1]!;
-    if (file.includes("/node_modules/") || file.startsWith("node:")) continue;
+    if (file.includes("/node_modules/") || file.startsWith("node:") || !file.includes("/"))
+      continue;
     if (file.startsWith(OWN.href) || file.startsWith(OWN.pathname)) continue;
     return `${file.replace(/^file:\/\//, "")}:${m[2]}:${m[3]}`;
   }

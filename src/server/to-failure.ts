@@ -16,33 +16,35 @@ export type { OtherStatus, Recognised, ThrownSource, Translated } from "./recogn
 
 /** Recognises a thrown value and says what it was recognised as. Never throws. */
 export function recognise(thrown: unknown): Recognised {
+  try {
+    return recogniseUnsafe(thrown) ?? { failure: internal({ cause: thrown }), source: "unknown" };
+  } catch {
+    // A getter that throws, a Proxy, a header value the constructors refuse: a bug, answered 500.
+    return { failure: internal({ cause: thrown }), source: "unknown" };
+  }
+}
+
+function recogniseUnsafe(thrown: unknown): Recognised | undefined {
   if (isHttpFailure(thrown)) return { failure: thrown.failure, source: "http_failure" };
   if (isAjvErrorArray(thrown))
     return { failure: invalid({ errors: ajvFieldErrors(thrown) }), source: "ajv" };
-  if (!isObject(thrown)) return { failure: internal({ cause: thrown }), source: "unknown" };
-  try {
-    const fastify = fromFastify(thrown);
-    if (fastify) return { failure: fastify, source: "fastify" };
-    const bodyParser = fromBodyParser(thrown);
-    if (bodyParser) return { failure: bodyParser, source: "body_parser" };
-    if (isZodError(thrown))
-      return { failure: invalid({ errors: zodFieldErrors(thrown) }), source: "zod" };
-    // Ajv's ValidationError: { ajv: true, validation: true, errors: [...] }.
-    if (thrown.ajv === true && isAjvErrorArray(thrown.errors))
-      return { failure: invalid({ errors: ajvFieldErrors(thrown.errors) }), source: "ajv" };
-    if (networkError(thrown)) {
-      // Until the upstream classifier lands, a network error is answered as the bug it would be.
-      return { failure: internal({ cause: thrown }), source: "network" };
-    }
-    const facts = statusFacts(thrown);
-    if (facts) {
-      const failure = fromStatus(facts, thrown);
-      if (failure) return { failure, source: "status" };
-    }
-  } catch {
-    // A getter that throws, a Proxy, a header value the constructors refuse: a bug, answered 500.
+  if (!isObject(thrown)) return undefined;
+  const fastify = fromFastify(thrown);
+  if (fastify) return { failure: fastify, source: "fastify" };
+  const bodyParser = fromBodyParser(thrown);
+  if (bodyParser) return { failure: bodyParser, source: "body_parser" };
+  if (isZodError(thrown))
+    return { failure: invalid({ errors: zodFieldErrors(thrown) }), source: "zod" };
+  // Ajv's ValidationError: { ajv: true, validation: true, errors: [...] }.
+  if (thrown.ajv === true && isAjvErrorArray(thrown.errors))
+    return { failure: invalid({ errors: ajvFieldErrors(thrown.errors) }), source: "ajv" };
+  if (networkError(thrown)) {
+    // Until the upstream classifier lands, a network error is answered as the bug it would be.
+    return { failure: internal({ cause: thrown }), source: "network" };
   }
-  return { failure: internal({ cause: thrown }), source: "unknown" };
+  const facts = statusFacts(thrown);
+  const failure = facts === undefined ? undefined : fromStatus(facts, thrown);
+  return failure === undefined ? undefined : { failure, source: "status" };
 }
 
 /** Anything thrown → a failure of the taxonomy, or a status outside it that the error carried. */

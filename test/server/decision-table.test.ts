@@ -13,17 +13,7 @@ import {
   SECRET,
   type Started,
 } from "./apps/domain.js";
-import { start as startExpress } from "./apps/express.js";
-import { start as startFastify } from "./apps/fastify.js";
-import { start as startHono } from "./apps/hono.js";
-import { start as startNode } from "./apps/node.js";
-
-export const ADAPTERS = {
-  express: startExpress,
-  fastify: startFastify,
-  hono: startHono,
-  node: startNode,
-} as const;
+import { ADAPTERS } from "./apps/index.js";
 
 const T = "https://truestatus.dev/problems/";
 const JSON_BODY = { "content-type": "application/json" };
