@@ -30,6 +30,14 @@ const SUBPATHS = [
   "truestatus/semantics/headers/allow",
 ];
 
+/** Framework adapters: their own subpaths, never re-exported by the core entry. */
+const ADAPTER_SUBPATHS = [
+  "truestatus/express",
+  "truestatus/fastify",
+  "truestatus/hono",
+  "truestatus/node",
+];
+
 function exportNames(specifier: string): string[] {
   // A real Node process resolving the package by name through its "exports" map.
   const out = execFileSync(
@@ -46,6 +54,10 @@ function exportNames(specifier: string): string[] {
 
 describe("package surface", () => {
   it.each(SUBPATHS)("%s exports what it did", (specifier) => {
+    expect(exportNames(specifier)).toMatchSnapshot();
+  });
+
+  it.each(ADAPTER_SUBPATHS)("%s exports what it did", (specifier) => {
     expect(exportNames(specifier)).toMatchSnapshot();
   });
 
