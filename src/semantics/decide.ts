@@ -312,7 +312,13 @@ export function decide(
       break;
     }
     case "gateway_timeout": {
-      headers["proxy-status"] = proxyStatus(policy, f, "http_response_timeout");
+      // Our own timeout unless told otherwise; an upstream's 504 passed on (received-status) is
+      // not a timeout of ours, so it gets no error type.
+      headers["proxy-status"] = proxyStatus(
+        policy,
+        f,
+        f.receivedStatus === undefined ? "http_response_timeout" : undefined,
+      );
       break;
     }
     case "internal": {

@@ -3,10 +3,11 @@
  * specific recognisers first (a Fastify or body-parser error also carries a generic status).
  */
 import { type Failure, internal, invalid, isHttpFailure } from "../semantics/failure.js";
+import { classifyUpstream } from "../upstream/classify.js";
 import { ajvFieldErrors, isAjvErrorArray } from "./recognize/ajv.js";
 import { fromBodyParser } from "./recognize/body-parser.js";
 import { fromFastify } from "./recognize/fastify.js";
-import { networkError } from "./recognize/network.js";
+import { isNetworkError } from "./recognize/network.js";
 import { isObject } from "./recognize/shape.js";
 import { fromStatus, statusFacts } from "./recognize/status.js";
 import type { Recognised, Translated } from "./recognize/types.js";
@@ -38,9 +39,13 @@ function recogniseUnsafe(thrown: unknown): Recognised | undefined {
   // Ajv's ValidationError: { ajv: true, validation: true, errors: [...] }.
   if (thrown.ajv === true && isAjvErrorArray(thrown.errors))
     return { failure: invalid({ errors: ajvFieldErrors(thrown.errors) }), source: "ajv" };
-  if (networkError(thrown)) {
-    // Until the upstream classifier lands, a network error is answered as the bug it would be.
-    return { failure: internal({ cause: thrown }), source: "network" };
+  if (isNetworkError(thrown)) {
+    // The upstream classifier decides (502 / 503 / 504 + Proxy-Status); what it does not
+    // recognise as an upstream failure (e.g. an abort of our own) stays a 500.
+    return {
+      failure: classifyUpstream(thrown) ?? internal({ cause: thrown }),
+      source: "network",
+    };
   }
   const facts = statusFacts(thrown);
   const failure = facts === undefined ? undefined : fromStatus(facts, thrown);

@@ -491,6 +491,15 @@ const TABLE: readonly Row[] = [
     fault: "upstream",
   },
   {
+    name: "upstream 504 passed on → 504 with received-status and no timeout of ours",
+    failure: gatewayTimeout({ receivedStatus: 504 }),
+    status: 504,
+    headers: { "proxy-status": "truestatus;received-status=504" },
+    type: "gateway-timeout",
+    class: "dependency",
+    fault: "upstream",
+  },
+  {
     name: "a proxy name that is not a token is sent as a string",
     failure: gatewayTimeout(),
     policy: definePolicy({ proxyName: "orders api" }),

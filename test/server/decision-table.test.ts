@@ -210,6 +210,24 @@ const ROWS: Row[] = [
     problem: { detail: "The order has already shipped." },
   },
   {
+    name: "upstream refused → 502 with Proxy-Status",
+    path: "/upstream/refused",
+    status: 502,
+    type: "bad-gateway",
+    expectHeaders: { "proxy-status": "truestatus;error=connection_refused" },
+    check: (b) => {
+      expect(b.instance).toMatch(/^urn:uuid:/);
+      expect(JSON.stringify(b)).not.toContain("127.0.0.1");
+    },
+  },
+  {
+    name: "upstream timeout → 504 with Proxy-Status",
+    path: "/upstream/timeout",
+    status: 504,
+    type: "gateway-timeout",
+    expectHeaders: { "proxy-status": "truestatus;error=http_response_timeout" },
+  },
+  {
     name: "unexpected throw → 500 with an instance id and nothing internal",
     path: "/crash",
     status: 500,

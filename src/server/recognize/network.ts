@@ -1,7 +1,8 @@
 /**
- * Node / undici network errors thrown by a handler that called another service: their `code`
- * (or the `code` of their `cause`, as fetch wraps them in a TypeError "fetch failed").
- * Recognising them is all this file does: what they become is the upstream classifier's decision.
+ * Node / undici network errors thrown by a handler that called another service: their `code`,
+ * a `TimeoutError` (AbortSignal.timeout), or the same in their `cause` chain (fetch wraps them in
+ * a TypeError "fetch failed") or AggregateError members. Recognising them is all this file does:
+ * what they become is the upstream classifier's decision (src/upstream/classify.ts).
  */
 import { type Bag, isObject, stringProp } from "./shape.js";
 
@@ -19,13 +20,17 @@ const NODE_CODES = new Set([
 ]);
 
 function isNetworkCode(code: string | undefined): boolean {
-  return code !== undefined && (NODE_CODES.has(code) || code.startsWith("UND_ERR_"));
+  return (
+    code !== undefined &&
+    (NODE_CODES.has(code) || code.startsWith("UND_ERR_") || code.startsWith("ERR_TLS_"))
+  );
 }
 
-/** The error itself or its cause, whichever carries a network error code; undefined if none does. */
-export function networkError(e: Bag): Bag | undefined {
-  if (isNetworkCode(stringProp(e, "code"))) return e;
-  const cause = e.cause;
-  if (isObject(cause) && isNetworkCode(stringProp(cause, "code"))) return e;
-  return undefined;
+/** Whether an error (or its cause chain, or its AggregateError members) is a network failure. */
+export function isNetworkError(e: Bag, depth = 0): boolean {
+  if (depth > 4) return false;
+  if (isNetworkCode(stringProp(e, "code")) || e.name === "TimeoutError") return true;
+  if (Array.isArray(e.errors) && e.errors.some((m) => isObject(m) && isNetworkError(m, depth + 1)))
+    return true;
+  return isObject(e.cause) && isNetworkError(e.cause, depth + 1);
 }
