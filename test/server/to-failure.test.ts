@@ -208,3 +208,26 @@ describe("toFailure: anything else is a bug", () => {
     expect(toFailure(hostile).kind).toBe("internal");
   });
 });
+
+describe("toFailure: network errors go to the upstream classifier", () => {
+  it("ECONNREFUSED while connecting → 502 connection_refused", () => {
+    const e = Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), {
+      code: "ECONNREFUSED",
+      syscall: "connect",
+    });
+    expect(toFailure(e)).toMatchObject({ kind: "bad_gateway", error: "connection_refused" });
+    expect(recognise(e).source).toBe("network");
+  });
+  it("fetch's TypeError wrapping an undici connect timeout → 504", () => {
+    const e = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("Connect Timeout Error"), { code: "UND_ERR_CONNECT_TIMEOUT" }),
+    });
+    expect(toFailure(e).kind).toBe("gateway_timeout");
+  });
+  it("AbortSignal.timeout's TimeoutError → 504", () => {
+    expect(toFailure(new DOMException("timed out", "TimeoutError")).kind).toBe("gateway_timeout");
+  });
+  it("an abort of our own is no upstream failure: 500", () => {
+    expect(toFailure(new DOMException("aborted", "AbortError")).kind).toBe("internal");
+  });
+});
