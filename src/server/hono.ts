@@ -25,7 +25,6 @@ import {
   type Reply,
   type RequestFacts,
   type TruestatusOptions,
-  withVary,
 } from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReason, softErrorWarning } from "./soft-error.js";
 
@@ -39,8 +38,9 @@ function facts(c: Context): RequestFacts {
 }
 
 function toResponse(c: Context, r: Reply): Response {
-  const headers: Record<string, string> = { ...r.headers };
-  if (headers.vary !== undefined) headers.vary = withVary(c.res.headers.get("vary") ?? undefined);
+  // Not c.res: reading it makes a Response, which c.body() then copies. Middleware that adds to
+  // Vary after next() (CORS) still sees and extends this one.
+  const headers = r.headers as Record<string, string>;
   // The status is any the responder chose (4xx, 5xx, 204); Hono's types only want to know it exists.
   const status = r.status as 200;
   return r.body === "" ? c.body(null, status, headers) : c.body(r.body, status, headers);
