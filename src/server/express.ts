@@ -12,14 +12,8 @@ import { isHttpFailure } from "../semantics/failure.js";
 import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
 import { createContentTypeCheck } from "./content-type.js";
 import type { Logger } from "./log.js";
-import {
-  createResponder,
-  type Reply,
-  type RequestFacts,
-  STALE_HEADERS,
-  type TruestatusOptions,
-  withVary,
-} from "./respond.js";
+import { sendReply } from "./node-response.js";
+import { createResponder, type RequestFacts, type TruestatusOptions } from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReason, softErrorWarning } from "./soft-error.js";
 
 export { type Refusal, refuse, type Verify } from "./auth.js";
@@ -37,15 +31,6 @@ declare global {
 
 function facts(req: Request): RequestFacts {
   return { method: req.method, path: req.path, accept: req.headers.accept };
-}
-
-function send(res: Response, reply: Reply): void {
-  res.statusCode = reply.status;
-  for (const name of STALE_HEADERS) res.removeHeader(name);
-  for (const name in reply.headers) {
-    res.setHeader(name, name === "vary" ? withVary(res.getHeader("vary")) : reply.headers[name]!);
-  }
-  res.end(reply.body);
 }
 
 // ---- the route table ------------------------------------------------------------------------
@@ -100,7 +85,7 @@ export function routeMethods(app: unknown, path: string): string[] {
 export function truestatus(options: TruestatusOptions = {}): [RequestHandler, ErrorRequestHandler] {
   const responder = createResponder(options);
   const truestatusNotFound: RequestHandler = (req, res) => {
-    send(res, responder.noRoute(facts(req), routeMethods(req.app, req.path)));
+    sendReply(res, responder.noRoute(facts(req), routeMethods(req.app, req.path)));
   };
   const truestatusErrors: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) {
@@ -109,7 +94,7 @@ export function truestatus(options: TruestatusOptions = {}): [RequestHandler, Er
       next(err);
       return;
     }
-    send(
+    sendReply(
       res,
       responder.reply(err, facts(req), () => routeMethods(req.app, req.path)),
     );

@@ -9,15 +9,12 @@
 import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler, NotFoundHandler } from "hono";
 import { isHttpFailure } from "../semantics/failure.js";
 import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
-import { createContentTypeCheck } from "./content-type.js";
 import {
-  DEFAULT_JSON_LIMIT,
-  declaredTooLarge,
+  checkJsonRequest,
   type JsonBodyOptions,
   parseJsonText,
   readLimited,
   streamChunks,
-  tooLarge,
 } from "./json-body.js";
 import type { Logger } from "./log.js";
 import {
@@ -127,14 +124,14 @@ export function requireScope(
  * is not JSON. `const body = await readJson(c, { limit: 10_000 })`.
  */
 export async function readJson(c: Context, options: JsonBodyOptions = {}): Promise<unknown> {
-  const limit = options.limit ?? DEFAULT_JSON_LIMIT;
-  const failure = createContentTypeCheck(options.types ?? ["application/json"])({
-    contentType: c.req.header("content-type"),
-    contentLength: c.req.header("content-length"),
-    transferEncoding: c.req.header("transfer-encoding"),
-  });
-  if (failure) throw failure;
-  if (declaredTooLarge(c.req.header("content-length"), limit)) throw tooLarge(limit);
+  const limit = checkJsonRequest(
+    {
+      contentType: c.req.header("content-type"),
+      contentLength: c.req.header("content-length"),
+      transferEncoding: c.req.header("transfer-encoding"),
+    },
+    options,
+  );
   const body = c.req.raw.body;
   return parseJsonText(body === null ? "" : await readLimited(streamChunks(body), limit));
 }

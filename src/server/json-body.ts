@@ -4,6 +4,7 @@
  * 400 for text that is not JSON.
  */
 import { HttpFailure, malformed, payloadTooLarge } from "../semantics/failure.js";
+import { type BodyHeaders, createContentTypeCheck } from "./content-type.js";
 
 export interface JsonBodyOptions {
   /** Largest body in bytes. Default 100 KiB (Express's default). */
@@ -19,10 +20,19 @@ export function tooLarge(limit: number): HttpFailure {
 }
 
 /** Content-Length over the limit (checked before reading). */
-export function declaredTooLarge(contentLength: string | undefined, limit: number): boolean {
+function declaredTooLarge(contentLength: string | undefined, limit: number): boolean {
   if (contentLength === undefined) return false;
   const n = Number(contentLength);
   return Number.isFinite(n) && n > limit;
+}
+
+/** The checks before reading: throws the 415 or the 413; returns the limit to read up to. */
+export function checkJsonRequest(headers: BodyHeaders, options: JsonBodyOptions): number {
+  const limit = options.limit ?? DEFAULT_JSON_LIMIT;
+  const failure = createContentTypeCheck(options.types ?? ["application/json"])(headers);
+  if (failure) throw failure;
+  if (declaredTooLarge(headers.contentLength, limit)) throw tooLarge(limit);
+  return limit;
 }
 
 /** JSON.parse, with a 400 for text that is not JSON. */

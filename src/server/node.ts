@@ -12,23 +12,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpFailure, isHttpFailure, methodNotAllowed } from "../semantics/failure.js";
 import { allowList } from "./allow.js";
 import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
-import { createContentTypeCheck } from "./content-type.js";
-import {
-  DEFAULT_JSON_LIMIT,
-  declaredTooLarge,
-  type JsonBodyOptions,
-  parseJsonText,
-  readLimited,
-  tooLarge,
-} from "./json-body.js";
-import {
-  createResponder,
-  type Reply,
-  type RequestFacts,
-  STALE_HEADERS,
-  type TruestatusOptions,
-  withVary,
-} from "./respond.js";
+import { checkJsonRequest, type JsonBodyOptions, parseJsonText, readLimited } from "./json-body.js";
+import { sendReply } from "./node-response.js";
+import { createResponder, type RequestFacts, type TruestatusOptions } from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReasonOfText, softErrorWarning } from "./soft-error.js";
 
 export { type Refusal, refuse, type Verify } from "./auth.js";
@@ -46,15 +32,6 @@ function pathOf(url: string | undefined): string {
 
 function facts(req: IncomingMessage): RequestFacts {
   return { method: req.method ?? "GET", path: pathOf(req.url), accept: req.headers.accept };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  res.statusCode = reply.status;
-  for (const name of STALE_HEADERS) res.removeHeader(name);
-  for (const name in reply.headers) {
-    res.setHeader(name, name === "vary" ? withVary(res.getHeader("vary")) : reply.headers[name]!);
-  }
-  res.end(reply.body);
 }
 
 /**
@@ -115,7 +92,7 @@ export function truestatus(
         res.destroy();
         return;
       }
-      send(res, responder.reply(e, facts(req)));
+      sendReply(res, responder.reply(e, facts(req)));
     };
     if (responder.softErrors) guardSoftErrors(req, res, (w) => responder.logger(w.entry));
     let result: unknown;
@@ -157,14 +134,14 @@ export async function readJson(
   req: IncomingMessage,
   options: JsonBodyOptions = {},
 ): Promise<unknown> {
-  const limit = options.limit ?? DEFAULT_JSON_LIMIT;
-  const failure = createContentTypeCheck(options.types ?? ["application/json"])({
-    contentType: req.headers["content-type"],
-    contentLength: req.headers["content-length"],
-    transferEncoding: req.headers["transfer-encoding"],
-  });
-  if (failure) throw failure;
-  if (declaredTooLarge(req.headers["content-length"], limit)) throw tooLarge(limit);
+  const limit = checkJsonRequest(
+    {
+      contentType: req.headers["content-type"],
+      contentLength: req.headers["content-length"],
+      transferEncoding: req.headers["transfer-encoding"],
+    },
+    options,
+  );
   return parseJsonText(await readLimited(req, limit));
 }
 
