@@ -94,7 +94,13 @@ function wrk(url: string, seconds: number): number {
     : spawnSync("wrk", args, { encoding: "utf8" });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
   if (!m) throw new Error(`wrk failed on ${url}: ${r.stdout}${r.stderr}`);
-  if (/Socket errors/.test(r.stdout)) throw new Error(`socket errors on ${url}: ${r.stdout}`);
+  // Timeouts (wrk's 2 s) are a sign of a loaded machine, not of a broken server: reported, not fatal.
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    r.stdout,
+  );
+  if (errors && Number(errors[1]) + Number(errors[2]) + Number(errors[3]) > 0)
+    throw new Error(`socket errors on ${url}: ${r.stdout}`);
+  if (errors && Number(errors[4]) > 0) console.error(`  (${errors[4]} wrk timeouts on ${url})`);
   return Number(m[1]);
 }
 
@@ -104,7 +110,8 @@ function check(url: string, status: number, challenge = false): Promise<void> {
     get(url, { agent: false }, (res) => {
       res.resume();
       res.on("end", () => {
-        if (res.statusCode !== status) reject(new Error(`${url}: ${res.statusCode}, expected ${status}`));
+        if (res.statusCode !== status)
+          reject(new Error(`${url}: ${res.statusCode}, expected ${status}`));
         else if (challenge && !res.headers["www-authenticate"])
           reject(new Error(`${url}: no WWW-Authenticate`));
         else resolve();

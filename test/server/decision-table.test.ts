@@ -13,6 +13,7 @@ import {
   SECRET,
   type Started,
 } from "./apps/domain.js";
+import { expectNothingLeft, type Resources, resources } from "../helpers/leaks.js";
 import { ADAPTERS } from "./apps/index.js";
 
 const T = "https://truestatus.dev/problems/";
@@ -261,6 +262,15 @@ async function upstreams(): Promise<{
   const hangingUrl = await listening(hanging);
   return { refusedUrl, hangingUrl, close: () => closing(hanging) };
 }
+
+let baseline: Resources;
+beforeAll(() => {
+  baseline = resources();
+});
+afterAll(async () => {
+  // Every server, upstream and connection the suite opened is closed.
+  await expectNothingLeft(baseline);
+});
 
 for (const [name, start] of Object.entries(ADAPTERS)) {
   describe(`${name}: the decision table`, () => {
