@@ -5,6 +5,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/server/log.js";
+import { expectNothingLeft, type Resources, resources } from "../helpers/leaks.js";
 import {
   type AppConfig,
   CRASH_MESSAGE,
@@ -13,7 +14,6 @@ import {
   SECRET,
   type Started,
 } from "./apps/domain.js";
-import { expectNothingLeft, type Resources, resources } from "../helpers/leaks.js";
 import { ADAPTERS } from "./apps/index.js";
 
 const T = "https://truestatus.dev/problems/";
