@@ -46,13 +46,25 @@ function facts(request: FastifyRequest): RequestFacts {
   return { method: request.method, path: pathOf(request.url), accept: request.headers.accept };
 }
 
+// The bytes of the shared (frozen) answers to constant failures, made once.
+const bytes = new WeakMap<Reply, Buffer>();
+
+function payload(r: Reply): Buffer {
+  let b = bytes.get(r);
+  if (b === undefined) {
+    b = Buffer.from(r.body);
+    if (Object.isFrozen(r)) bytes.set(r, b);
+  }
+  return b;
+}
+
 function send(reply: FastifyReply, r: Reply): void {
   for (const name of STALE_HEADERS) reply.removeHeader(name);
   for (const name in r.headers) {
     reply.header(name, name === "vary" ? withVary(reply.getHeader("vary")) : r.headers[name]!);
   }
   // A Buffer: Fastify would append "; charset=utf-8" to a JSON media type sent as a string.
-  reply.code(r.status).send(r.body === "" ? undefined : Buffer.from(r.body));
+  reply.code(r.status).send(r.body === "" ? undefined : payload(r));
 }
 
 /** The methods Fastify's router has for a path (HEAD routes included, as Fastify adds them). */

@@ -98,14 +98,25 @@ function render(
   headers: Readonly<Record<string, string>>,
   problem: Problem,
   request: RequestFacts,
+  media: ProblemMedia = negotiateProblem(request.accept),
 ): Reply {
-  const media: ProblemMedia = negotiateProblem(request.accept);
   const out: Record<string, string> = { ...headers };
   out["content-type"] = MEDIA_TYPES[media];
   out.vary = "Accept";
   if (request.method === "HEAD") return { status, headers: out, body: "" };
   const body = media === "text" ? textBody(problem) : serializeProblem(problem);
   return { status, headers: out, body };
+}
+
+/**
+ * The cache key of a failure whose answer is the same every time: a client failure that carries
+ * nothing but its kind and reason (`notFound()`, `unauthenticated({ reason: "expired" })`, ...).
+ * Undefined for anything with a detail, errors, allow list, instance, extensions, ...
+ */
+function constantKey(failure: Failure): string | undefined {
+  for (const key in failure) if (key !== "kind" && key !== "reason") return undefined;
+  const reason = (failure as { reason?: string }).reason;
+  return reason === undefined ? failure.kind : `${failure.kind}/${reason}`;
 }
 
 /** Makes the responder of an adapter: options merged and validated once, here. */
@@ -139,8 +150,24 @@ export function createResponder(options: TruestatusOptions = {}): Responder {
     }
   }
 
+  // Answers to constant client failures, by key, media and HEAD: built once, then shared (frozen).
+  const constant = new Map<string, Reply>();
+
   function replyFailure(failure: Failure, request: RequestFacts, cause?: unknown): Reply {
     const server = FAILURE_KINDS[failure.kind].status >= 500;
+    const key = server ? undefined : constantKey(failure);
+    if (key !== undefined) {
+      const media = negotiateProblem(request.accept);
+      const k = `${key} ${media}${request.method === "HEAD" ? " HEAD" : ""}`;
+      let reply = constant.get(k);
+      if (reply === undefined) {
+        const d = decide(failure, policy, { method: request.method });
+        reply = render(d.status, d.headers, d.problem, request, media);
+        Object.freeze(reply.headers);
+        constant.set(k, Object.freeze(reply));
+      }
+      return reply;
+    }
     const d = decide(failure, policy, {
       method: request.method,
       ...(server ? { instance: newInstance() } : {}),
