@@ -92,3 +92,55 @@ export function honoApp(variant: Variant): Hono {
   }
   return app;
 }
+
+/** The routes compared, the same in both benches: bare path vs truestatus path. */
+export interface Route {
+  readonly label: string;
+  readonly bare: string;
+  readonly truestatus: string;
+  readonly status: number;
+  /** Minimum ratio; undefined: informative only. */
+  readonly target?: number;
+}
+
+export const ROUTES: readonly Route[] = [
+  { label: "success 200", bare: "/ok", truestatus: "/ok", status: 200, target: 0.97 },
+  {
+    label: "error 401 (thrown in the handler)",
+    bare: "/401",
+    truestatus: "/401",
+    status: 401,
+    target: 1,
+  },
+  {
+    label: "error 422 (thrown in the handler)",
+    bare: "/422",
+    truestatus: "/422",
+    status: 422,
+    target: 1,
+  },
+  {
+    label: "401 via requireAuth vs the bare 401 (info)",
+    bare: "/401",
+    truestatus: "/auth",
+    status: 401,
+  },
+];
+
+/** `--name=value` of the command line, as a number. */
+export function flag(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? Number(hit.slice(name.length + 3)) : fallback;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** PASS / FAIL of a median ratio against a route's target ("info" without one). */
+export function verdict(route: Route, ratio: number): string {
+  if (route.target === undefined) return "info";
+  return ratio >= route.target ? "PASS" : "FAIL";
+}

@@ -18,7 +18,16 @@
  */
 import { spawnSync } from "node:child_process";
 import { inject } from "light-my-request";
-import { expressApp, fastifyApp, honoApp, type Variant } from "./adapters-apps.js";
+import {
+  expressApp,
+  fastifyApp,
+  flag,
+  honoApp,
+  median,
+  ROUTES,
+  type Variant,
+  verdict,
+} from "./adapters-apps.js";
 
 if (!process.env.TRUESTATUS_PINNED && spawnSync("taskset", ["-c", "0", "true"]).status === 0) {
   const r = spawnSync(
@@ -33,10 +42,6 @@ if (!process.env.TRUESTATUS_PINNED && spawnSync("taskset", ["-c", "0", "true"]).
   process.exit(r.status ?? 1);
 }
 
-function flag(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.slice(name.length + 3)) : fallback;
-}
 const rounds = flag("rounds", 9);
 const requests = flag("requests", 2000);
 
@@ -69,36 +74,6 @@ async function cpuPerRequest(send: Send, path: string, n: number, status: number
   return (d.user + d.system) / n;
 }
 
-const ROUTES = [
-  { label: "success 200", bare: "/ok", truestatus: "/ok", status: 200, target: 0.97 },
-  {
-    label: "error 401 (thrown in the handler)",
-    bare: "/401",
-    truestatus: "/401",
-    status: 401,
-    target: 1,
-  },
-  {
-    label: "error 422 (thrown in the handler)",
-    bare: "/422",
-    truestatus: "/422",
-    status: 422,
-    target: 1,
-  },
-  {
-    label: "401 via requireAuth vs the bare 401 (info)",
-    bare: "/401",
-    truestatus: "/auth",
-    status: 401,
-  },
-] as const;
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 console.log(
   `node ${process.version}, ${process.env.TRUESTATUS_PINNED ? "pinned with taskset -c 0" : "not pinned"}, NODE_ENV=${process.env.NODE_ENV}; ${rounds} alternating rounds of ${requests} requests after 2,000 warm-up requests; medians.\n`,
 );
@@ -130,10 +105,9 @@ for (const framework of ["express", "fastify", "hono"]) {
       ratios.push(x / y);
     }
     const ratio = median(ratios);
-    const target = "target" in route ? route.target : undefined;
-    const verdict = target === undefined ? "info" : ratio >= target ? "PASS" : "FAIL";
+    const target = route.target;
     console.log(
-      `| ${framework} | ${route.label} | ${median(a).toFixed(1)} | ${median(b).toFixed(1)} | ${ratio.toFixed(3)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} | ${target === undefined ? "—" : `≥ ${target.toFixed(2)}`} | ${verdict} |`,
+      `| ${framework} | ${route.label} | ${median(a).toFixed(1)} | ${median(b).toFixed(1)} | ${ratio.toFixed(3)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} | ${target === undefined ? "—" : `≥ ${target.toFixed(2)}`} | ${verdict(route, ratio)} |`,
     );
   }
 }

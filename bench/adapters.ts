@@ -21,45 +21,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { get } from "node:http";
+import { flag, median, ROUTES, verdict } from "./adapters-apps.js";
 
 const FRAMEWORKS = ["express", "fastify", "hono"] as const;
-interface Route {
-  readonly label: string;
-  readonly bare: string;
-  readonly truestatus: string;
-  readonly status: number;
-  /** Minimum ratio; undefined: informative only. */
-  readonly target?: number;
-}
-const ROUTES: readonly Route[] = [
-  { label: "success 200", bare: "/ok", truestatus: "/ok", status: 200, target: 0.97 },
-  {
-    label: "error 401 (thrown in the handler)",
-    bare: "/401",
-    truestatus: "/401",
-    status: 401,
-    target: 1,
-  },
-  {
-    label: "error 422 (thrown in the handler)",
-    bare: "/422",
-    truestatus: "/422",
-    status: 422,
-    target: 1,
-  },
-  {
-    label: "401 via requireAuth vs the bare 401 (info)",
-    bare: "/401",
-    truestatus: "/auth",
-    status: 401,
-  },
-];
-
-function flag(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.slice(name.length + 3)) : fallback;
-}
-
 const runs = flag("runs", 3);
 const rounds = flag("rounds", 4);
 const duration = flag("duration", 2);
@@ -119,12 +83,6 @@ function check(url: string, status: number, challenge = false): Promise<void> {
     }).on("error", reject);
   });
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 interface Sample {
   bare: number[];
@@ -194,9 +152,8 @@ for (const f of FRAMEWORKS) {
   for (const route of ROUTES) {
     const s = samples.get(`${f} ${route.label}`)!;
     const ratio = median(s.ratios);
-    const verdict = route.target === undefined ? "info" : ratio >= route.target ? "PASS" : "FAIL";
     console.log(
-      `| ${f} | ${route.label} | ${fmt(median(s.bare))} | ${fmt(median(s.truestatus))} | ${ratio.toFixed(3)} | ${Math.min(...s.ratios).toFixed(2)}–${Math.max(...s.ratios).toFixed(2)} | ${route.target === undefined ? "—" : `≥ ${route.target.toFixed(2)}`} | ${verdict} |`,
+      `| ${f} | ${route.label} | ${fmt(median(s.bare))} | ${fmt(median(s.truestatus))} | ${ratio.toFixed(3)} | ${Math.min(...s.ratios).toFixed(2)}–${Math.max(...s.ratios).toFixed(2)} | ${route.target === undefined ? "—" : `≥ ${route.target.toFixed(2)}`} | ${verdict(route, ratio)} |`,
     );
   }
 }
