@@ -18,4 +18,14 @@ describe("docs", () => {
     for (const ctor of Object.keys(failures)) expect(doc).toContain(`${ctor}(`);
     for (const cls of FAILURE_CLASSES) expect(doc).toContain(`\`${cls}\``);
   });
+
+  it("emit.md documents every export of every adapter", async () => {
+    const doc = read("emit.md");
+    for (const name of ["express", "fastify", "hono", "node"]) {
+      const mod = (await import(`../src/server/${name}.ts`)) as Record<string, unknown>;
+      const row = doc.split("\n").find((l) => l.startsWith(`| \`truestatus/${name}\``));
+      expect(row, name).toBeDefined();
+      for (const key of Object.keys(mod)) expect(row, `${name}: ${key}`).toContain(`\`${key}\``);
+    }
+  });
 });

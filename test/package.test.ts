@@ -31,7 +31,14 @@ const SUBPATHS = [
 ];
 
 /** Subpaths outside the core: their names are guarded, but the core need not re-export them. */
-const FACES = ["truestatus/upstream", "truestatus/ratelimit"];
+const FACES = [
+  "truestatus/upstream",
+  "truestatus/ratelimit",
+  "truestatus/express",
+  "truestatus/fastify",
+  "truestatus/hono",
+  "truestatus/node",
+];
 
 function exportNames(specifier: string): string[] {
   // A real Node process resolving the package by name through its "exports" map.
