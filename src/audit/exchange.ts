@@ -105,6 +105,7 @@ export interface Exchange {
 export type Capability =
   | "response.headers"
   | "response.body"
+  | "response.size"
   | "request.headers"
   | "request.credentials"
   | "upstream"
@@ -114,6 +115,7 @@ export type Capability =
 export const CAPABILITY_LABELS: Readonly<Record<Capability, string>> = {
   "response.headers": "response headers",
   "response.body": "response bodies",
+  "response.size": "response body sizes",
   "request.headers": "request headers",
   "request.credentials": "whether credentials were sent",
   upstream: "upstream facts (upstream status, proxy flags or termination state)",
