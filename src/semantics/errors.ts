@@ -11,6 +11,23 @@ export const ERROR_CODES = {
     "definePolicy() was given an unknown option or a value it does not allow.",
   TRUESTATUS_INVALID_FAILURE:
     "A failure constructor was given options that cannot produce a truthful answer (e.g. a negative Retry-After, a reserved problem member as an extension).",
+  TRUESTATUS_INPUT_NOT_FOUND: "An input given to analyze does not exist.",
+  TRUESTATUS_INPUT_UNREADABLE:
+    "An input given to analyze exists but cannot be read (permissions, not a regular file).",
+  TRUESTATUS_INPUT_EMPTY: "An input given to analyze is empty (no bytes, or only blank lines).",
+  TRUESTATUS_INPUT_BINARY:
+    "An input given to analyze holds binary data (NUL bytes, control characters, an unsupported compression) instead of text.",
+  TRUESTATUS_INPUT_UNKNOWN_FORMAT:
+    "No supported format recognises the first lines of an input; the message lists the formats tried and shows the first line.",
+  TRUESTATUS_INPUT_TRUNCATED:
+    "An input ends before its data does (a truncated gzip stream or HAR document); everything before the cut was read.",
+  TRUESTATUS_INPUT_CORRUPT:
+    "An input is damaged past a point (invalid gzip data, a JSON syntax error in a HAR document); everything before it was read.",
+  TRUESTATUS_NOT_A_LOG_DIRECTORY: "A directory given to analyze holds no log or HAR file.",
+  TRUESTATUS_INVALID_LOG_FORMAT:
+    "An nginx log_format string given to analyze cannot be compiled (unknown escape mode, two variables with nothing between them, an unterminated brace after a dollar sign).",
+  TRUESTATUS_INVALID_FIELD_MAP:
+    "An NDJSON field mapping given to analyze names an exchange field that does not exist or an empty JSON path.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

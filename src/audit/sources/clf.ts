@@ -1,0 +1,138 @@
+/**
+ * Common Log Format and Combined (Apache `common` / `combined`, nginx's predefined `combined`):
+ *
+ *   %h %l %u %t "%r" %>s %b                                  (common)
+ *   %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"   (combined; further fields ignored)
+ *
+ * One pass of indexOf over the line, no regular expression. `%b` is "-" for no body (Apache) or a
+ * number (nginx). A user in `%u` means credentials were sent (Basic), "-" tells nothing.
+ */
+import type { Capability, Exchange, SourceFormat } from "../exchange.js";
+import type { LineFormat, SourceRecord } from "../source.js";
+import {
+  closingQuote,
+  malformed,
+  parseClfTime,
+  parseRequestLine,
+  parseUint,
+  unescapeLog,
+} from "./fields.js";
+
+type Mutable = { -readonly [K in keyof Exchange]: Exchange[K] };
+
+/** Shape of the common prefix, shared by both formats. Returns the index after %b, or a reason. */
+interface Prefix {
+  user: string;
+  time: string;
+  request: string;
+  status: number;
+  size: number | undefined;
+  end: number;
+}
+
+const SCRATCH: Prefix = { user: "", time: "", request: "", status: 0, size: undefined, end: 0 };
+
+/** Parses `%h %l %u [%t] "%r" %>s %b` into SCRATCH; returns a reason when the line is not that. */
+function prefix(line: string): string | undefined {
+  const a = line.indexOf(" ");
+  if (a <= 0) return "not a CLF line: no client address";
+  const b = line.indexOf(" ", a + 1);
+  if (b === -1) return "not a CLF line: no user field";
+  const open = line.indexOf(" [", b);
+  if (open === -1) return "not a CLF line: no [time]";
+  const close = line.charCodeAt(open + 28) === 0x5d ? open + 28 : line.indexOf("]", open + 2);
+  if (close === -1) return "not a CLF line: unterminated [time]";
+  if (line.charCodeAt(close + 1) !== 0x20 || line.charCodeAt(close + 2) !== 0x22)
+    return 'not a CLF line: no "request" after the time';
+  const q = closingQuote(line, close + 3);
+  if (q === -1) return 'not a CLF line: unterminated "request"';
+  if (line.charCodeAt(q + 1) !== 0x20) return "not a CLF line: no status after the request";
+  const s0 = q + 2;
+  const s1 = line.indexOf(" ", s0);
+  const statusEnd = s1 === -1 ? line.length : s1;
+  const status = parseUint(line, s0, statusEnd);
+  if (status === undefined || statusEnd - s0 !== 3)
+    return `not a CLF line: status "${line.slice(s0, Math.min(statusEnd, s0 + 12))}" is not a 3-digit code`;
+  let size: number | undefined;
+  let end = statusEnd;
+  if (s1 !== -1) {
+    const z1 = line.indexOf(" ", s1 + 1);
+    end = z1 === -1 ? line.length : z1;
+    if (!(end - s1 === 2 && line.charCodeAt(s1 + 1) === 0x2d)) {
+      size = parseUint(line, s1 + 1, end);
+      if (size === undefined) return "not a CLF line: the size is not a number or -";
+    }
+  } else return "not a CLF line: no size after the status";
+  SCRATCH.user = line.slice(b + 1, open);
+  SCRATCH.time = line.slice(open + 2, close);
+  SCRATCH.request = line.slice(close + 3, q);
+  SCRATCH.status = status;
+  SCRATCH.size = size;
+  SCRATCH.end = end;
+  return undefined;
+}
+
+/** True when `"…" "…"` (referer, user agent) follows at `at`. */
+function quotedPair(line: string, at: number): boolean {
+  if (line.charCodeAt(at) !== 0x20 || line.charCodeAt(at + 1) !== 0x22) return false;
+  const r = closingQuote(line, at + 2);
+  if (r === -1 || line.charCodeAt(r + 1) !== 0x20 || line.charCodeAt(r + 2) !== 0x22) return false;
+  return closingQuote(line, r + 3) !== -1;
+}
+
+function build(format: SourceFormat, file: string, lineNumber: number): Exchange {
+  const rl = parseRequestLine(unescapeLog(SCRATCH.request));
+  const request: {
+    method: string;
+    target: string;
+    path: string;
+    host?: string;
+    credentials?: "present";
+  } = rl as { method: string; target: string; path: string };
+  if (SCRATCH.user !== "-" && SCRATCH.user !== "") request.credentials = "present";
+  const ex: Mutable = {
+    format,
+    location: { file, line: lineNumber },
+    request,
+    response:
+      SCRATCH.size === undefined
+        ? { status: SCRATCH.status }
+        : { status: SCRATCH.status, size: SCRATCH.size },
+  };
+  const time = parseClfTime(SCRATCH.time);
+  if (time !== undefined) ex.time = time;
+  if (SCRATCH.status === 499) ex.clientAborted = true;
+  return ex;
+}
+
+const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time"]);
+
+function parseWith(format: "clf" | "combined") {
+  return (line: string, file: string, lineNumber: number): SourceRecord | undefined => {
+    if (line.length === 0) return undefined;
+    const reason = prefix(line);
+    if (reason !== undefined) return malformed(reason, file, lineNumber);
+    if (format === "combined" && SCRATCH.end < line.length && !quotedPair(line, SCRATCH.end))
+      return malformed(
+        'not a Combined line: no "referer" "user-agent" after the size',
+        file,
+        lineNumber,
+      );
+    return build(format, file, lineNumber);
+  };
+}
+
+export const clf: LineFormat = {
+  format: "clf",
+  capabilities: CAPS,
+  detect: (line) => prefix(line) === undefined && SCRATCH.end === line.length,
+  parse: parseWith("clf"),
+};
+
+export const combined: LineFormat = {
+  format: "combined",
+  capabilities: CAPS,
+  detect: (line) =>
+    prefix(line) === undefined && SCRATCH.end < line.length && quotedPair(line, SCRATCH.end),
+  parse: parseWith("combined"),
+};

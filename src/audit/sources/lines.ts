@@ -1,0 +1,127 @@
+/**
+ * Splits a byte stream into lines, in batches, with bounded memory: bytes are cut at '\n' (0x0A
+ * never occurs inside a UTF-8 sequence, so each cut is a character boundary), decoded as UTF-8
+ * once per chunk, and a line longer than `maxLineBytes` is reported as too long instead of being
+ * held (its bytes are skipped up to the next '\n').
+ */
+
+/** Lines longer than this (in bytes) are malformed records, not memory. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+export interface LineBatch {
+  /** The lines, without '\n' or a trailing '\r'; null for a line longer than the limit. */
+  readonly lines: readonly (string | null)[];
+  /** 1-based number of lines[0]. */
+  readonly firstLine: number;
+}
+
+const NL = 0x0a;
+
+function pushLines(text: string, lines: (string | null)[]): void {
+  let start = 0;
+  while (true) {
+    const nl = text.indexOf("\n", start);
+    if (nl === -1) break;
+    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    lines.push(text.slice(start, end));
+    start = nl + 1;
+  }
+}
+
+function stripCr(s: string): string {
+  return s.length > 0 && s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
+}
+
+/**
+ * Batches of lines from chunks of bytes. A UTF-8 byte order mark at the very start is dropped.
+ * A final line without '\n' is a line.
+ */
+export async function* lineBatches(
+  chunks: AsyncIterable<Buffer>,
+  maxLineBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<LineBatch> {
+  let rest: Buffer | undefined;
+  let skipping = false;
+  let next = 1;
+  let first = true;
+  for await (const raw of chunks) {
+    let chunk = raw;
+    if (first) {
+      first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+        chunk = chunk.subarray(3);
+    }
+    const lines: (string | null)[] = [];
+    let pos = 0;
+    if (skipping) {
+      const nl = chunk.indexOf(NL);
+      if (nl === -1) continue;
+      skipping = false;
+      pos = nl + 1;
+    }
+    if (rest !== undefined) {
+      const nl = chunk.indexOf(NL, pos);
+      if (nl === -1) {
+        if (rest.length + chunk.length - pos > maxLineBytes) {
+          lines.push(null);
+          rest = undefined;
+          skipping = true;
+          next += 1;
+          yield { lines, firstLine: next - 1 };
+        } else rest = Buffer.concat([rest, chunk.subarray(pos)]);
+        continue;
+      }
+      if (rest.length + nl - pos > maxLineBytes) lines.push(null);
+      else lines.push(stripCr(Buffer.concat([rest, chunk.subarray(pos, nl)]).toString("utf8")));
+      rest = undefined;
+      pos = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NL);
+    if (last >= pos) {
+      if (last + 1 - pos <= maxLineBytes || !hasLongLine(chunk, pos, last, maxLineBytes))
+        pushLines(chunk.toString("utf8", pos, last + 1), lines);
+      else pushLinesChecked(chunk, pos, last, maxLineBytes, lines);
+      pos = last + 1;
+    }
+    if (pos < chunk.length) {
+      if (chunk.length - pos > maxLineBytes) {
+        lines.push(null);
+        skipping = true;
+      } else rest = Buffer.from(chunk.subarray(pos));
+    }
+    if (lines.length > 0) {
+      const firstLine = next;
+      next += lines.length;
+      yield { lines, firstLine };
+    }
+  }
+  if (rest !== undefined && rest.length > 0) {
+    yield { lines: [stripCr(rest.toString("utf8"))], firstLine: next };
+  }
+}
+
+function hasLongLine(chunk: Buffer, from: number, last: number, max: number): boolean {
+  let start = from;
+  while (start <= last) {
+    const nl = chunk.indexOf(NL, start);
+    if (nl - start > max) return true;
+    start = nl + 1;
+  }
+  return false;
+}
+
+function pushLinesChecked(
+  chunk: Buffer,
+  from: number,
+  last: number,
+  max: number,
+  lines: (string | null)[],
+): void {
+  let start = from;
+  while (start <= last) {
+    const nl = chunk.indexOf(NL, start);
+    if (nl - start > max) lines.push(null);
+    else lines.push(stripCr(chunk.toString("utf8", start, nl)));
+    start = nl + 1;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The entry point of sources: open an input (a file, a gzip file, "-" for stdin), recognise its
+ * format (or take the one given), and stream its records. Directories are expanded by
+ * expandInputs first.
+ */
+import type { Capability, SourceFormat } from "../exchange.js";
+import type { LineFormat, SourceRecord } from "../source.js";
+import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
+import { InputError, showInput } from "./errors.js";
+import { malformed } from "./fields.js";
+import { DETECTION_ORDER, detectionCandidates, INPUT_FORMATS, lineFormatFor } from "./formats.js";
+import { GunzipFailure, gzipError, type Input, openInput } from "./input.js";
+import { lineBatches } from "./lines.js";
+
+export { expandInputs } from "./expand.js";
+
+export interface OpenOptions {
+  readonly inputFormat?: SourceFormat;
+  /** An nginx log_format string (or a whole `log_format name '…';` directive). */
+  readonly logFormat?: string;
+  /** NDJSON: exchange field → JSON path (dotted; see docs/sources.md). */
+  readonly fieldMap?: Readonly<Record<string, string>>;
+  /** Bytes of each body kept as a sample (HAR). Default 65536. */
+  readonly sampleBodyBytes?: number;
+  /** The stream read for "-" (default: process.stdin). */
+  readonly stdin?: AsyncIterable<Buffer>;
+}
+
+export interface OpenedSource {
+  readonly file: string;
+  readonly format: SourceFormat;
+  readonly capabilities: ReadonlySet<Capability>;
+  /**
+   * Set for line formats, so the engine can split plain (non-gzip) files across workers by byte
+   * range and call `lineFormat.parse` on each line itself.
+   */
+  readonly lineFormat?: LineFormat;
+  /** True when the input is gzip (so it cannot be split by byte range). */
+  readonly gzip: boolean;
+  /** Every record, in order. Throws InputError TRUNCATED/CORRUPT after the last readable one. */
+  records(): AsyncIterable<SourceRecord>;
+  /** The same records in batches (one per chunk read): far fewer awaits for fast consumers. */
+  batches(): AsyncIterable<readonly SourceRecord[]>;
+}
+
+export const DEFAULT_SAMPLE_BODY_BYTES = 65_536;
+
+function unknownFormat(input: Input, lines: readonly string[]): InputError {
+  const first = lines[0] ?? input.head.toString("utf8", 0, 200);
+  return new InputError(
+    "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+    input.file,
+    `unknown format (tried ${DETECTION_ORDER.join(", ")}; give --input-format, or --log-format for a custom nginx log_format); first line: ${showInput(first)}`,
+  );
+}
+
+async function* lineRecords(
+  input: Input,
+  format: LineFormat,
+): AsyncGenerator<readonly SourceRecord[]> {
+  const file = input.file;
+  let lastLine = 0;
+  try {
+    for await (const batch of lineBatches(input.chunks())) {
+      const out: SourceRecord[] = [];
+      const lines = batch.lines;
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as string | null;
+        const n = batch.firstLine + i;
+        if (line === null) out.push(malformed("line longer than 1 MiB", file, n));
+        else if (line.length > 0) {
+          const r = format.parse(line, file, n);
+          if (r !== undefined) out.push(r);
+        }
+      }
+      lastLine = batch.firstLine + lines.length - 1;
+      if (out.length > 0) yield out;
+    }
+  } catch (e) {
+    if (e instanceof GunzipFailure) throw gzipError(file, e.original, lastLine);
+    if (e instanceof InputError) throw e;
+    throw new InputError(
+      "TRUESTATUS_INPUT_UNREADABLE",
+      file,
+      `read failed after line ${lastLine} (${String(e)})`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+async function* flatten(
+  batches: AsyncIterable<readonly SourceRecord[]>,
+): AsyncGenerator<SourceRecord> {
+  for await (const b of batches) for (const r of b) yield r;
+}
+
+/**
+ * Opens one input: a path, or "-" for standard input. Throws InputError (NOT_FOUND, UNREADABLE,
+ * EMPTY, BINARY, UNKNOWN_FORMAT, INVALID_LOG_FORMAT, INVALID_FIELD_MAP).
+ */
+export async function openSource(input: string, options: OpenOptions = {}): Promise<OpenedSource> {
+  if (options.inputFormat !== undefined && !INPUT_FORMATS.includes(options.inputFormat))
+    throw new InputError(
+      "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+      input,
+      `"${options.inputFormat}" is not an input format (one of: ${INPUT_FORMATS.join(", ")})`,
+    );
+  // Options are checked before the input is touched: a bad --log-format is a usage error.
+  const given =
+    options.inputFormat ?? (options.logFormat !== undefined ? ("nginx" as const) : undefined);
+  const givenLine = given === undefined ? undefined : lineFormatFor(given, options);
+  const opened = await openInput(input, options.stdin);
+  const headText = opened.head.toString("utf8");
+  const lines = sampleLines(headText, opened.complete);
+  let format: SourceFormat | undefined = given;
+  let lineFormat = givenLine;
+  if (format === undefined) {
+    if (looksLikeHar(headText)) format = "har";
+    else {
+      lineFormat = pickLineFormat(lines, detectionCandidates(options));
+      format = lineFormat?.format;
+    }
+  }
+  if (format === undefined) throw unknownFormat(opened, lines);
+  if (format === "har" || lineFormat === undefined)
+    throw new InputError(
+      "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+      input,
+      `${format} is not supported yet`,
+    );
+  const lf = lineFormat;
+  return {
+    file: opened.file,
+    format,
+    capabilities: lf.capabilities,
+    lineFormat: lf,
+    gzip: opened.gzip,
+    batches: () => lineRecords(opened, lf),
+    records: () => flatten(lineRecords(opened, lf)),
+  };
+}
