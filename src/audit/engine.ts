@@ -13,15 +13,16 @@ import { isMalformed, type MalformedRecord, type SourceRecord } from "./source.j
 import {
   addLocation,
   addSample,
+  canonical,
   concludeAggregates,
-  emptyEndpoint,
   type EndpointStats,
+  emptyEndpoint,
   type MalformedStats,
   type RuleCoverage,
   type RuleFindings,
+  SCHEMA_VERSION,
   type SourceStats,
   type Summary,
-  SCHEMA_VERSION,
   sortKeys,
   TEMPLATE_LIMIT,
 } from "./summary.js";
@@ -122,6 +123,11 @@ export class Analysis {
       src.exchanges++;
       this.addExchange(record, checks, aggregations, inspectBodies);
     };
+  }
+
+  /** Records (exchanges and malformed) taken so far. */
+  get records(): number {
+    return this.exchanges + this.malformedCount;
   }
 
   /** Marks a source as ended early (truncated input): the summary is partial. */
@@ -254,7 +260,7 @@ export class Analysis {
     for (const [k, f] of this.findings)
       findings[k] = { count: f.count, bySeverity: { ...f.bySeverity }, samples: [...f.samples] };
     const aggregates: Record<string, unknown> = {};
-    for (const [k, v] of this.aggregates) aggregates[k] = JSON.parse(JSON.stringify(v));
+    for (const [k, v] of this.aggregates) aggregates[k] = canonical(v);
     const summary: Summary = {
       schemaVersion: SCHEMA_VERSION,
       partial,
@@ -267,7 +273,7 @@ export class Analysis {
       malformed: { count: this.malformedCount, reasons: sortKeys(reasons) },
       sources: sortKeys(sources),
       coverage: sortKeys(coverage),
-      aggregates: sortKeys(aggregates),
+      aggregates: canonical(aggregates),
     };
     return concludeAggregates(summary, this.byId);
   }
@@ -305,7 +311,11 @@ export interface RecordSource {
   readonly format: SourceFormat;
   readonly capabilities: ReadonlySet<Capability>;
   records(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+  /** The same records in batches, when the source has them (far fewer awaits). */
+  batches?(): AsyncIterable<readonly SourceRecord[]>;
 }
+
+const PROGRESS_EVERY = 100_000;
 
 /** An input error that still leaves what was read usable: the summary is marked partial. */
 export function isTruncation(e: unknown): e is Error & { code: string } {
@@ -320,10 +330,33 @@ export function isTruncation(e: unknown): e is Error & { code: string } {
  * Feeds a whole source into an analysis. A truncated input marks the source partial and returns
  * the error (the caller reports it after the summary); any other error is thrown.
  */
-export async function feed(analysis: Analysis, src: RecordSource): Promise<Error | undefined> {
+export async function feed(
+  analysis: Analysis,
+  src: RecordSource,
+  onProgress?: (records: number) => void,
+): Promise<Error | undefined> {
   const add = analysis.source(src.file, src.format, src.capabilities);
+  let n = 0;
+  let next = PROGRESS_EVERY;
   try {
-    for await (const r of src.records()) add(r);
+    if (src.batches !== undefined) {
+      for await (const batch of src.batches()) {
+        for (let i = 0; i < batch.length; i++) add(batch[i]!);
+        n += batch.length;
+        if (n >= next && onProgress !== undefined) {
+          onProgress(n);
+          next = n + PROGRESS_EVERY;
+        }
+      }
+    } else {
+      for await (const r of src.records()) {
+        add(r);
+        if (++n >= next && onProgress !== undefined) {
+          onProgress(n);
+          next = n + PROGRESS_EVERY;
+        }
+      }
+    }
   } catch (e) {
     if (!isTruncation(e)) throw e;
     analysis.fail(src.file, e.message);

@@ -72,7 +72,13 @@ function decodeSafe(s: string): string {
 
 /** Printable, single-line, at most `max` characters. */
 export function clip(text: string, max = 160): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  // Control characters (escape sequences, CR/LF) never reach a terminal or a report line.
+  let flat = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    flat += c < 0x20 || c === 0x7f ? " " : text[i];
+  }
+  flat = flat.replace(/ {2,}/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 

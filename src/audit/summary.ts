@@ -230,6 +230,16 @@ function copy<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/** JSON data with every object's keys in sort order: the same state always serializes the same. */
+export function canonical<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(canonical) as T;
+  if (typeof v !== "object" || v === null) return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort(cmpStr)) out[k] = canonical(o[k]);
+  return out as T;
+}
+
 /**
  * Re-derives the findings of aggregation rules from their state (such a rule reports only through
  * its conclusion, never from check()). `rules` maps ids to rules;
@@ -261,7 +271,12 @@ export function concludeAggregates(summary: Summary, rules: ReadonlyMap<string, 
  * Merges two summaries (of disjoint inputs) into the summary of both. Pure, associative,
  * commutative; `emptySummary()` is its identity.
  */
-export function mergeSummaries(a: Summary, b: Summary, rules: ReadonlyMap<string, Rule>): Summary {
+export function mergeSummaries(
+  a: Summary,
+  b: Summary,
+  rules: ReadonlyMap<string, Rule>,
+  templateLimit = TEMPLATE_LIMIT,
+): Summary {
   const aggregates: Record<string, unknown> = { ...a.aggregates };
   for (const id of Object.keys(b.aggregates)) {
     const agg = rules.get(id)?.aggregate;
@@ -272,6 +287,7 @@ export function mergeSummaries(a: Summary, b: Summary, rules: ReadonlyMap<string
   const { endpoints, other } = capEndpoints(
     mergeRecords(a.endpoints, b.endpoints, mergeEndpoint),
     mergeEndpoint(a.otherEndpoints, b.otherEndpoints),
+    templateLimit,
   );
   const merged: Summary = {
     schemaVersion: SCHEMA_VERSION,
@@ -297,7 +313,7 @@ export function mergeSummaries(a: Summary, b: Summary, rules: ReadonlyMap<string
         [...new Set([...p, ...q])].sort(cmpStr),
       ),
     })),
-    aggregates: sortKeys(aggregates),
+    aggregates: canonical(aggregates),
   };
   return concludeAggregates(merged, rules);
 }

@@ -1,7 +1,13 @@
 /** Test helpers for the analyze engine: exchanges from a few fields, and the table-driven rule runner. */
 import { expect, it } from "vitest";
 import { analyzeExchanges } from "../../src/audit/engine.js";
-import type { Capability, Exchange, HeaderBag, SourceFormat, UpstreamFacts } from "../../src/audit/exchange.js";
+import type {
+  Capability,
+  Exchange,
+  HeaderBag,
+  SourceFormat,
+  UpstreamFacts,
+} from "../../src/audit/exchange.js";
 import type { Finding, Rule, Severity } from "../../src/audit/rule.js";
 import { DEFAULT_POLICY, type Policy } from "../../src/semantics/policy.js";
 
@@ -75,7 +81,13 @@ export function exchange(s: ExchangeSpec = {}): Exchange {
             status: s.status ?? 200,
             ...(resHeaders ? { headers: resHeaders } : {}),
             ...(s.body !== undefined
-              ? { body: { text: s.body, truncated: s.truncated ?? false, ...(mime ? { mimeType: mime } : {}) } }
+              ? {
+                  body: {
+                    text: s.body,
+                    truncated: s.truncated ?? false,
+                    ...(mime ? { mimeType: mime } : {}),
+                  },
+                }
               : {}),
             ...(s.size !== undefined ? { size: s.size } : {}),
           },
@@ -88,7 +100,12 @@ export function exchange(s: ExchangeSpec = {}): Exchange {
 }
 
 export const json = (status: number, body: unknown, extra: ExchangeSpec = {}): Exchange =>
-  exchange({ status, body: JSON.stringify(body), ...extra, resHeaders: { "content-type": "application/json", ...extra.resHeaders } });
+  exchange({
+    status,
+    body: JSON.stringify(body),
+    ...extra,
+    resHeaders: { "content-type": "application/json", ...extra.resHeaders },
+  });
 
 export interface ExpectedFinding {
   readonly message?: RegExp;
@@ -113,9 +130,17 @@ export interface ValidCase {
 }
 
 /** Findings of a rule on a list of exchanges: check() for each, or the engine for aggregation rules. */
-export function findingsOf(rule: Rule, exchanges: readonly Exchange[], policy: Policy = DEFAULT_POLICY): readonly Finding[] {
+export function findingsOf(
+  rule: Rule,
+  exchanges: readonly Exchange[],
+  policy: Policy = DEFAULT_POLICY,
+): readonly Finding[] {
   if (rule.aggregate === undefined) return exchanges.flatMap((e) => rule.check(e, { policy }));
-  const summary = analyzeExchanges(exchanges, { file: "test.har", format: "har", capabilities: ALL_CAPABILITIES }, { rules: [rule], policy });
+  const summary = analyzeExchanges(
+    exchanges,
+    { file: "test.har", format: "har", capabilities: ALL_CAPABILITIES },
+    { rules: [rule], policy },
+  );
   const rf = summary.findings[rule.id];
   if (rf === undefined) return [];
   expect(rf.samples.length).toBe(Math.min(rf.count, 3));
@@ -123,8 +148,12 @@ export function findingsOf(rule: Rule, exchanges: readonly Exchange[], policy: P
 }
 
 /** Table-driven rule test (as eslint's RuleTester): valid cases give no finding, invalid ones exactly these. */
-export function testRule(rule: Rule, cases: { valid: readonly (Exchange | ValidCase)[]; invalid: readonly InvalidCase[] }): void {
-  const list = (c: { exchange?: Exchange; exchanges?: readonly Exchange[] }) => c.exchanges ?? (c.exchange ? [c.exchange] : []);
+export function testRule(
+  rule: Rule,
+  cases: { valid: readonly (Exchange | ValidCase)[]; invalid: readonly InvalidCase[] },
+): void {
+  const list = (c: { exchange?: Exchange; exchanges?: readonly Exchange[] }) =>
+    c.exchanges ?? (c.exchange ? [c.exchange] : []);
   for (const [i, v] of cases.valid.entries()) {
     const c: ValidCase = "request" in v ? { exchange: v } : v;
     it(`valid #${i}${c.name ? `: ${c.name}` : ""}`, () => {

@@ -3,7 +3,7 @@
  * or invalid upstream a 502, overload or no healthy upstream a 503 (shared/reference/traffic.md §3.5).
  */
 import { FAILURE_KINDS } from "../../semantics/failure.js";
-import type { Exchange, UpstreamFacts } from "../exchange.js";
+import type { UpstreamFacts } from "../exchange.js";
 import { finding } from "../finding.js";
 import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
 
@@ -62,7 +62,7 @@ export function upstreamCause(u: UpstreamFacts): Cause | undefined {
   return undefined;
 }
 
-function describe(ex: Exchange, c: Cause): string {
+function describe(c: Cause): string {
   return `500 while ${c.what} (${c.fact}): answer ${c.status} so clients and dashboards see a dependency failure, not a bug`;
 }
 
@@ -81,7 +81,7 @@ const rule: Rule = defineRule({
   check(ex) {
     if (ex.response?.status !== 500 || ex.upstream === undefined) return NO_FINDINGS;
     const c = upstreamCause(ex.upstream);
-    return c === undefined ? NO_FINDINGS : [finding(rule, ex, describe(ex, c), c.fact)];
+    return c === undefined ? NO_FINDINGS : [finding(rule, ex, describe(c), c.fact)];
   },
 });
 

@@ -105,7 +105,7 @@ function build(format: SourceFormat, file: string, lineNumber: number): Exchange
   return ex;
 }
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time"]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "response.size"]);
 
 function parseWith(format: "clf" | "combined") {
   return (line: string, file: string, lineNumber: number): SourceRecord | undefined => {

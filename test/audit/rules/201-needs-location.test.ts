@@ -8,6 +8,11 @@ describe(rule.id, () => {
       exchange({ method: "POST", status: 201, resHeaders: { Location: "/orders/1" } }),
       { name: "PUT creates at the target URI", exchange: exchange({ method: "PUT", status: 201 }) },
     ],
-    invalid: [{ exchange: exchange({ method: "POST", target: "/orders", status: 201 }), findings: [{ message: /201 to a POST without Location/, severity: "info" }] }],
+    invalid: [
+      {
+        exchange: exchange({ method: "POST", target: "/orders", status: 201 }),
+        findings: [{ message: /201 to a POST without Location/, severity: "info" }],
+      },
+    ],
   });
 });

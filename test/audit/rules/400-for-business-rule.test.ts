@@ -12,10 +12,24 @@ describe(rule.id, () => {
       exchange({ status: 400 }),
     ],
     invalid: [
-      { exchange: json(400, { error: "A user with this email already exists" }), findings: [{ message: /duplicate.*already exists.*422/, excerpt: /already exists/ }] },
-      { name: "policy 409", policy: definePolicy({ duplicateStatus: 409 }), exchange: json(400, { code: "DUPLICATE", message: "duplicate key" }), findings: [{ message: /duplicate.*409/ }] },
-      { exchange: json(400, { message: "Order is already shipped" }), findings: [{ message: /state conflict.*422/ }] },
-      { exchange: exchange({ status: 400, body: "Edit conflict: the document changed" }), findings: [{ message: /conflict.*409/ }] },
+      {
+        exchange: json(400, { error: "A user with this email already exists" }),
+        findings: [{ message: /duplicate.*already exists.*422/, excerpt: /already exists/ }],
+      },
+      {
+        name: "policy 409",
+        policy: definePolicy({ duplicateStatus: 409 }),
+        exchange: json(400, { code: "DUPLICATE", message: "duplicate key" }),
+        findings: [{ message: /duplicate.*409/ }],
+      },
+      {
+        exchange: json(400, { message: "Order is already shipped" }),
+        findings: [{ message: /state conflict.*422/ }],
+      },
+      {
+        exchange: exchange({ status: 400, body: "Edit conflict: the document changed" }),
+        findings: [{ message: /conflict.*409/ }],
+      },
     ],
   });
 });

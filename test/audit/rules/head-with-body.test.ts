@@ -7,8 +7,16 @@ describe(rule.id, () => {
     valid: [
       exchange({ method: "HEAD", status: 200, size: 0 }),
       exchange({ method: "GET", status: 200, size: 100 }),
-      { name: "204 is the other rule's", exchange: exchange({ method: "HEAD", status: 204, size: 5 }) },
+      {
+        name: "204 is the other rule's",
+        exchange: exchange({ method: "HEAD", status: 204, size: 5 }),
+      },
     ],
-    invalid: [{ exchange: exchange({ method: "HEAD", status: 200, size: 512 }), findings: [{ message: /HEAD answered with 512 bytes/ }] }],
+    invalid: [
+      {
+        exchange: exchange({ method: "HEAD", status: 200, size: 512 }),
+        findings: [{ message: /HEAD answered with 512 bytes/ }],
+      },
+    ],
   });
 });

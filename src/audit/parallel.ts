@@ -1,0 +1,126 @@
+/**
+ * Worker threads for big plain line files: the file is cut into byte ranges aligned to newlines,
+ * each worker runs the line format's parser and the rules on its range and returns a Summary with
+ * line numbers counted from its own start; the parent shifts them and merges (mergeSummaries is
+ * exact, so the result equals a single-threaded run). gzip, HAR and stdin stay single-threaded.
+ */
+import { open } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
+import type { Policy } from "../semantics/policy.js";
+import { ruleMap } from "./engine.js";
+import type { SourceFormat } from "./exchange.js";
+import { emptySummary, mergeSummaries, type Summary, shiftLines } from "./summary.js";
+
+export interface RangeTask {
+  readonly file: string;
+  readonly format: SourceFormat;
+  readonly logFormat?: string;
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+  readonly policy?: Policy;
+  readonly templateLimit?: number;
+}
+
+export interface RangeResult {
+  readonly summary: Summary;
+  /** Lines in the range (the next range's first line is this plus one). */
+  readonly lines: number;
+}
+
+/** Byte offsets that cut [0, size) into about `parts` ranges, each starting at a line start. */
+export async function splitByLines(file: string, size: number, parts: number): Promise<number[]> {
+  const cuts = [0];
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (let i = 1; i < parts; i++) {
+      let pos = Math.max(Math.floor((size * i) / parts), cuts[cuts.length - 1]!);
+      // Find the next newline at or after pos - 1, so that a cut exactly at a line start stays.
+      let at = pos > 0 ? pos - 1 : 0;
+      let found = -1;
+      while (found === -1 && at < size) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+        if (bytesRead === 0) break;
+        const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+        if (nl !== -1) found = at + nl + 1;
+        else at += bytesRead;
+      }
+      pos = found === -1 ? size : found;
+      if (pos > cuts[cuts.length - 1]! && pos < size) cuts.push(pos);
+    }
+  } finally {
+    await fh.close();
+  }
+  cuts.push(size);
+  return cuts;
+}
+
+function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    // The compiled worker beside this module (tests that use workers run against dist/).
+    const w = new Worker(new URL("./worker.js", import.meta.url), { workerData: task });
+    let done = false;
+    w.on(
+      "message",
+      (m: {
+        progress?: number;
+        result?: RangeResult;
+        error?: { message: string; code?: string };
+      }) => {
+        if (m.progress !== undefined) onProgress?.(m.progress);
+        else if (m.result !== undefined) {
+          done = true;
+          resolve(m.result);
+        } else if (m.error !== undefined) {
+          done = true;
+          reject(
+            Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}),
+          );
+        }
+      },
+    );
+    w.on("error", (e) => {
+      done = true;
+      reject(e);
+    });
+    w.on("exit", (code) => {
+      if (!done) reject(new Error(`analyze worker exited with code ${code}`));
+    });
+  });
+}
+
+/**
+ * Analyses one plain line file with `jobs` workers. `onProgress` gets the total number of lines
+ * read so far (from time to time).
+ */
+export async function analyzeFileInParallel(
+  task: Omit<RangeTask, "start" | "end">,
+  size: number,
+  jobs: number,
+  onProgress?: (lines: number) => void,
+): Promise<Summary> {
+  const cuts = await splitByLines(task.file, size, jobs);
+  const progress = new Array<number>(cuts.length - 1).fill(0);
+  const results = await Promise.all(
+    cuts.slice(0, -1).map((start, i) =>
+      runWorker({ ...task, start, end: cuts[i + 1]! }, (lines) => {
+        progress[i] = lines;
+        onProgress?.(progress.reduce((a, b) => a + b, 0));
+      }),
+    ),
+  );
+  const rules = ruleMap();
+  let offset = 0;
+  let merged = emptySummary();
+  for (const r of results) {
+    merged = mergeSummaries(
+      merged,
+      shiftLines(r.summary, task.file, offset),
+      rules,
+      task.templateLimit,
+    );
+    offset += r.lines;
+  }
+  return merged;
+}

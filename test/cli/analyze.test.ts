@@ -1,0 +1,129 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+// Worker threads load compiled JavaScript: this test uses the build (npm test builds first).
+import { analyzeInputs } from "../../dist/audit/analyze.js";
+import { execute } from "../../src/cli/execute.js";
+
+const dir = mkdtempSync(join(tmpdir(), "truestatus-analyze-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function line(i: number): string {
+  const paths = ["/users/42", "/orders/7/items", "/health", "/things"];
+  const statuses = [200, 200, 404, 500, 204, 499, 401, 503];
+  const method = i % 11 === 0 ? "HEAD" : "GET";
+  const status = statuses[i % statuses.length]!;
+  const size = status === 204 && i % 3 !== 0 ? 0 : 100 + (i % 50);
+  return `10.0.0.${i % 250} - - [24/Nov/2026:10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} +0000] "${method} ${paths[i % paths.length]}?i=${i} HTTP/1.1" ${status} ${size} "-" "test/${i}"`;
+}
+
+function logFile(name: string, from: number, to: number, extra: string[] = []): string {
+  const p = join(dir, name);
+  const lines: string[] = [];
+  for (let i = from; i < to; i++) lines.push(line(i));
+  writeFileSync(p, `${[...lines, ...extra].join("\n")}\n`);
+  return p;
+}
+
+function run(argv: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c) => (out += c));
+  stderr.on("data", (c) => (err += c));
+  return execute(argv, { stdout, stderr, env }).then((code) => ({ code, out, err }));
+}
+
+const a = logFile("a.log", 0, 300, ["this is not a log line"]);
+const b = logFile("b.log", 300, 700);
+
+describe("truestatus analyze", () => {
+  it("prints the summary, then findings; exit 1 on errors (default --fail-on error)", async () => {
+    const r = await run(["analyze", a]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^truestatus analyze: 300 exchanges from 1 source/);
+    expect(r.out).toContain("Malformed records  1");
+    expect(r.out).toMatch(/no-content-with-body {2}error ×\d+/);
+    expect(r.out).toContain("does not record response headers");
+    expect(r.err).toBe("");
+  });
+
+  it("--fail-on decides the exit code", async () => {
+    expect((await run(["analyze", a, "--fail-on", "none"])).code).toBe(0);
+    const clean = logFile("clean.log", 0, 1).replace(/$/, "");
+    writeFileSync(clean, `${line(1)}\n`);
+    expect((await run(["analyze", clean])).code).toBe(0);
+    expect((await run(["analyze", clean, "--fail-on", "info"])).code).toBe(0);
+  });
+
+  it("--format json --output writes the versioned summary; --merge of two runs equals one run over both", async () => {
+    const ja = join(dir, "a.json");
+    const jb = join(dir, "b.json");
+    const jab = join(dir, "ab.json");
+    expect((await run(["analyze", a, "--format", "json", "-o", ja])).code).toBe(1);
+    await run(["analyze", b, "--format", "json", "-o", jb]);
+    await run(["analyze", a, b, "--format", "json", "-o", jab]);
+    const merged = await run(["analyze", "--merge", ja, jb, "--format", "json"]);
+    expect(merged.code).toBe(1);
+    expect(JSON.parse(merged.out)).toEqual(JSON.parse(readFileSync(jab, "utf8")));
+    expect(merged.out).toBe(readFileSync(jab, "utf8"));
+    expect(JSON.parse(merged.out).schemaVersion).toBe(1);
+  });
+
+  it("worker threads give exactly the single-threaded summary", async () => {
+    const big = logFile("big.log", 0, 5000, ["garbage"]);
+    const one = await analyzeInputs([big], { jobs: 1 });
+    const two = await analyzeInputs([big], { jobs: 2, parallelMinBytes: 1 });
+    expect(JSON.stringify(two.summary)).toBe(JSON.stringify(one.summary));
+    expect(two.summary.malformed.reasons[Object.keys(two.summary.malformed.reasons)[0]!]!.first[0]!.line).toBe(5001);
+  });
+
+  it.each([
+    [["analyze", "/nonexistent/x.log"], /error: .*x\.log/],
+    [["analyze"], /at least one input/],
+    [["analyze", a, "--format", "xml"], /expected one of: text, json, sarif/],
+    [["analyze", a, "--fail-on", "critical"], /Allowed choices are error, warning, info, none/],
+    [["analyze", a, "--jobs", "0"], /whole number/],
+    [["analyze", a, "--input-format", "yaml"], /"yaml" is not an input format/],
+    [["analyze", "--merge", a], /not JSON/],
+  ])("usage and input errors: one line, exit 2, no stack (%j)", async (argv, message) => {
+    const r = await run(argv as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("a truncated gzip: the partial summary marked partial, then a one-line error, exit 2", async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => line(i)).join("\n");
+    const gz = gzipSync(Buffer.from(`${lines}\n`));
+    const p = join(dir, "cut.log.gz");
+    writeFileSync(p, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const r = await run(["analyze", p, "--format", "json"]);
+    expect(r.code).toBe(2);
+    const s = JSON.parse(r.out);
+    expect(s.partial).toBe(true);
+    expect(s.exchanges).toBeGreaterThan(0);
+    expect(s.exchanges).toBeLessThan(2000);
+    expect(r.err).toMatch(/^error: .*cut\.log\.gz.*partial\)\n$/);
+  });
+
+  it("the built CLI reads stdin, and splits across workers (real processes)", () => {
+    const bin = new URL("../../dist/cli/bin.js", import.meta.url).pathname;
+    const input = readFileSync(a);
+    const viaStdin = spawnSync(process.execPath, [bin, "analyze", "-", "--format", "json", "--fail-on", "none"], { input, encoding: "utf8" });
+    expect(viaStdin.status).toBe(0);
+    expect(JSON.parse(viaStdin.stdout).exchanges).toBe(300);
+    const big = logFile("big2.log", 0, 20000);
+    const single = spawnSync(process.execPath, [bin, "analyze", big, "--format", "json", "--jobs", "1"], { encoding: "utf8" });
+    const workers = spawnSync(process.execPath, [bin, "analyze", big, "--format", "json", "--jobs", "2", "--parallel-min-bytes", "1"], { encoding: "utf8" });
+    expect(workers.status).toBe(1);
+    expect(workers.stdout).toBe(single.stdout);
+    expect(JSON.parse(workers.stdout).exchanges).toBe(20000);
+  });
+});
