@@ -12,7 +12,7 @@ import { expandInputs, type OpenOptions, openSource } from "./sources/open.js";
 import { mergeSummaries, type Summary } from "./summary.js";
 
 export interface AnalyzeOptions extends EngineOptions, Omit<OpenOptions, "stdin"> {
-  /** Worker threads for big plain line files; default: the number of cores. 1 = no workers. */
+  /** Worker threads for big plain line files; default: the number of cores (1: one worker). */
   readonly jobs?: number;
   /** Files smaller than this are analysed in-thread (default 32 MiB: below it, workers cost more than they save). */
   readonly parallelMinBytes?: number;
@@ -51,7 +51,7 @@ export async function analyzeInputs(
     const opened = await openSource(file, openOptions);
     const size =
       file === "-" || opened.gzip || opened.lineFormat === undefined ? 0 : (await stat(file)).size;
-    if (jobs > 1 && size >= minBytes) {
+    if (size >= minBytes) {
       const base = done;
       const s = await analyzeFileInParallel(
         {

@@ -26,7 +26,7 @@ import {
   sortKeys,
   TEMPLATE_LIMIT,
 } from "./summary.js";
-import { endpointKey } from "./template.js";
+import { endpointTemplate, methodLabel } from "./template.js";
 
 export interface EngineOptions {
   /** The rules to run; all of them (the registry) by default. */
@@ -75,7 +75,9 @@ export class Analysis {
   private exchanges = 0;
   private readonly statuses = new Map<number, number>();
   private readonly classes = new Map<string, number>();
-  private readonly endpoints = new Map<string, EndpointAcc>();
+  /** By method label, then template; `endpointCount` templates in all. */
+  private readonly endpoints = new Map<string, Map<string, EndpointAcc>>();
+  private endpointCount = 0;
   private maxEndpoint: string | undefined;
   private readonly other: EndpointAcc = { count: 0, statuses: {}, classes: {} };
   private readonly findings = new Map<string, RuleFindings>();
@@ -197,34 +199,53 @@ export class Analysis {
     } else if (status === 207) bodyKind = "partial";
     const cls = classify(ex, bodyKind);
     if (cls !== undefined) this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
-    const ep = this.endpoint(endpointKey(ex.request.method, ex.request.path));
+    const ep = this.endpoint(ex.request.method, ex.request.path);
     ep.count++;
     ep.statuses[status] = (ep.statuses[status] ?? 0) + 1;
     if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + 1;
   }
 
-  /** The accumulator of a key, or "other" when the key is past the first templateLimit in sort order. */
-  private endpoint(key: string): EndpointAcc {
-    const hit = this.endpoints.get(key);
+  /**
+   * The accumulator of a request's endpoint, or "other" when its key ("GET /users/{id}") is past
+   * the first templateLimit keys in sort order. Two levels (method, then template) so that the
+   * hot path never builds the key string.
+   */
+  private endpoint(method: string, path: string): EndpointAcc {
+    const label = methodLabel(method);
+    const template = endpointTemplate(path);
+    let byTemplate = this.endpoints.get(label);
+    if (byTemplate === undefined) {
+      byTemplate = new Map();
+      this.endpoints.set(label, byTemplate);
+    }
+    const hit = byTemplate.get(template);
     if (hit !== undefined) return hit;
-    if (this.endpoints.size >= this.templateLimit) {
+    const key = `${label} ${template}`;
+    if (this.endpointCount >= this.templateLimit) {
       const max = this.maxEndpoint ?? this.findMax();
       if (key > max) return this.other;
       // Evict the largest key into "other", so that the kept set is the first N in sort order.
-      const evicted = this.endpoints.get(max)!;
-      this.endpoints.delete(max);
-      mergeAcc(this.other, evicted);
+      const cut = max.indexOf(" ");
+      const m = this.endpoints.get(max.slice(0, cut))!;
+      mergeAcc(this.other, m.get(max.slice(cut + 1))!);
+      m.delete(max.slice(cut + 1));
+      this.endpointCount--;
       this.maxEndpoint = undefined;
     }
     const acc: EndpointAcc = { count: 0, statuses: {}, classes: {} };
-    this.endpoints.set(key, acc);
+    byTemplate.set(template, acc);
+    this.endpointCount++;
     if (this.maxEndpoint !== undefined && key > this.maxEndpoint) this.maxEndpoint = key;
     return acc;
   }
 
   private findMax(): string {
     let max = "";
-    for (const k of this.endpoints.keys()) if (k > max) max = k;
+    for (const [label, m] of this.endpoints)
+      for (const t of m.keys()) {
+        const k = `${label} ${t}`;
+        if (k > max) max = k;
+      }
     this.maxEndpoint = max;
     return max;
   }
@@ -253,7 +274,8 @@ export class Analysis {
       }
     }
     const endpoints: Record<string, EndpointStats> = {};
-    for (const [k, acc] of this.endpoints) endpoints[k] = toStats(acc);
+    for (const [label, m] of this.endpoints)
+      for (const [t, acc] of m) endpoints[`${label} ${t}`] = toStats(acc);
     const reasons: Record<string, MalformedStats> = {};
     for (const [k, m] of this.malformed) reasons[k] = { count: m.count, first: [...m.first] };
     const findings: Record<string, RuleFindings> = {};

@@ -56,10 +56,20 @@ export async function splitByLines(file: string, size: number, parts: number): P
   return cuts;
 }
 
+/**
+ * Young generation of each worker. The engine allocates a few short-lived objects per line; with
+ * V8's default (16 MiB semi-spaces) scavenges took ~30 % of the time, and a larger young
+ * generation cut the CPU per line by about a third (bench/RESULTS.md).
+ */
+const YOUNG_GENERATION_MB = Number(process.env.TRUESTATUS_YOUNG_MB ?? 48);
+
 function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
     // The compiled worker beside this module (tests that use workers run against dist/).
-    const w = new Worker(new URL("./worker.js", import.meta.url), { workerData: task });
+    const w = new Worker(new URL("./worker.js", import.meta.url), {
+      workerData: task,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     let done = false;
     w.on(
       "message",

@@ -28,7 +28,15 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** 8-4-4-4-12 hex digits (the caller has checked the length, the dashes count and the alphabet). */
+function isUuid(seg: string): boolean {
+  return (
+    seg.charCodeAt(8) === 45 &&
+    seg.charCodeAt(13) === 45 &&
+    seg.charCodeAt(18) === 45 &&
+    seg.charCodeAt(23) === 45
+  );
+}
 
 /** The placeholder for one path segment, or undefined when the segment is static. */
 export function segmentPlaceholder(seg: string): string | undefined {
@@ -58,7 +66,7 @@ export function segmentPlaceholder(seg: string): string | undefined {
     if (seg.includes("%") && n >= 16) return "{token}";
     return undefined;
   }
-  if (n === 36 && seps === 4 && UUID.test(seg)) return "{uuid}";
+  if (n === 36 && seps === 4 && hex === 32 && isUuid(seg)) return "{uuid}";
   // Dates, versions of ids and numeric ranges: digits and separators only (2026-11-24, 12.5).
   if (letters === 0 && digits > 0) return seps > 0 && digits >= 2 ? "{id}" : undefined;
   // Hash-like: hex only, long enough to be a digest or an object id, with at least one digit.
@@ -67,26 +75,61 @@ export function segmentPlaceholder(seg: string): string | undefined {
   if (n >= 16 && digits >= 2) return "{token}";
   // Short ids with a prefix: "u_1234", "ord-98765": three or more digits after letters.
   if (digits >= 3 && digits * 2 >= n - seps) return "{id}";
-  return undefined;
+  // Ids inside a name: "app.3f2a9c1d.js", "report-20261124.pdf" → "app.{hash}.js".
+  return seps > 0 && digits > 0 ? innerIds(seg) : undefined;
 }
 
-/** The template of a path (query and fragment already removed). */
+const INNER = /[0-9a-fA-F]{8,}|\d{3,}/g;
+
+/** A segment with its embedded ids replaced, or undefined when it has none. */
+function innerIds(seg: string): string | undefined {
+  let changed = false;
+  const out = seg.replace(/[^._:-]+/g, (tok) => {
+    if (tok.length > 64) return tok;
+    const m = tok.match(INNER);
+    if (m === null || m[0] !== tok) return tok;
+    changed = true;
+    return /^\d+$/.test(tok) ? "{id}" : /\d/.test(tok) ? "{hash}" : tok;
+  });
+  return changed ? out : undefined;
+}
+
+/** The template of a path (query and fragment already removed); the path itself when static. */
 export function endpointTemplate(path: string): string {
-  if (path.length === 0 || path === "/") return "/";
+  const len = path.length;
+  if (len === 0 || path === "/") return "/";
   if (path.charCodeAt(0) !== 47) return path === "*" ? "*" : "{other}";
-  let out = "";
+  let out: string | undefined;
+  let copied = 0;
   let start = 1;
   let count = 0;
   for (;;) {
     let end = path.indexOf("/", start);
-    if (end === -1) end = path.length;
-    if (count === MAX_TEMPLATE_SEGMENTS) return `${out}/…`;
-    const seg = path.slice(start, end);
-    out += `/${segmentPlaceholder(seg) ?? seg}`;
+    if (end === -1) end = len;
+    if (count === MAX_TEMPLATE_SEGMENTS) return `${out ?? ""}${path.slice(copied, start - 1)}/…`;
+    // Most segments are static words: skip them without slicing.
+    if (mayBeDynamic(path, start, end)) {
+      const p = segmentPlaceholder(path.slice(start, end));
+      if (p !== undefined) {
+        out = `${out ?? ""}${path.slice(copied, start)}${p}`;
+        copied = end;
+      }
+    }
     count++;
-    if (end >= path.length) return out;
+    if (end >= len) break;
     start = end + 1;
   }
+  return out === undefined ? path : copied < len ? out + path.slice(copied) : out;
+}
+
+/** False for a segment of lowercase letters (and - _) only, shorter than the opaque limit: static. */
+function mayBeDynamic(path: string, start: number, end: number): boolean {
+  if (end - start > MAX_SEGMENT_LENGTH) return true;
+  for (let i = start; i < end; i++) {
+    const c = path.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || c === 45 || c === 95)) return true;
+  }
+  return false;
 }
 
 /** The endpoint key of an exchange: "GET /users/{id}". */

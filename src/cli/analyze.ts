@@ -122,7 +122,9 @@ export async function runAnalyze(
         ...(flags.inputFormat !== undefined ? { inputFormat: flags.inputFormat } : {}),
         ...(flags.logFormat !== undefined ? { logFormat: flags.logFormat } : {}),
         ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
-        ...(flags.parallelMinBytes !== undefined ? { parallelMinBytes: flags.parallelMinBytes } : {}),
+        ...(flags.parallelMinBytes !== undefined
+          ? { parallelMinBytes: flags.parallelMinBytes }
+          : {}),
         onProgress: (n) => progress.update(n),
       });
       summary = r.summary;
@@ -191,7 +193,9 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
         "worker threads for big plain log files (default: cores)",
       ).argParser(parseJobs),
     )
-    .addOption(new Option("--parallel-min-bytes <n>").argParser((v) => Number.parseInt(v, 10)).hideHelp())
+    .addOption(
+      new Option("--parallel-min-bytes <n>").argParser((v) => Number.parseInt(v, 10)).hideHelp(),
+    )
     .addHelpText(
       "after",
       `

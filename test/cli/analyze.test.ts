@@ -80,7 +80,9 @@ describe("truestatus analyze", () => {
     const one = await analyzeInputs([big], { jobs: 1 });
     const two = await analyzeInputs([big], { jobs: 2, parallelMinBytes: 1 });
     expect(JSON.stringify(two.summary)).toBe(JSON.stringify(one.summary));
-    expect(two.summary.malformed.reasons[Object.keys(two.summary.malformed.reasons)[0]!]!.first[0]!.line).toBe(5001);
+    expect(
+      two.summary.malformed.reasons[Object.keys(two.summary.malformed.reasons)[0]!]!.first[0]!.line,
+    ).toBe(5001);
   });
 
   it.each([
@@ -116,12 +118,24 @@ describe("truestatus analyze", () => {
   it("the built CLI reads stdin, and splits across workers (real processes)", () => {
     const bin = new URL("../../dist/cli/bin.js", import.meta.url).pathname;
     const input = readFileSync(a);
-    const viaStdin = spawnSync(process.execPath, [bin, "analyze", "-", "--format", "json", "--fail-on", "none"], { input, encoding: "utf8" });
+    const viaStdin = spawnSync(
+      process.execPath,
+      [bin, "analyze", "-", "--format", "json", "--fail-on", "none"],
+      { input, encoding: "utf8" },
+    );
     expect(viaStdin.status).toBe(0);
     expect(JSON.parse(viaStdin.stdout).exchanges).toBe(300);
     const big = logFile("big2.log", 0, 20000);
-    const single = spawnSync(process.execPath, [bin, "analyze", big, "--format", "json", "--jobs", "1"], { encoding: "utf8" });
-    const workers = spawnSync(process.execPath, [bin, "analyze", big, "--format", "json", "--jobs", "2", "--parallel-min-bytes", "1"], { encoding: "utf8" });
+    const single = spawnSync(
+      process.execPath,
+      [bin, "analyze", big, "--format", "json", "--jobs", "1"],
+      { encoding: "utf8" },
+    );
+    const workers = spawnSync(
+      process.execPath,
+      [bin, "analyze", big, "--format", "json", "--jobs", "2", "--parallel-min-bytes", "1"],
+      { encoding: "utf8" },
+    );
     expect(workers.status).toBe(1);
     expect(workers.stdout).toBe(single.stdout);
     expect(JSON.parse(workers.stdout).exchanges).toBe(20000);

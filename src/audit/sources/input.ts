@@ -11,7 +11,7 @@ import { InputError } from "./errors.js";
 
 /** Bytes read ahead for detection and checks. */
 export const HEAD_BYTES = 64 * 1024;
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 1024 * 1024;
 
 export interface Input {
   /** The input as given ("-" for stdin). */

@@ -4,6 +4,7 @@
  * once per chunk, and a line longer than `maxLineBytes` is reported as too long instead of being
  * held (its bytes are skipped up to the next '\n').
  */
+import { isAscii } from "node:buffer";
 
 /** Lines longer than this (in bytes) are malformed records, not memory. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -25,6 +26,36 @@ function pushLines(text: string, lines: (string | null)[]): void {
     const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     lines.push(text.slice(start, end));
     start = nl + 1;
+  }
+}
+
+/**
+ * Decodes UTF-8. Most logs are ASCII, and Node 20's UTF-8 decoder is slower than latin1 on them;
+ * for ASCII bytes both give the same string, so check first (isAscii is SIMD).
+ */
+function decode(chunk: Buffer, start: number, end: number): string {
+  const part = chunk.subarray(start, end);
+  return isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+}
+
+/**
+ * Strings of 128 KiB or more go to V8's large-object space, where each allocation maps fresh
+ * pages: decoding a 1 MiB chunk at once measured ~15× slower than in 32 KiB pieces. So complete
+ * lines are decoded in pieces of about this size, each cut after a '\n'.
+ */
+const DECODE_PIECE = 32 * 1024;
+
+/** Pushes the lines of chunk[start, end) (end is just after a '\n'), decoding in pieces. */
+function pushDecoded(chunk: Buffer, start: number, end: number, lines: (string | null)[]): void {
+  let from = start;
+  while (from < end) {
+    let to = end;
+    if (end - from > DECODE_PIECE) {
+      const nl = chunk.lastIndexOf(NL, from + DECODE_PIECE - 1);
+      to = nl >= from ? nl + 1 : chunk.indexOf(NL, from + DECODE_PIECE) + 1;
+    }
+    pushLines(decode(chunk, from, to), lines);
+    from = to;
   }
 }
 
@@ -79,7 +110,7 @@ export async function* lineBatches(
     const last = chunk.lastIndexOf(NL);
     if (last >= pos) {
       if (last + 1 - pos <= maxLineBytes || !hasLongLine(chunk, pos, last, maxLineBytes))
-        pushLines(chunk.toString("utf8", pos, last + 1), lines);
+        pushDecoded(chunk, pos, last + 1, lines);
       else pushLinesChecked(chunk, pos, last, maxLineBytes, lines);
       pos = last + 1;
     }

@@ -8,27 +8,53 @@ import { REPORTERS } from "../../../src/audit/report/index.js";
 import { RULES } from "../../../src/audit/rules/index.js";
 import { ALL_CAPABILITIES, exchange, json } from "../helpers.js";
 
-const schema = JSON.parse(readFileSync(new URL("../../fixtures/sarif/sarif-schema-2.1.0.json", import.meta.url), "utf8")) as object;
+const schema = JSON.parse(
+  readFileSync(new URL("../../fixtures/sarif/sarif-schema-2.1.0.json", import.meta.url), "utf8"),
+) as object;
 // CommonJS packages: their default export is module.exports under Node, .default under a bundler.
-const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+const Ajv = ((AjvModule as unknown as { default?: unknown }).default ??
+  AjvModule) as typeof AjvModule.default;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as typeof addFormatsModule.default;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateSarif = ajv.compile(schema);
 
 const har = analyzeExchanges(
   [
-    exchange({ file: "session.har", status: 401, entry: 0, target: "/login?api_key=SECRET123", reqHeaders: { Authorization: "Bearer abc.def.ghi" } }),
+    exchange({
+      file: "session.har",
+      status: 401,
+      entry: 0,
+      target: "/login?api_key=SECRET123",
+      reqHeaders: { Authorization: "Bearer abc.def.ghi" },
+    }),
     exchange({ file: "session.har", status: 401, entry: 1 }),
-    json(200, { error: "nope", password: "hunter2" }, { file: "session.har", entry: 2, target: "/pay" }),
+    json(
+      200,
+      { error: "nope", password: "hunter2" },
+      { file: "session.har", entry: 2, target: "/pay" },
+    ),
     exchange({ file: "session.har", status: 429, entry: 3 }),
-    exchange({ file: "session.har", status: 500, entry: 4, body: "at handler (/srv/app/x.js:1:2)" }),
+    exchange({
+      file: "session.har",
+      status: 500,
+      entry: 4,
+      body: "at handler (/srv/app/x.js:1:2)",
+    }),
   ],
   { file: "session.har", format: "har", capabilities: ALL_CAPABILITIES },
 );
 const log = analyzeExchanges(
-  [exchange({ status: 204, size: 3, file: "access.log", line: 7, format: "combined" }), { malformed: true, reason: "bad status", file: "access.log", line: 8 }],
-  { file: "access.log", format: "combined", capabilities: new Set<Capability>(["time", "response.size"]) },
+  [
+    exchange({ status: 204, size: 3, file: "access.log", line: 7, format: "combined" }),
+    { malformed: true, reason: "bad status", file: "access.log", line: 8 },
+  ],
+  {
+    file: "access.log",
+    format: "combined",
+    capabilities: new Set<Capability>(["time", "response.size"]),
+  },
 );
 
 describe("reporters", () => {
@@ -56,15 +82,24 @@ describe("reporters", () => {
 
   it("SARIF results carry the rule, level, location and exact total", () => {
     const sarif = JSON.parse(REPORTERS.sarif(har));
-    const r = sarif.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === "401-needs-www-authenticate");
+    const r = sarif.runs[0].results.filter(
+      (x: { ruleId: string }) => x.ruleId === "401-needs-www-authenticate",
+    );
     expect(r).toHaveLength(2);
     expect(r[0].level).toBe("error");
     expect(r[0].properties.totalFindingsOfRule).toBe(2);
     expect(r[0].properties.harEntry).toBe(0);
     expect(RULES[r[0].ruleIndex]?.id).toBe("401-needs-www-authenticate");
     const logSarif = JSON.parse(REPORTERS.sarif(log));
-    expect(logSarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "access.log" }, region: { startLine: 7 } });
-    expect(logSarif.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text)).toContain(
+    expect(logSarif.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: "access.log" },
+      region: { startLine: 7 },
+    });
+    expect(
+      logSarif.runs[0].invocations[0].toolExecutionNotifications.map(
+        (n: { message: { text: string } }) => n.message.text,
+      ),
+    ).toContain(
       "401-needs-www-authenticate: not checked, access.log does not record response headers",
     );
   });
@@ -87,7 +122,9 @@ describe("reporters", () => {
     const t = REPORTERS.text(har);
     expect(t.indexOf("truestatus analyze: 5 exchanges")).toBe(0);
     expect(t.indexOf("Statuses")).toBeLessThan(t.indexOf("Findings"));
-    expect(t).toMatch(/401-needs-www-authenticate {2}error ×2 {2}401 without WWW-Authenticate \(RFC 9110 §15\.5\.2\)/);
+    expect(t).toMatch(
+      /401-needs-www-authenticate {2}error ×2 {2}401 without WWW-Authenticate \(RFC 9110 §15\.5\.2\)/,
+    );
     expect(t).toContain("session.har entry 0  GET /login?api_key=[redacted] → 401");
     expect(t).toContain("fix: Answer 401 with a challenge");
     expect(t).not.toContain("\u001b[");
@@ -100,7 +137,17 @@ describe("reporters", () => {
   });
 
   it("a partial summary says so", () => {
-    const s = { ...log, partial: true, sources: { "access.log": { ...log.sources["access.log"]!, partial: true, error: "access.log: truncated gzip" } } };
+    const s = {
+      ...log,
+      partial: true,
+      sources: {
+        "access.log": {
+          ...log.sources["access.log"]!,
+          partial: true,
+          error: "access.log: truncated gzip",
+        },
+      },
+    };
     expect(REPORTERS.text(s)).toContain("[PARTIAL: an input ended early]");
     const sarif = JSON.parse(REPORTERS.sarif(s));
     expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);

@@ -25,7 +25,9 @@ describe("rule catalogue parity", () => {
   it("every rule has its own file named by its id, and every file is registered", async () => {
     expect(names("src/audit/rules/", ".ts").filter((n) => n !== "index")).toEqual(ids);
     for (const id of ids) {
-      const mod = (await import(`../../../src/audit/rules/${id}.ts`)) as { default: { id: string } };
+      const mod = (await import(`../../../src/audit/rules/${id}.ts`)) as {
+        default: { id: string };
+      };
       expect(mod.default.id).toBe(id);
     }
   });
@@ -38,14 +40,25 @@ describe("rule catalogue parity", () => {
     expect(names("docs/rules/", ".md")).toEqual(ids);
   });
 
-  it.each(RULES.map((r) => [r.id, r] as const))("docs/rules/%s.md names the standard and fixes it in Express, Fastify and Hono", (id, rule) => {
-    const doc = readFileSync(new URL(`docs/rules/${id}.md`, root), "utf8");
-    expect(doc).toContain(`\`${id}\``);
-    expect(doc).toContain(`| severity | ${rule.meta.severity} |`);
-    expect(doc).toContain(rule.meta.spec.document);
-    if (rule.meta.spec.section) expect(doc).toContain(`§${rule.meta.spec.section}`);
-    for (const h of ["## Why", "## Example", "## How to fix", "### Express", "### Fastify", "### Hono"]) expect(doc).toContain(h);
-  });
+  it.each(RULES.map((r) => [r.id, r] as const))(
+    "docs/rules/%s.md names the standard and fixes it in Express, Fastify and Hono",
+    (id, rule) => {
+      const doc = readFileSync(new URL(`docs/rules/${id}.md`, root), "utf8");
+      expect(doc).toContain(`\`${id}\``);
+      expect(doc).toContain(`| severity | ${rule.meta.severity} |`);
+      expect(doc).toContain(rule.meta.spec.document);
+      if (rule.meta.spec.section) expect(doc).toContain(`§${rule.meta.spec.section}`);
+      for (const h of [
+        "## Why",
+        "## Example",
+        "## How to fix",
+        "### Express",
+        "### Fastify",
+        "### Hono",
+      ])
+        expect(doc).toContain(h);
+    },
+  );
 
   it("every rule's meta is complete", () => {
     for (const r of RULES) {
