@@ -24,6 +24,12 @@ export interface UpstreamAttempt {
   readonly headerMs?: number;
   /** The upstream's address as logged. Treated as internal: never shown unredacted in reports. */
   readonly addr?: string;
+  /**
+   * nginx: which upstream group the attempt belongs to, counted from 0, when the request was
+   * passed to several (an internal redirect or error_page logs the groups separated by " : ").
+   * Absent when there was one group.
+   */
+  readonly group?: number;
 }
 
 /** What the proxy in front knew, in its own vocabulary. Present only for sources that log it. */

@@ -19,6 +19,12 @@ export function isMalformed(r: SourceRecord): r is MalformedRecord {
   return (r as MalformedRecord).malformed === true;
 }
 
+/** Header names a format logs, by side (lowercase). */
+export interface LoggedHeaders {
+  readonly request?: ReadonlySet<string>;
+  readonly response?: ReadonlySet<string>;
+}
+
 /** A line format: a pure function from one line to a record, so that workers can split files by byte range. */
 export interface LineFormat {
   readonly format: SourceFormat;
@@ -26,5 +32,12 @@ export interface LineFormat {
   readonly capabilities: ReadonlySet<Capability>;
   /** True when the line looks like this format (used by auto-detection on the first lines). */
   detect(line: string): boolean;
+  /**
+   * When the format logs only some headers (nginx `$sent_http_*` / `$http_*`), their lowercase
+   * names: a rule about another header cannot run on this source even though the capability
+   * "response.headers" (or "request.headers") is set. Absent: exchanges carry every header they
+   * had (HAR, Caddy) or none (the capability is not set).
+   */
+  readonly loggedHeaders?: LoggedHeaders;
   parse(line: string, file: string, lineNumber: number): SourceRecord | undefined;
 }

@@ -283,3 +283,67 @@ export function closingQuote(s: string, start: number): number {
     i = q + 1;
   }
 }
+
+/**
+ * A cursor over space-separated fields, some double-quoted (Envoy, ALB, HAProxy). `next()` returns
+ * the next field (quotes removed, escapes kept) or undefined at the end of the line; a quoted
+ * field ends at the first `"` followed by a space or the end of the line.
+ */
+export class FieldCursor {
+  line = "";
+  pos = 0;
+  /** True when the last field read was quoted. */
+  quoted = false;
+
+  reset(line: string, pos = 0): this {
+    this.line = line;
+    this.pos = pos;
+    return this;
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.line.length;
+  }
+
+  next(): string | undefined {
+    const line = this.line;
+    let p = this.pos;
+    while (p < line.length && line.charCodeAt(p) === 0x20) p++;
+    if (p >= line.length) {
+      this.pos = p;
+      return undefined;
+    }
+    if (line.charCodeAt(p) === 0x22) {
+      let q = p + 1;
+      while (true) {
+        q = line.indexOf('"', q);
+        if (q === -1) {
+          this.pos = line.length;
+          this.quoted = true;
+          return undefined;
+        }
+        if (q + 1 === line.length || line.charCodeAt(q + 1) === 0x20) break;
+        q++;
+      }
+      this.pos = q + 1;
+      this.quoted = true;
+      return line.slice(p + 1, q);
+    }
+    const sp = line.indexOf(" ", p);
+    const end = sp === -1 ? line.length : sp;
+    this.pos = end;
+    this.quoted = false;
+    return line.slice(p, end);
+  }
+}
+
+/** An integer that may be signed or prefixed with "+" (HAProxy timers: "-1", "+30"). */
+export function parseInt10(s: string | undefined): number | undefined {
+  if (s === undefined || s.length === 0 || s.length > 15) return undefined;
+  const c = s.charCodeAt(0);
+  if (c === 0x2d) {
+    const v = parseUint(s, 1);
+    return v === undefined ? undefined : -v;
+  }
+  return parseUint(s, c === 0x2b ? 1 : 0);
+}

@@ -4,11 +4,12 @@
  * expandInputs first.
  */
 import type { Capability, SourceFormat } from "../exchange.js";
-import type { LineFormat, SourceRecord } from "../source.js";
+import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
 import { malformed } from "./fields.js";
 import { DETECTION_ORDER, detectionCandidates, INPUT_FORMATS, lineFormatFor } from "./formats.js";
+import { HAR_CAPABILITIES, harBatches } from "./har.js";
 import { GunzipFailure, gzipError, type Input, openInput } from "./input.js";
 import { lineBatches } from "./lines.js";
 
@@ -35,6 +36,8 @@ export interface OpenedSource {
    * range and call `lineFormat.parse` on each line itself.
    */
   readonly lineFormat?: LineFormat;
+  /** When the source logs only some headers: their names (see LineFormat.loggedHeaders). */
+  readonly loggedHeaders?: LoggedHeaders;
   /** True when the input is gzip (so it cannot be split by byte range). */
   readonly gzip: boolean;
   /** Every record, in order. Throws InputError TRUNCATED/CORRUPT after the last readable one. */
@@ -108,33 +111,45 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
       `"${options.inputFormat}" is not an input format (one of: ${INPUT_FORMATS.join(", ")})`,
     );
   // Options are checked before the input is touched: a bad --log-format is a usage error.
-  const given =
-    options.inputFormat ?? (options.logFormat !== undefined ? ("nginx" as const) : undefined);
-  const givenLine = given === undefined ? undefined : lineFormatFor(given, options);
+  const given: SourceFormat | undefined =
+    options.inputFormat ??
+    (options.logFormat !== undefined
+      ? "nginx"
+      : options.fieldMap !== undefined
+        ? "ndjson"
+        : undefined);
+  if (given === "nginx" || given === "ndjson") lineFormatFor(given, options);
   const opened = await openInput(input, options.stdin);
   const headText = opened.head.toString("utf8");
   const lines = sampleLines(headText, opened.complete);
   let format: SourceFormat | undefined = given;
-  let lineFormat = givenLine;
+  let lineFormat = given === undefined ? undefined : lineFormatFor(given, options, lines);
   if (format === undefined) {
     if (looksLikeHar(headText)) format = "har";
     else {
-      lineFormat = pickLineFormat(lines, detectionCandidates(options));
+      lineFormat = pickLineFormat(lines, detectionCandidates(options, lines));
       format = lineFormat?.format;
     }
   }
   if (format === undefined) throw unknownFormat(opened, lines);
-  if (format === "har" || lineFormat === undefined)
-    throw new InputError(
-      "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
-      input,
-      `${format} is not supported yet`,
-    );
+  if (format === "har") {
+    const sample = options.sampleBodyBytes ?? DEFAULT_SAMPLE_BODY_BYTES;
+    return {
+      file: opened.file,
+      format,
+      capabilities: HAR_CAPABILITIES,
+      gzip: opened.gzip,
+      batches: () => harBatches(opened, sample),
+      records: () => flatten(harBatches(opened, sample)),
+    };
+  }
+  if (lineFormat === undefined) throw unknownFormat(opened, lines);
   const lf = lineFormat;
   return {
     file: opened.file,
     format,
     capabilities: lf.capabilities,
+    ...(lf.loggedHeaders === undefined ? {} : { loggedHeaders: lf.loggedHeaders }),
     lineFormat: lf,
     gzip: opened.gzip,
     batches: () => lineRecords(opened, lf),
