@@ -49,8 +49,17 @@ function rng(seed: number): () => number {
   };
 }
 
-const PATHS = ["/api/users/", "/api/orders/", "/static/app.js?v=", "/api/items/", "/login?next=/x", "/health"];
-const STATUSES = [200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 403, 404, 429, 499, 500, 502, 503, 504];
+const PATHS = [
+  "/api/users/",
+  "/api/orders/",
+  "/static/app.js?v=",
+  "/api/items/",
+  "/login?next=/x",
+  "/health",
+];
+const STATUSES = [
+  200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 403, 404, 429, 499, 500, 502, 503, 504,
+];
 const METHODS = ["GET", "GET", "GET", "POST", "PUT", "DELETE"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const p2 = (n: number) => String(n).padStart(2, "0");
@@ -76,7 +85,8 @@ function parts(r: () => number, i: number) {
   };
 }
 
-const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+const UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
 
 const GENS: readonly Gen[] = [
   {
@@ -150,7 +160,15 @@ const GENS: readonly Gen[] = [
         ts: Date.UTC(2026, 10, 24) / 1000 + i,
         logger: "http.log.access.log0",
         msg: "handled request",
-        request: { remote_ip: p.ip, remote_port: "4000", proto: "HTTP/1.1", method: p.method, host: "api.example.test", uri: p.path, headers: { "User-Agent": [UA], Accept: ["*/*"] } },
+        request: {
+          remote_ip: p.ip,
+          remote_port: "4000",
+          proto: "HTTP/1.1",
+          method: p.method,
+          host: "api.example.test",
+          uri: p.path,
+          headers: { "User-Agent": [UA], Accept: ["*/*"] },
+        },
         bytes_read: 0,
         user_id: "",
         duration: p.ms / 1000,
@@ -162,10 +180,18 @@ const GENS: readonly Gen[] = [
   },
   {
     name: "ndjson (pino-http)",
-    format: ndjsonFormat({}, ['{"req":{"method":"GET","url":"/"},"res":{"statusCode":200},"responseTime":1,"time":1}']),
+    format: ndjsonFormat({}, [
+      '{"req":{"method":"GET","url":"/"},"res":{"statusCode":200},"responseTime":1,"time":1}',
+    ]),
     line: (r, i) => {
       const p = parts(r, i);
-      return JSON.stringify({ level: 30, time: Date.UTC(2026, 10, 24) + i, req: { id: i, method: p.method, url: p.path }, res: { statusCode: p.status }, responseTime: p.ms });
+      return JSON.stringify({
+        level: 30,
+        time: Date.UTC(2026, 10, 24) + i,
+        req: { id: i, method: p.method, url: p.path },
+        res: { statusCode: p.status },
+        responseTime: p.ms,
+      });
     },
   },
 ];
@@ -230,7 +256,9 @@ function parseAll(buf: Buffer, f: LineFormat): number {
 async function streamSplit(path: string): Promise<number> {
   let n = 0;
   let carry: Buffer | undefined;
-  for await (const raw of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+  for await (const raw of createReadStream(path, {
+    highWaterMark: CHUNK,
+  }) as AsyncIterable<Buffer>) {
     const chunk = carry === undefined ? raw : Buffer.concat([carry, raw]);
     const last = chunk.lastIndexOf(10);
     const text = chunk.toString("utf8", 0, last + 1);
@@ -333,18 +361,35 @@ async function child(): Promise<void> {
 
 function parent(): void {
   const runs = Number(flag("runs") ?? 3);
-  const pin = flag("no-pin") === undefined && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-  const samples: { lines: Record<string, number>; ratios: Record<string, number>; peers: Record<string, string> }[] = [];
+  const pin =
+    flag("no-pin") === undefined && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  const samples: {
+    lines: Record<string, number>;
+    ratios: Record<string, number>;
+    peers: Record<string, string>;
+  }[] = [];
   for (let k = 0; k < runs; k++) {
     const order = k % 2 === 0 ? "forward" : "reverse";
     const formats = GENS.map((_g, i) => i);
     if (order === "reverse") formats.reverse();
     const merged = { lines: {}, ratios: {}, peers: {} } as (typeof samples)[number];
     for (const i of formats) {
-      const args = [...process.execArgv, process.argv[1]!, "--child", `--format=${i}`, `--lines=${LINES}`];
+      const args = [
+        ...process.execArgv,
+        process.argv[1]!,
+        "--child",
+        `--format=${i}`,
+        `--lines=${LINES}`,
+      ];
       const r = pin
-        ? spawnSync("taskset", ["-c", "0", process.execPath, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
-        : spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        ? spawnSync("taskset", ["-c", "0", process.execPath, ...args], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+          })
+        : spawnSync(process.execPath, args, {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+          });
       if (r.status !== 0) {
         console.error(`child ${k + 1} (format ${i}) failed`);
         process.exit(1);
@@ -356,12 +401,18 @@ function parent(): void {
     }
     samples.push(merged);
   }
-  const names = GENS.flatMap((g) => Object.keys(samples[0]!.lines).filter((n) => n.includes(g.name) || n === g.name));
+  const names = GENS.flatMap((g) =>
+    Object.keys(samples[0]!.lines).filter((n) => n.includes(g.name) || n === g.name),
+  );
   const unique = [...new Set(names)];
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(`## Line parsers vs a bare Node line split\n`);
-  console.log(`node ${process.version}, ${LINES.toLocaleString("en-US")} lines per format, ${runs} process(es) forward/reverse/forward, ${pin ? "pinned with taskset -c 0" : "not pinned"}; medians.\n`);
-  console.log("| case | lines/s (median) | lines/s of each run | ÷ floor (median of per-run ratios) |");
+  console.log(
+    `node ${process.version}, ${LINES.toLocaleString("en-US")} lines per format, ${runs} process(es) forward/reverse/forward, ${pin ? "pinned with taskset -c 0" : "not pinned"}; medians.\n`,
+  );
+  console.log(
+    "| case | lines/s (median) | lines/s of each run | ÷ floor (median of per-run ratios) |",
+  );
   console.log("|---|---:|---|---:|");
   for (const n of unique) {
     const each = samples.map((s) => s.lines[n]!);

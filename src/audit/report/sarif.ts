@@ -80,7 +80,9 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
             informationUri: "https://truestatus.dev/",
             rules: rules.map((r) => ({
               id: r.id,
-              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m: string, _d: string, c: string) =>
+                c.toUpperCase(),
+              ),
               shortDescription: { text: r.meta.title },
               fullDescription: { text: r.meta.description },
               help: {

@@ -125,7 +125,12 @@ function parseAlb(line: string, file: string, n: number): SourceRecord | undefin
   return ex;
 }
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "duration", "upstream"]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>([
+  "time",
+  "duration",
+  "upstream",
+  "response.size",
+]);
 
 export const alb: LineFormat = {
   format: "alb",

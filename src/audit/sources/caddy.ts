@@ -78,6 +78,7 @@ const CAPS: ReadonlySet<Capability> = new Set<Capability>([
   "request.headers",
   "request.credentials",
   "response.headers",
+  "response.size",
 ]);
 
 export const caddy: LineFormat = {

@@ -154,7 +154,12 @@ function parseEnvoy(line: string, file: string, n: number): SourceRecord | undef
   return ex;
 }
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "duration", "upstream"]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>([
+  "time",
+  "duration",
+  "upstream",
+  "response.size",
+]);
 
 export const envoy: LineFormat = {
   format: "envoy",

@@ -158,7 +158,12 @@ function parseHaproxy(line: string, file: string, n: number): SourceRecord | und
   return ex;
 }
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "duration", "upstream"]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>([
+  "time",
+  "duration",
+  "upstream",
+  "response.size",
+]);
 
 export const haproxy: LineFormat = {
   format: "haproxy",

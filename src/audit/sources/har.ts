@@ -28,6 +28,7 @@ export const HAR_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   "request.credentials",
   "response.headers",
   "response.body",
+  "response.size",
 ]);
 
 /** Creators whose exports may have credentials stripped (Chrome/Edge DevTools "sanitized"). */

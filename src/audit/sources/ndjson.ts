@@ -167,6 +167,7 @@ class NdjsonFormat implements LineFormat {
     if (m.requestHeaders) caps.add("request.headers").add("request.credentials");
     if (m.responseHeaders) caps.add("response.headers");
     if (m.responseBody) caps.add("response.body");
+    if (m.size) caps.add("response.size");
     if (m.upstreamStatus || m.upstreamAddr) caps.add("upstream");
     this.capabilities = caps;
   }

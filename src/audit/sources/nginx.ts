@@ -261,6 +261,7 @@ class NginxLineFormat implements LineFormat {
     this.kinds.forEach((k, i) => {
       if (k === Kind.TimeLocal || k === Kind.TimeIso || k === Kind.Msec) caps.add("time");
       if (k === Kind.RequestTime) caps.add("duration");
+      if (k === Kind.BodyBytes) caps.add("response.size");
       if (isList(k)) caps.add("upstream");
       if (k === Kind.SentHeader) response.add(this.headerNames[i]!);
       if (k === Kind.RequestHeader) {

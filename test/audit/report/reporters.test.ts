@@ -125,7 +125,7 @@ describe("reporters", () => {
     expect(t).toMatch(
       /401-needs-www-authenticate {2}error ×2 {2}401 without WWW-Authenticate \(RFC 9110 §15\.5\.2\)/,
     );
-    expect(t).toContain("session.har entry 0  GET /login?api_key=[redacted] → 401");
+    expect(t).toContain("session.har entry 0  GET /login?api_key=[REDACTED] → 401");
     expect(t).toContain("fix: Answer 401 with a challenge");
     expect(t).not.toContain("\u001b[");
     expect(REPORTERS.text(har, { color: true })).toContain("\u001b[");

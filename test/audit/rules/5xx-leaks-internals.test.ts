@@ -55,7 +55,7 @@ describe(rule.id, () => {
           status: 500,
           body: 'SQLSTATE[28000] password="hunter2" Authorization: Bearer abcdefghijkl',
         }),
-        findings: [{ message: /SQL/, excerpt: /^(?!.*hunter2)(?!.*abcdefghijkl).*\[redacted\]/ }],
+        findings: [{ message: /SQL/, excerpt: /^(?!.*hunter2)(?!.*abcdefghijkl).*\[REDACTED\]/ }],
       },
     ],
   });

@@ -87,7 +87,7 @@ describe(rule.id, () => {
     ],
     invalid: [
       {
-        exchange: json(200, { error: { code: "invalid_email", message: "Email invalid" } }),
+        exchange: json(200, { error: { reason: "invalid_email", message: "Email invalid" } }),
         findings: [{ message: /"error" with no data/, excerpt: /invalid_email/ }],
       },
       {
@@ -157,7 +157,7 @@ describe(rule.id, () => {
       {
         name: "secrets in the excerpt are redacted",
         exchange: json(200, { error: { message: "bad", token: "sk_live_abcdef123456" } }),
-        findings: [{ excerpt: /^(?!.*sk_live).*\[redacted\]/ }],
+        findings: [{ excerpt: /^(?!.*sk_live).*\[REDACTED\]/ }],
       },
     ],
   });

@@ -126,6 +126,7 @@ describe("HAR source", () => {
       "request.headers",
       "response.body",
       "response.headers",
+      "response.size",
       "time",
     ]);
     expect(await drain(src)).toEqual([

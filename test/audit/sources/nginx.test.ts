@@ -52,6 +52,7 @@ describe("nginx line format", () => {
       "request.credentials",
       "request.headers",
       "response.headers",
+      "response.size",
       "time",
       "upstream",
     ]);
