@@ -69,7 +69,7 @@ const ROUTES: readonly (readonly [number, Pick])[] = [
   [0.12, (r) => ["GET", `/api/v1/orders/${any(r, orders)}`, OK]],
   [
     0.08,
-    (r) => [
+    (_r) => [
       "POST",
       "/api/v1/orders",
       [

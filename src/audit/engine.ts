@@ -26,7 +26,7 @@ import {
   sortKeys,
   TEMPLATE_LIMIT,
 } from "./summary.js";
-import { endpointTemplate, methodLabel } from "./template.js";
+import { endpointTemplate, methodLabel, scannedMatches, scanTemplate } from "./template.js";
 
 export interface EngineOptions {
   /** The rules to run; all of them (the registry) by default. */
@@ -65,6 +65,16 @@ export function missingCapabilities(
 }
 
 const NO_RESPONSE = -1;
+/**
+ * A copy of a string that shares no memory with the line it was cut from (a slice of a line keeps
+ * the whole decoded piece of the file alive). Used once per new template, never per line.
+ */
+function detach(s: string): string {
+  return Buffer.from(s, "utf8").toString("utf8");
+}
+
+/** Templates reachable by the fast route before it is reset (bounded memory). */
+const FAST_LIMIT = 4096;
 
 /** One analysis: feed it records through `source(...)`, then read `summary()`. */
 export class Analysis {
@@ -78,6 +88,9 @@ export class Analysis {
   /** By method label, then template; `endpointCount` templates in all. */
   private readonly endpoints = new Map<string, Map<string, EndpointAcc>>();
   private endpointCount = 0;
+  /** The fast route to endpoint accumulators: label → template hash → candidates. */
+  private readonly fast = new Map<string, Map<number, { template: string; acc: EndpointAcc }[]>>();
+  private fastSize = 0;
   private maxEndpoint: string | undefined;
   private readonly other: EndpointAcc = { count: 0, statuses: {}, classes: {} };
   private readonly findings = new Map<string, RuleFindings>();
@@ -212,7 +225,36 @@ export class Analysis {
    */
   private endpoint(method: string, path: string): EndpointAcc {
     const label = methodLabel(method);
-    const template = endpointTemplate(path);
+    // Fast route: hash the template without building it, and check the few candidates.
+    const h = scanTemplate(path);
+    if (h === h) {
+      let byHash = this.fast.get(label);
+      if (byHash === undefined) {
+        byHash = new Map();
+        this.fast.set(label, byHash);
+      }
+      const list = byHash.get(h);
+      if (list !== undefined) {
+        for (let i = 0; i < list.length; i++)
+          if (scannedMatches(path, list[i]!.template)) return list[i]!.acc;
+      }
+      const template = detach(endpointTemplate(path));
+      const acc = this.endpointOf(label, template);
+      if (this.fastSize >= FAST_LIMIT) this.clearFast();
+      this.fastSize++;
+      if (list === undefined) byHash.set(h, [{ template, acc }]);
+      else list.push({ template, acc });
+      return acc;
+    }
+    return this.endpointOf(label, endpointTemplate(path));
+  }
+
+  private clearFast(): void {
+    this.fast.clear();
+    this.fastSize = 0;
+  }
+
+  private endpointOf(label: string, template: string): EndpointAcc {
     let byTemplate = this.endpoints.get(label);
     if (byTemplate === undefined) {
       byTemplate = new Map();
@@ -229,11 +271,13 @@ export class Analysis {
       const m = this.endpoints.get(max.slice(0, cut))!;
       mergeAcc(this.other, m.get(max.slice(cut + 1))!);
       m.delete(max.slice(cut + 1));
+      // The fast route may point at the evicted accumulator.
+      this.clearFast();
       this.endpointCount--;
       this.maxEndpoint = undefined;
     }
     const acc: EndpointAcc = { count: 0, statuses: {}, classes: {} };
-    byTemplate.set(template, acc);
+    byTemplate.set(detach(template), acc);
     this.endpointCount++;
     if (this.maxEndpoint !== undefined && key > this.maxEndpoint) this.maxEndpoint = key;
     return acc;

@@ -28,28 +28,25 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
 }
 
-/** 8-4-4-4-12 hex digits (the caller has checked the length, the dashes count and the alphabet). */
-function isUuid(seg: string): boolean {
-  return (
-    seg.charCodeAt(8) === 45 &&
-    seg.charCodeAt(13) === 45 &&
-    seg.charCodeAt(18) === 45 &&
-    seg.charCodeAt(23) === 45
-  );
-}
+/** Placeholders by segment kind (index 0: static, 6: ids inside a name, resolved by innerIds). */
+const PLACEHOLDERS = ["", "{id}", "{uuid}", "{hash}", "{token}", "{email}"] as const;
+const INNER_KIND = 6;
 
-/** The placeholder for one path segment, or undefined when the segment is static. */
-export function segmentPlaceholder(seg: string): string | undefined {
-  const n = seg.length;
-  if (n === 0) return undefined;
-  if (n > MAX_SEGMENT_LENGTH) return "{token}";
+/**
+ * The kind of path[start, end): 0 static, 1 {id}, 2 {uuid}, 3 {hash}, 4 {token}, 5 {email},
+ * 6 a name that may hold ids ("app.3f2a9c1d.js"). One pass over the characters, no slicing.
+ */
+function segmentKind(path: string, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0) return 0;
+  if (n > MAX_SEGMENT_LENGTH) return 4;
   let digits = 0;
   let hex = 0;
   let letters = 0;
   let seps = 0;
   let other = 0;
-  for (let i = 0; i < n; i++) {
-    const c = seg.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = path.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       digits++;
       hex++;
@@ -60,23 +57,40 @@ export function segmentPlaceholder(seg: string): string | undefined {
     else if (c === 45 || c === 95 || c === 46 || c === 58) seps++;
     else other++;
   }
-  if (digits === n) return "{id}";
+  if (digits === n) return 1;
   if (other > 0) {
-    if (seg.includes("@")) return "{email}";
-    if (seg.includes("%") && n >= 16) return "{token}";
-    return undefined;
+    const at = path.indexOf("@", start);
+    if (at !== -1 && at < end) return 5;
+    const pct = path.indexOf("%", start);
+    return pct !== -1 && pct < end && n >= 16 ? 4 : 0;
   }
-  if (n === 36 && seps === 4 && hex === 32 && isUuid(seg)) return "{uuid}";
+  if (
+    n === 36 &&
+    seps === 4 &&
+    hex === 32 &&
+    path.charCodeAt(start + 8) === 45 &&
+    path.charCodeAt(start + 13) === 45 &&
+    path.charCodeAt(start + 18) === 45 &&
+    path.charCodeAt(start + 23) === 45
+  )
+    return 2;
   // Dates, versions of ids and numeric ranges: digits and separators only (2026-11-24, 12.5).
-  if (letters === 0 && digits > 0) return seps > 0 && digits >= 2 ? "{id}" : undefined;
+  if (letters === 0 && digits > 0) return seps > 0 && digits >= 2 ? 1 : 0;
   // Hash-like: hex only, long enough to be a digest or an object id, with at least one digit.
-  if (hex === n && n >= 12 && digits > 0) return "{hash}";
+  if (hex === n && n >= 12 && digits > 0) return 3;
   // Long opaque tokens: letters and digits mixed, long (base64url ids, slugs with a numeric id).
-  if (n >= 16 && digits >= 2) return "{token}";
+  if (n >= 16 && digits >= 2) return 4;
   // Short ids with a prefix: "u_1234", "ord-98765": three or more digits after letters.
-  if (digits >= 3 && digits * 2 >= n - seps) return "{id}";
+  if (digits >= 3 && digits * 2 >= n - seps) return 1;
   // Ids inside a name: "app.3f2a9c1d.js", "report-20261124.pdf" → "app.{hash}.js".
-  return seps > 0 && digits > 0 ? innerIds(seg) : undefined;
+  return seps > 0 && digits > 0 ? INNER_KIND : 0;
+}
+
+/** The placeholder for one path segment, or undefined when the segment is static. */
+export function segmentPlaceholder(seg: string): string | undefined {
+  const kind = segmentKind(seg, 0, seg.length);
+  if (kind === 0) return undefined;
+  return kind === INNER_KIND ? innerIds(seg) : PLACEHOLDERS[kind];
 }
 
 const INNER = /[0-9a-fA-F]{8,}|\d{3,}/g;
@@ -135,4 +149,67 @@ function mayBeDynamic(path: string, start: number, end: number): boolean {
 /** The endpoint key of an exchange: "GET /users/{id}". */
 export function endpointKey(method: string, path: string): string {
   return `${methodLabel(method)} ${endpointTemplate(path)}`;
+}
+
+/**
+ * The scan of the last path given to scanTemplate: [segments, (start, end, kind) × segments].
+ * Lets a caller compare a path with a known template without building the template string.
+ */
+export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
+
+/**
+ * A 32-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
+ * when the template needs the general route (not absolute, deeper than the limit, ids inside a
+ * name, or the root).
+ */
+export function scanTemplate(path: string): number {
+  const len = path.length;
+  if (len < 2 || path.charCodeAt(0) !== 47) return Number.NaN;
+  let h = 0x811c9dc5;
+  let start = 1;
+  let count = 0;
+  for (;;) {
+    let end = path.indexOf("/", start);
+    if (end === -1) end = len;
+    if (count === MAX_TEMPLATE_SEGMENTS) return Number.NaN;
+    const kind = mayBeDynamic(path, start, end) ? segmentKind(path, start, end) : 0;
+    if (kind === INNER_KIND) return Number.NaN;
+    h = Math.imul(h ^ 47, 0x01000193);
+    if (kind === 0)
+      for (let i = start; i < end; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+    else h = Math.imul(h ^ (0x10000 + kind), 0x01000193);
+    const k = 1 + 3 * count;
+    SCAN[k] = start;
+    SCAN[k + 1] = end;
+    SCAN[k + 2] = kind;
+    count++;
+    if (end >= len) break;
+    start = end + 1;
+  }
+  SCAN[0] = count;
+  return h >>> 0;
+}
+
+/** Whether the path last given to scanTemplate has this template (no allocation). */
+export function scannedMatches(path: string, template: string): boolean {
+  const count = SCAN[0]!;
+  let pos = 0;
+  for (let s = 0; s < count; s++) {
+    const k = 1 + 3 * s;
+    if (template.charCodeAt(pos) !== 47) return false;
+    pos++;
+    const kind = SCAN[k + 2]!;
+    if (kind === 0) {
+      const start = SCAN[k]!;
+      const end = SCAN[k + 1]!;
+      if (pos + end - start > template.length) return false;
+      for (let i = start; i < end; i++)
+        if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+    } else {
+      const ph = PLACEHOLDERS[kind]!;
+      if (!template.startsWith(ph, pos)) return false;
+      pos += ph.length;
+    }
+  }
+  return pos === template.length;
 }

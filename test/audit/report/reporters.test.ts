@@ -154,3 +154,32 @@ describe("reporters", () => {
     expect(validateSarif(sarif)).toBe(true);
   });
 });
+
+describe("truestatus/audit", () => {
+  it("the subpath export names the engine, the reporters and the rules", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'const m = await import("truestatus/audit"); console.log(JSON.stringify(Object.keys(m).sort()))',
+      ],
+      {
+        cwd: new URL("../../..", import.meta.url),
+        encoding: "utf8",
+      },
+    );
+    const names = JSON.parse(out) as string[];
+    for (const n of [
+      "Analysis",
+      "REPORTERS",
+      "RULES",
+      "analyzeInputs",
+      "defineRule",
+      "mergeSummaries",
+      "openSource",
+    ])
+      expect(names).toContain(n);
+  });
+});
