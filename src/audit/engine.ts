@@ -83,7 +83,9 @@ export class Analysis {
   private readonly context: RuleContext;
   private readonly templateLimit: number;
   private exchanges = 0;
-  private readonly statuses = new Map<number, number>();
+  /** Counts by status + 1 (index 0: no response), for 0..999; others in `oddStatuses`. */
+  private readonly statusCounts = new Float64Array(1001);
+  private readonly oddStatuses = new Map<number, number>();
   private readonly classes = new Map<string, number>();
   /** By method label, then template; `endpointCount` templates in all. */
   private readonly endpoints = new Map<string, Map<string, EndpointAcc>>();
@@ -203,7 +205,8 @@ export class Analysis {
     }
     const res = ex.response;
     const status = res === undefined ? NO_RESPONSE : res.status;
-    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status >= NO_RESPONSE && status < 1000) this.statusCounts[status + 1]!++;
+    else this.oddStatuses.set(status, (this.oddStatuses.get(status) ?? 0) + 1);
     let bodyKind: "partial" | "rpc_error" | "soft_error" | undefined;
     if (inspectBodies && status >= 200 && status < 300 && res!.body !== undefined) {
       const v = inspectSuccessBody(ex);
@@ -227,7 +230,7 @@ export class Analysis {
     const label = methodLabel(method);
     // Fast route: hash the template without building it, and check the few candidates.
     const h = scanTemplate(path);
-    if (h === h) {
+    if (!Number.isNaN(h)) {
       let byHash = this.fast.get(label);
       if (byHash === undefined) {
         byHash = new Map();
@@ -294,6 +297,13 @@ export class Analysis {
     return max;
   }
 
+  private statusMap(): Map<number, number> {
+    const m = new Map(this.oddStatuses);
+    for (let i = 0; i < this.statusCounts.length; i++)
+      if (this.statusCounts[i]! > 0) m.set(i - 1, this.statusCounts[i]!);
+    return m;
+  }
+
   /** The summary of everything fed so far. */
   summary(): Summary {
     const coverage: Record<string, RuleCoverage> = {};
@@ -331,7 +341,9 @@ export class Analysis {
       schemaVersion: SCHEMA_VERSION,
       partial,
       exchanges: this.exchanges,
-      statuses: sortKeys(countsOf(this.statuses, (s) => (s === NO_RESPONSE ? "none" : String(s)))),
+      statuses: sortKeys(
+        countsOf(this.statusMap(), (s) => (s === NO_RESPONSE ? "none" : String(s))),
+      ),
       classes: sortKeys(countsOf(this.classes, (c) => c)),
       endpoints: sortKeys(endpoints),
       otherEndpoints: toStats(this.other),

@@ -140,4 +140,24 @@ describe("truestatus analyze", () => {
     expect(workers.stdout).toBe(single.stdout);
     expect(JSON.parse(workers.stdout).exchanges).toBe(20000);
   });
+
+  it("a HAR recorded by real Chromium (test/fixtures/logs/chromium.har): findings with evidence, honest coverage", async () => {
+    const har = new URL("../fixtures/logs/chromium.har", import.meta.url).pathname;
+    const r = await run(["analyze", har, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.out);
+    expect(s.exchanges).toBe(13);
+    expect(s.classes).toMatchObject({ auth: 2, network_error: 2, soft_error: 1, throttling: 1 });
+    expect(s.findings["401-needs-www-authenticate"].count).toBe(2);
+    expect(s.findings["soft-error-2xx"].samples[0].evidence.excerpt).toBe(
+      'error: "database unavailable"',
+    );
+    expect(s.findings["5xx-leaks-internals"].samples[0].message).toBe(
+      "500 body leaks a stack trace",
+    );
+    expect(s.coverage["500-masks-upstream-failure"].notChecked[har]).toEqual(["upstream"]);
+    const sarif = await run(["analyze", har, "--format", "sarif", "--fail-on", "none"]);
+    expect(sarif.code).toBe(0);
+    expect(JSON.parse(sarif.out).runs[0].results.length).toBeGreaterThanOrEqual(5);
+  });
 });
