@@ -346,7 +346,11 @@ async function child(): Promise<void> {
     const times: Record<string, number[]> = {};
     for (let k = 0; k < REPS; k++) {
       const cases = k % 2 === 0 ? g.cases : [...g.cases].reverse();
-      for (const c of cases) (times[c.name] ??= []).push(await timed(c.run));
+      for (const c of cases) {
+        const list = times[c.name] ?? [];
+        list.push(await timed(c.run));
+        times[c.name] = list;
+      }
     }
     const floorTimes = times[g.floor]!;
     for (const c of g.cases) {

@@ -16,12 +16,14 @@
 import type { Capability, Exchange, UpstreamAttempt, UpstreamFacts } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
 import {
+  dash,
+  detectsBy,
   FieldCursor,
+  loggedRequest,
   malformed,
   parseDecimal,
   parseIsoTime,
   parseUint,
-  requestTarget,
 } from "./fields.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -29,9 +31,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const TYPES = new Set(["http", "https", "h2", "grpcs", "ws", "wss"]);
 const cursor = new FieldCursor();
 const fields: (string | undefined)[] = new Array(30);
-
-const dash = (s: string | undefined): string | undefined =>
-  s === undefined || s === "-" || s === "" ? undefined : s;
 
 function seconds(s: string | undefined): number | undefined {
   const v = s === undefined ? undefined : parseDecimal(s);
@@ -63,18 +62,7 @@ function parseAlb(line: string, file: string, n: number): SourceRecord | undefin
   if (targetStatus === undefined)
     return malformed("not an ALB line: target_status_code is not a number or -", file, n);
 
-  const requestText = fields[12]!;
-  const sp1 = requestText.indexOf(" ");
-  const sp2 = requestText.lastIndexOf(" ");
-  const method = sp1 > 0 ? requestText.slice(0, sp1) : "-";
-  const rawTarget =
-    sp1 > 0 ? requestText.slice(sp1 + 1, sp2 > sp1 ? sp2 : requestText.length) : "-";
-  const request: Mutable<Exchange["request"]> =
-    method === "-" || rawTarget === "-"
-      ? { method: "-", target: rawTarget, path: "-" }
-      : (requestTarget(method, rawTarget) as Mutable<Exchange["request"]>);
-  const domain = dash(fields[18]);
-  if (domain !== undefined && request.host === undefined) request.host = domain;
+  const request = loggedRequest(fields[12]!, dash(fields[18]));
 
   const upstream: Mutable<UpstreamFacts> = { targetStatus };
   const attempts: UpstreamAttempt[] = [];
@@ -125,6 +113,8 @@ function parseAlb(line: string, file: string, n: number): SourceRecord | undefin
   return ex;
 }
 
+const parsesAsAlb = detectsBy(parseAlb);
+
 const CAPS: ReadonlySet<Capability> = new Set<Capability>([
   "time",
   "duration",
@@ -137,9 +127,7 @@ export const alb: LineFormat = {
   capabilities: CAPS,
   detect: (line) => {
     const sp = line.indexOf(" ");
-    if (sp < 2 || sp > 5 || !TYPES.has(line.slice(0, sp))) return false;
-    const r = parseAlb(line, "", 0);
-    return r !== undefined && !("malformed" in r);
+    return sp >= 2 && sp <= 5 && TYPES.has(line.slice(0, sp)) && parsesAsAlb(line);
   },
   parse: parseAlb,
 };

@@ -13,14 +13,19 @@
  */
 import type { Capability, Exchange, UpstreamAttempt, UpstreamFacts } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
-import { FieldCursor, malformed, parseIsoTime, parseUint, requestTarget } from "./fields.js";
+import {
+  dash,
+  detectsBy,
+  FieldCursor,
+  loggedRequest,
+  malformed,
+  parseIsoTime,
+  parseUint,
+} from "./fields.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const cursor = new FieldCursor();
-
-const dash = (s: string | undefined): string | undefined =>
-  s === undefined || s === "-" || s === "" ? undefined : s;
 
 /** Flags Envoy sets when it generated the response itself (no upstream answer was passed on). */
 const PROXY_FLAGS = new Set([
@@ -113,16 +118,7 @@ function parseEnvoy(line: string, file: string, n: number): SourceRecord | undef
   const authority = dash(c.next());
   const upstreamHost = dash(c.next());
 
-  const sp1 = requestText.indexOf(" ");
-  const sp2 = requestText.lastIndexOf(" ");
-  const method = sp1 > 0 ? requestText.slice(0, sp1) : "-";
-  const rawTarget =
-    sp1 > 0 ? requestText.slice(sp1 + 1, sp2 > sp1 ? sp2 : requestText.length) : "-";
-  const request: Mutable<Exchange["request"]> =
-    method === "-" || rawTarget === "-"
-      ? { method: "-", target: rawTarget, path: "-" }
-      : (requestTarget(method, rawTarget) as Mutable<Exchange["request"]>);
-  if (authority !== undefined && request.host === undefined) request.host = authority;
+  const request = loggedRequest(requestText, authority);
 
   const flags = flagsText === "-" ? [] : flagsText.split(",");
   const upstream: Mutable<UpstreamFacts> = { flags };
@@ -154,6 +150,8 @@ function parseEnvoy(line: string, file: string, n: number): SourceRecord | undef
   return ex;
 }
 
+const parsesAsEnvoy = detectsBy(parseEnvoy);
+
 const CAPS: ReadonlySet<Capability> = new Set<Capability>([
   "time",
   "duration",
@@ -164,10 +162,7 @@ const CAPS: ReadonlySet<Capability> = new Set<Capability>([
 export const envoy: LineFormat = {
   format: "envoy",
   capabilities: CAPS,
-  detect: (line) => {
-    if (line.charCodeAt(0) !== 0x5b || line.charCodeAt(11) !== 0x54 /* T */) return false;
-    const r = parseEnvoy(line, "", 0);
-    return r !== undefined && !("malformed" in r);
-  },
+  detect: (line) =>
+    line.charCodeAt(0) === 0x5b && line.charCodeAt(11) === 0x54 /* T */ && parsesAsEnvoy(line),
   parse: parseEnvoy,
 };

@@ -5,6 +5,7 @@
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "./errors.js";
+import { statInput } from "./input.js";
 
 /** Extensions that are never logs (images, archives we cannot read, documents, code, binaries). */
 const NOT_LOGS = new Set([
@@ -127,19 +128,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
       out.push(input);
       continue;
     }
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(input);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === "ENOENT" || code === "ENOTDIR")
-        throw new InputError("TRUESTATUS_INPUT_NOT_FOUND", input, "no such file or directory", {
-          cause: e,
-        });
-      throw new InputError("TRUESTATUS_INPUT_UNREADABLE", input, `cannot read (${code ?? e})`, {
-        cause: e,
-      });
-    }
+    const info = await statInput(input);
     if (!info.isDirectory()) {
       out.push(input);
       continue;

@@ -2,10 +2,31 @@
  * Small, allocation-light helpers the line parsers share: request lines, targets, log timestamps,
  * escapes, numbers. All are total: bad input gives undefined, never a throw.
  */
-import type { MalformedRecord } from "../source.js";
+import type { LineFormat, MalformedRecord, SourceRecord } from "../source.js";
 
 export function malformed(reason: string, file: string, line: number): MalformedRecord {
   return { malformed: true, reason, file, line };
+}
+
+/**
+ * format.parse, with a last safety net: parsers are total (property-tested), but should one throw,
+ * the line becomes a malformed record instead of ending the whole analysis.
+ */
+export function safeParse(
+  format: LineFormat,
+  line: string,
+  file: string,
+  n: number,
+): SourceRecord | undefined {
+  try {
+    return format.parse(line, file, n);
+  } catch (e) {
+    return malformed(
+      `${format.format} parser failed: ${(e as Error)?.message ?? String(e)}`,
+      file,
+      n,
+    );
+  }
 }
 
 /** A request line split into its parts; method "-" when the line is not `METHOD SP target`. */
@@ -84,6 +105,52 @@ export function requestTarget(method: string, rawTarget: string): RequestLine {
   const q = target.indexOf("?");
   const path = q === -1 ? target : target.slice(0, q);
   return host === undefined ? { method, target, path } : { method, target, path, host };
+}
+
+/**
+ * A logged request "METHOD TARGET [PROTOCOL]" where missing parts are "-" (Envoy, ALB: "- - -",
+ * "- http://host:80- -"), with the host taken from `host` when the target has none.
+ */
+export function loggedRequest(text: string, host: string | undefined): RequestLine {
+  const sp1 = text.indexOf(" ");
+  const sp2 = text.lastIndexOf(" ");
+  const method = sp1 > 0 ? text.slice(0, sp1) : "-";
+  const rawTarget = sp1 > 0 ? text.slice(sp1 + 1, sp2 > sp1 ? sp2 : text.length) : "-";
+  const r: { method: string; target: string; path: string; host?: string } =
+    method === "-" || rawTarget === "-"
+      ? { method: "-", target: rawTarget, path: "-" }
+      : (requestTarget(method, rawTarget) as { method: string; target: string; path: string });
+  if (host !== undefined && r.host === undefined) r.host = host;
+  return r;
+}
+
+/** "-" and "" are "none" in logs. */
+export const dash = (s: string | undefined): string | undefined =>
+  s === undefined || s === "-" || s === "" ? undefined : s;
+
+/** A detect() that accepts a line when parse() reads it as an exchange. */
+export function detectsBy(
+  parse: (line: string, file: string, n: number) => SourceRecord | undefined,
+): (line: string) => boolean {
+  return (line) => {
+    const r = parse(line, "", 0);
+    return r !== undefined && !("malformed" in r);
+  };
+}
+
+/** Request headers whose presence says credentials were sent (lowercase). */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+  "x-auth-token",
+  "x-access-token",
+]);
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name);
 }
 
 /** The path part of a target. */

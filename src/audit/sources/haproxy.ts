@@ -13,12 +13,12 @@
 import type { Capability, Exchange, UpstreamAttempt, UpstreamFacts } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
 import {
+  detectsBy,
   FieldCursor,
   malformed,
   parseClfTime,
   parseInt10,
   parseRequestLine,
-  unescapeLog,
 } from "./fields.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -168,9 +168,6 @@ const CAPS: ReadonlySet<Capability> = new Set<Capability>([
 export const haproxy: LineFormat = {
   format: "haproxy",
   capabilities: CAPS,
-  detect: (line) => {
-    const r = parseHaproxy(line, "", 0);
-    return r !== undefined && !("malformed" in r);
-  },
+  detect: detectsBy(parseHaproxy),
   parse: parseHaproxy,
 };

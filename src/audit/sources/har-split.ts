@@ -24,7 +24,16 @@ export type HarEvent =
       readonly json: string;
       readonly offset: number;
     }
-  | { readonly kind: "oversized"; readonly index: number; readonly offset: number };
+  | {
+      readonly kind: "oversized";
+      readonly index: number;
+      readonly offset: number;
+      /** "larger than …" or "nested deeper than …". */
+      readonly reason: string;
+    };
+
+/** Entries nested deeper than this are not parsed (JSON.parse slows down on deep nesting). */
+export const MAX_ENTRY_DEPTH = 128;
 
 export class HarSyntaxError extends Error {
   constructor(
@@ -89,6 +98,7 @@ export class HarSplitter {
   private capStringStart = 0;
   private capDropping = false;
   private capOversized = false;
+  private capReason = "";
   private capIsPrimitive = false;
   private shallowEscape = false;
 
@@ -141,6 +151,7 @@ export class HarSplitter {
     this.capStart = i;
     this.capDropping = false;
     this.capOversized = false;
+    this.capReason = "";
     const c = chunk[i]!;
     this.capIsPrimitive = c !== 0x7b && c !== 0x5b && c !== 0x22;
   }
@@ -149,13 +160,20 @@ export class HarSplitter {
     if (!this.capStore || to <= from) return;
     this.capSize += to - from;
     if (this.capSize > this.maxEntry) {
-      this.capStore = false;
-      this.capOversized = true;
-      this.capParts = [];
+      this.drop(
+        `larger than ${Math.round(this.maxEntry / 1048576)} MiB (after cutting long strings)`,
+      );
       return;
     }
     // Copy: the chunk's memory is reused by the stream.
     this.capParts.push(Buffer.from(chunk.subarray(from, to)));
+  }
+
+  private drop(reason: string): void {
+    this.capStore = false;
+    this.capOversized = true;
+    this.capReason = reason;
+    this.capParts = [];
   }
 
   private finishCapture(chunk: Buffer, end: number): void {
@@ -163,7 +181,8 @@ export class HarSplitter {
     const offset = this.base + end;
     if (this.capKind === "entry") {
       const index = this.entryIndex++;
-      if (this.capOversized) this.events.push({ kind: "oversized", index, offset });
+      if (this.capOversized)
+        this.events.push({ kind: "oversized", index, offset, reason: this.capReason });
       else
         this.events.push({
           kind: "entry",
@@ -253,8 +272,10 @@ export class HarSplitter {
       if (c === 0x22) {
         this.capInString = true;
         this.capStringStart = this.base + i + 1;
-      } else if (c === 0x7b || c === 0x5b) this.capDepth++;
-      else if (c === 0x7d || c === 0x5d) {
+      } else if (c === 0x7b || c === 0x5b) {
+        if (++this.capDepth > MAX_ENTRY_DEPTH && this.capStore)
+          this.drop(`nested deeper than ${MAX_ENTRY_DEPTH} levels`);
+      } else if (c === 0x7d || c === 0x5d) {
         this.capDepth--;
         if (this.capDepth === 0) {
           this.finishCapture(chunk, i + 1);

@@ -188,13 +188,7 @@ export async function* harBatches(
             // an unreadable creator only costs the sanitizing hint
           }
         } else if (ev.kind === "oversized")
-          out.push(
-            malformedEntry(
-              "HAR entry larger than 32 MiB (after cutting long strings)",
-              file,
-              ev.index,
-            ),
-          );
+          out.push(malformedEntry(`HAR entry ${ev.reason}`, file, ev.index));
         else {
           let parsed: Json;
           try {

@@ -156,10 +156,10 @@ function otherCompression(file: string, first: Buffer): void {
       );
 }
 
-async function openFile(path: string): Promise<Input> {
-  let info: Awaited<ReturnType<typeof stat>>;
+/** stat() with the input errors: NOT_FOUND for a missing path, UNREADABLE for the rest. */
+export async function statInput(path: string): Promise<Awaited<ReturnType<typeof stat>>> {
   try {
-    info = await stat(path);
+    return await stat(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ENOENT" || code === "ENOTDIR")
@@ -170,6 +170,10 @@ async function openFile(path: string): Promise<Input> {
       cause: e,
     });
   }
+}
+
+async function openFile(path: string): Promise<Input> {
+  const info = await statInput(path);
   if (info.isDirectory())
     throw new InputError(
       "TRUESTATUS_INPUT_UNREADABLE",

@@ -1,12 +1,34 @@
 /** Helpers for JSON sources (Caddy, NDJSON, HAR): total, never throwing on odd shapes. */
 import type { HeaderBag } from "../exchange.js";
 import { keepHeaderValue } from "../redact.js";
+import { isCredentialHeader } from "./fields.js";
+
+export { isCredentialHeader };
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
 
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const MAX_DEPTH = 64;
+
+/** True when brackets outside strings nest deeper than `max`. One pass, no allocation. */
+function tooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /** JSON.parse of one line that must hold an object; undefined for anything else. */
@@ -16,27 +38,15 @@ export function parseObjectLine(line: string): JsonObject | undefined {
     const t = line.trimStart();
     if (t.charCodeAt(0) !== 0x7b) return undefined;
   }
+  // JSON.parse slows down more than linearly on very deep nesting ('{"a":' × 200,000): long
+  // lines are checked for depth first (access-log objects are a few levels deep).
+  if (line.length > 16_384 && tooDeep(line, MAX_DEPTH)) return undefined;
   try {
     const v: unknown = JSON.parse(line);
     return isObject(v) ? v : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** Credential header names: their values are redacted as they enter an exchange. */
-const CREDENTIAL_HEADERS = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-  "x-auth-token",
-  "x-access-token",
-]);
-
-export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name);
 }
 
 /**

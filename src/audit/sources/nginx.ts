@@ -19,6 +19,8 @@ import { keepHeaderValue } from "../redact.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { InputError } from "./errors.js";
 import {
+  dash,
+  isCredentialHeader,
   malformed,
   parseClfTime,
   parseDecimal,
@@ -216,17 +218,6 @@ function kindOf(name: string): Kind {
 
 const isList = (k: Kind): boolean => k >= Kind.UpstreamStatus && k <= Kind.UpstreamOther;
 
-/** Request headers that say credentials were sent. */
-const CREDENTIAL_HEADERS = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-  "x-auth-token",
-  "x-access-token",
-]);
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 class NginxLineFormat implements LineFormat {
@@ -267,7 +258,7 @@ class NginxLineFormat implements LineFormat {
       if (k === Kind.RequestHeader) {
         const h = this.headerNames[i]!;
         request.add(h);
-        if (CREDENTIAL_HEADERS.has(h)) caps.add("request.credentials");
+        if (isCredentialHeader(h)) caps.add("request.credentials");
       }
     });
     if (response.size > 0) caps.add("response.headers");
@@ -447,7 +438,7 @@ class NginxLineFormat implements LineFormat {
         case Kind.RequestHeader: {
           const name = this.headerNames[k]!;
           const present = v !== "-" && v !== "";
-          if (CREDENTIAL_HEADERS.has(name)) {
+          if (isCredentialHeader(name)) {
             if (present) credentials = "present";
             else if (credentials === undefined) credentials = "absent";
           }
@@ -536,9 +527,6 @@ function groups(v: string | undefined): string[][] {
   if (v === undefined || v === "") return [];
   return v.split(" : ").map((g) => g.split(", "));
 }
-
-const dash = (s: string | undefined): string | undefined =>
-  s === undefined || s === "-" || s === "" ? undefined : s;
 
 /**
  * The attempts of an nginx request from its upstream variables, zipped by position: the i-th

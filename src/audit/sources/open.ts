@@ -7,7 +7,7 @@ import type { Capability, SourceFormat } from "../exchange.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
-import { malformed } from "./fields.js";
+import { malformed, safeParse } from "./fields.js";
 import { DETECTION_ORDER, detectionCandidates, INPUT_FORMATS, lineFormatFor } from "./formats.js";
 import { HAR_CAPABILITIES, harBatches } from "./har.js";
 import { GunzipFailure, gzipError, type Input, openInput } from "./input.js";
@@ -72,7 +72,7 @@ async function* lineRecords(
         const n = batch.firstLine + i;
         if (line === null) out.push(malformed("line longer than 1 MiB", file, n));
         else if (line.length > 0) {
-          const r = format.parse(line, file, n);
+          const r = safeParse(format, line, file, n);
           if (r !== undefined) out.push(r);
         }
       }

@@ -114,6 +114,58 @@ describe("HarSplitter", () => {
   });
 });
 
+describe("HAR memory bound", () => {
+  it("keeps a few hundred KiB of a 48 MiB body, and reads the entries around it", async () => {
+    // The body is written in 1 MiB pieces: the test itself never holds the whole file either.
+    const { createWriteStream } = await import("node:fs");
+    const path = `${dir}/big.har`;
+    const out = createWriteStream(path);
+    const head = har([entry(1)]).replace(/\]\s*\}\s*\}\s*$/, "");
+    out.write(
+      `${head}, {"startedDateTime":"2026-11-24T19:00:00Z","time":1,"request":{"method":"GET","url":"http://h/big","headers":[],"cookies":[]},"response":{"status":200,"headers":[],"content":{"size":50331648,"mimeType":"application/octet-stream","encoding":"base64","text":"`,
+    );
+    const piece = Buffer.alloc(1 << 20, "QUJD"); // base64 of "ABC", repeated
+    for (let i = 0; i < 48; i++)
+      if (!out.write(piece)) await new Promise<void>((r) => out.once("drain", () => r()));
+    out.write(`"}}}, ${JSON.stringify(entry(3))}]}}`);
+    await new Promise<void>((r) => out.end(() => r()));
+    const records = await drain(await openSource(path, { sampleBodyBytes: 1024 }));
+    const ex = exchanges(records);
+    expect(ex.map((e) => e.request.path)).toEqual(["/api/items/1", "/big", "/api/items/3"]);
+    expect(ex[1]?.response?.body).toEqual({
+      text: "ABC".repeat(342).slice(0, 1024),
+      truncated: true,
+      mimeType: "application/octet-stream",
+    });
+    expect(ex[1]?.response?.size).toBe(50331648);
+  });
+
+  it("an entry nested deeper than 128 levels is a malformed record, not a slow parse", async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
+    const path = write(
+      dir,
+      "deep.har",
+      har([entry(1), "__DEEP__", entry(3)]).replace('"__DEEP__"', deep),
+    );
+    const records = await drain(await openSource(path));
+    expect(malformedOf(records)).toEqual([
+      { malformed: true, reason: "HAR entry nested deeper than 128 levels", file: path, entry: 1 },
+    ]);
+    expect(exchanges(records)).toHaveLength(2);
+  });
+
+  it("the splitter hands out at most maxString bytes of any string", () => {
+    const s = new HarSplitter({ maxString: 1000 });
+    s.feed(Buffer.from('{"log":{"entries":[{"a":"'));
+    for (let i = 0; i < 64; i++) s.feed(Buffer.alloc(1 << 16, "x"));
+    s.feed(Buffer.from('"}]}}'));
+    expect(s.done).toBe(true);
+    expect(s.events).toHaveLength(1);
+    const ev = s.events[0]!;
+    expect(ev.kind === "entry" && ev.json.length).toBeLessThan(1100);
+  });
+});
+
 describe("HAR source", () => {
   it("reads entries into exchanges: headers with repeats, body, timing, credentials", async () => {
     const path = write(dir, "a.har", har([entry(1)]));

@@ -6,9 +6,11 @@ const UPSTREAM =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent rt=$request_time us="$upstream_status" ut="$upstream_response_time" uc="$upstream_connect_time" uh="$upstream_header_time" ua="$upstream_addr" wa="$sent_http_www_authenticate" ra="$sent_http_retry_after" auth="$http_authorization"';
 
 describe("compileLogFormat", () => {
-  it("splits literals and variables, $name and ${name}", () => {
-    expect(compileLogFormat('${remote_addr}x$status "$request" $$')).toEqual({
-      format: '${remote_addr}x$status "$request" $$',
+  // nginx's own "${name}" syntax, not a template placeholder.
+  const braced = `$\{remote_addr}x$status "$request" $$`;
+  it("splits literals and variables, $name and braced names", () => {
+    expect(compileLogFormat(braced)).toEqual({
+      format: braced,
       escape: "default",
       literals: ["", "x", ' "', '" $$'],
       variables: ["remote_addr", "status", "request"],

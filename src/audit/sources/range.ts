@@ -1,0 +1,86 @@
+/**
+ * Reading a byte range of a plain (non-gzip) line file, for worker threads: a line belongs to the
+ * range its first byte lies in, so ranges that tile a file give every line exactly once.
+ */
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import type { LineFormat, SourceRecord } from "../source.js";
+import { malformed, safeParse } from "./fields.js";
+import { lineBatches, MAX_LINE_BYTES } from "./lines.js";
+
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The offset just after the first '\n' at or after `from`, or `size`. */
+async function afterNewline(file: string, from: number, size: number): Promise<number> {
+  if (from >= size) return size;
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let pos = from;
+    while (pos < size) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return size;
+      const nl = buf.subarray(0, bytesRead).indexOf(10);
+      if (nl !== -1) return pos + nl + 1;
+      pos += bytesRead;
+    }
+    return size;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Moves a range's ends to line starts: `start` (unless 0) and `end` (unless at the end of the
+ * file) to just after the first '\n' at or after their byte - 1. Ranges that tile the file stay
+ * tiled.
+ */
+export async function alignRange(file: string, range: ByteRange, size: number): Promise<ByteRange> {
+  const start = range.start <= 0 ? 0 : await afterNewline(file, range.start - 1, size);
+  const end = range.end >= size ? size : await afterNewline(file, range.end - 1, size);
+  return { start, end: Math.max(start, end) };
+}
+
+/** Splits [0, size) into `parts` ranges of about equal size (not yet aligned). */
+export function splitRanges(size: number, parts: number): ByteRange[] {
+  const n = Math.max(1, Math.min(parts, Math.ceil(size / 65536)));
+  const out: ByteRange[] = [];
+  for (let i = 0; i < n; i++)
+    out.push({ start: Math.floor((size * i) / n), end: Math.floor((size * (i + 1)) / n) });
+  return out;
+}
+
+/**
+ * The records of the lines of an aligned range, in batches. Line numbers count from `firstLine`
+ * (default 1: relative to the range; a caller that knows how many lines came before passes it).
+ */
+export async function* rangeBatches(
+  file: string,
+  format: LineFormat,
+  range: ByteRange,
+  firstLine = 1,
+): AsyncGenerator<readonly SourceRecord[]> {
+  if (range.end <= range.start) return;
+  const chunks = createReadStream(file, {
+    start: range.start,
+    end: range.end - 1,
+    highWaterMark: 256 * 1024,
+  }) as AsyncIterable<Buffer>;
+  for await (const batch of lineBatches(chunks, MAX_LINE_BYTES)) {
+    const out: SourceRecord[] = [];
+    const lines = batch.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string | null;
+      const n = firstLine - 1 + batch.firstLine + i;
+      if (line === null) out.push(malformed("line longer than 1 MiB", file, n));
+      else if (line.length > 0) {
+        const r = safeParse(format, line, file, n);
+        if (r !== undefined) out.push(r);
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+}
