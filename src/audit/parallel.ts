@@ -4,11 +4,11 @@
  * line numbers counted from its own start; the parent shifts them and merges (mergeSummaries is
  * exact, so the result equals a single-threaded run). gzip, HAR and stdin stay single-threaded.
  */
-import { open } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { Policy } from "../semantics/policy.js";
 import { ruleMap } from "./engine.js";
 import type { SourceFormat } from "./exchange.js";
+import { alignRange, splitRanges } from "./sources/range.js";
 import { emptySummary, mergeSummaries, type Summary, shiftLines } from "./summary.js";
 
 export interface RangeTask {
@@ -31,28 +31,11 @@ export interface RangeResult {
 /** Byte offsets that cut [0, size) into about `parts` ranges, each starting at a line start. */
 export async function splitByLines(file: string, size: number, parts: number): Promise<number[]> {
   const cuts = [0];
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    for (let i = 1; i < parts; i++) {
-      let pos = Math.max(Math.floor((size * i) / parts), cuts[cuts.length - 1]!);
-      // Find the next newline at or after pos - 1, so that a cut exactly at a line start stays.
-      let at = pos > 0 ? pos - 1 : 0;
-      let found = -1;
-      while (found === -1 && at < size) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-        if (bytesRead === 0) break;
-        const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
-        if (nl !== -1) found = at + nl + 1;
-        else at += bytesRead;
-      }
-      pos = found === -1 ? size : found;
-      if (pos > cuts[cuts.length - 1]! && pos < size) cuts.push(pos);
-    }
-  } finally {
-    await fh.close();
+  for (const r of splitRanges(size, parts)) {
+    const aligned = await alignRange(file, r, size);
+    if (aligned.end > cuts[cuts.length - 1]!) cuts.push(aligned.end);
   }
-  cuts.push(size);
+  if (cuts[cuts.length - 1] !== size) cuts.push(size);
   return cuts;
 }
 

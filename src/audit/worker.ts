@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { Analysis } from "./engine.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
-import { malformed } from "./sources/fields.js";
+import { malformed, safeParse } from "./sources/fields.js";
 import { lineBatches } from "./sources/lines.js";
 import { openSource } from "./sources/open.js";
 
@@ -34,7 +34,7 @@ async function run(task: RangeTask): Promise<RangeResult> {
       const n = batch.firstLine + i;
       if (line === null) add(malformed("line longer than 1 MiB", file, n));
       else if (line !== undefined && line.length > 0) {
-        const r = format.parse(line, file, n);
+        const r = safeParse(format, line, file, n);
         if (r !== undefined) add(r);
       }
     }
