@@ -2,12 +2,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 // Worker threads load compiled JavaScript: this test uses the build (npm test builds first).
 import { analyzeInputs } from "../../dist/audit/analyze.js";
-import { execute } from "../../src/cli/execute.js";
+import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "truestatus-analyze-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,16 +26,6 @@ function logFile(name: string, from: number, to: number, extra: string[] = []): 
   for (let i = from; i < to; i++) lines.push(line(i));
   writeFileSync(p, `${[...lines, ...extra].join("\n")}\n`);
   return p;
-}
-
-function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c) => (out += c));
-  stderr.on("data", (c) => (err += c));
-  return execute(argv, { stdout, stderr, env }).then((code) => ({ code, out, err }));
 }
 
 const a = logFile("a.log", 0, 300, ["this is not a log line"]);

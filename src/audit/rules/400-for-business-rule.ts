@@ -1,6 +1,6 @@
 /** 400 whose body says the request broke a business rule (duplicate, state conflict): that is 422 (or 409). */
 import { decide } from "../../semantics/decide.js";
-import { conflict, unprocessable } from "../../semantics/failure.js";
+import { conflict, type Failure, unprocessable } from "../../semantics/failure.js";
 import { jsonBody } from "../body.js";
 import { excerptAround } from "../evidence.js";
 import { finding } from "../finding.js";
@@ -12,6 +12,13 @@ const STATE =
   /invalid[ _-]state|state transition|cannot be (?:cancel+ed|deleted|modified|updated|changed) (?:in|from|while)|is already (?:cancel+ed|closed|completed|paid|shipped|deleted|archived)|not allowed in (?:the )?(?:current )?state/i;
 const CONFLICT =
   /\b(?:edit|version|write) conflict\b|\bconflict(?:s|ed|ing)? with\b|\bstale (?:version|object|data)\b/i;
+
+/** What the body may say, what it means, and the failure that says it truthfully. */
+const SIGNALS: readonly (readonly [RegExp, string, Failure])[] = [
+  [DUPLICATE, "a duplicate", unprocessable({ reason: "duplicate" })],
+  [STATE, "a state conflict", unprocessable({ reason: "invalid_state" })],
+  [CONFLICT, "an edit conflict", conflict()],
+];
 
 /** Message-like strings of a JSON body (its top-level string members), or the text itself. */
 function messages(text: string, json: unknown): string {
@@ -42,39 +49,17 @@ const rule: Rule = defineRule({
     const res = ex.response;
     if (res?.status !== 400 || res.body === undefined) return NO_FINDINGS;
     const text = messages(res.body.text, jsonBody(res.body));
-    const dup = DUPLICATE.exec(text);
-    if (dup) {
-      const s = decide(unprocessable({ reason: "duplicate" }), ctx.policy).status;
+    for (const [re, what, failure] of SIGNALS) {
+      const m = re.exec(text);
+      if (m === null) continue;
+      // The status the decision model gives this failure under the policy in force.
+      const s = decide(failure, ctx.policy).status;
       return [
         finding(
           rule,
           ex,
-          `400 for a duplicate: the body says "${dup[0]}"; a duplicate is a ${s}`,
-          excerptAround(text, dup.index),
-        ),
-      ];
-    }
-    const st = STATE.exec(text);
-    if (st) {
-      const s = decide(unprocessable({ reason: "invalid_state" }), ctx.policy).status;
-      return [
-        finding(
-          rule,
-          ex,
-          `400 for a state conflict: the body says "${st[0]}"; that is a ${s}`,
-          excerptAround(text, st.index),
-        ),
-      ];
-    }
-    const c = CONFLICT.exec(text);
-    if (c) {
-      const s = decide(conflict(), ctx.policy).status;
-      return [
-        finding(
-          rule,
-          ex,
-          `400 for a conflict: the body says "${c[0]}"; that is a ${s}`,
-          excerptAround(text, c.index),
+          `400 for ${what}: the body says "${m[0]}"; that is a ${s}`,
+          excerptAround(text, m.index),
         ),
       ];
     }

@@ -14,7 +14,7 @@ describe(rule.id, () => {
     invalid: [
       {
         exchange: json(400, { error: "A user with this email already exists" }),
-        findings: [{ message: /duplicate.*already exists.*422/, excerpt: /already exists/ }],
+        findings: [{ message: /a duplicate.*already exists.*422/, excerpt: /already exists/ }],
       },
       {
         name: "policy 409",
@@ -28,7 +28,7 @@ describe(rule.id, () => {
       },
       {
         exchange: exchange({ status: 400, body: "Edit conflict: the document changed" }),
-        findings: [{ message: /conflict.*409/ }],
+        findings: [{ message: /edit conflict.*409/ }],
       },
     ],
   });
