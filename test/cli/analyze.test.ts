@@ -42,6 +42,16 @@ describe("truestatus analyze", () => {
     expect(r.err).toBe("");
   });
 
+  it("colour only on a terminal, and never with NO_COLOR or --output", async () => {
+    expect((await run(["analyze", a], {}, true)).out).toContain("\u001b[");
+    expect((await run(["analyze", a], { NO_COLOR: "1" }, true)).out).not.toContain("\u001b[");
+    expect((await run(["analyze", a])).out).not.toContain("\u001b[");
+    const file = join(dir, "report.txt");
+    await run(["analyze", a, "-o", file], {}, true);
+    expect(readFileSync(file, "utf8")).not.toContain("\u001b[");
+    expect(readFileSync(file, "utf8")).toMatch(/^truestatus analyze: 300 exchanges/);
+  });
+
   it("--fail-on decides the exit code", async () => {
     expect((await run(["analyze", a, "--fail-on", "none"])).code).toBe(0);
     const clean = logFile("clean.log", 0, 1).replace(/$/, "");

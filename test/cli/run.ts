@@ -2,8 +2,8 @@
 import { PassThrough } from "node:stream";
 import { execute } from "../../src/cli/execute.js";
 
-export function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
+export function run(argv: string[], env: Record<string, string> = {}, tty = false) {
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty });
   const stderr = new PassThrough();
   let out = "";
   let err = "";
