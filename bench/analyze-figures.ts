@@ -10,7 +10,7 @@
  * Single-threaded tools are pinned to core 0 (taskset); the worker run uses both cores.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { generate } from "./gen-combined.js";
 
 function flag(name: string, def: number): number {
@@ -72,15 +72,26 @@ const CASES: readonly Case[] = [
   },
 ];
 
-function time(c: Case): number {
+const hasTime = existsSync("/usr/bin/time");
+
+/** Wall seconds, and CPU seconds (user + system) and peak RSS from /usr/bin/time, of one run. */
+function time(c: Case): { wall: number; cpu: number; rssKb: number } {
+  const cmd = hasTime ? ["/usr/bin/time", "-f", "TS_TIME %U %S %M", ...c.cmd] : [...c.cmd];
   const t = process.hrtime.bigint();
-  const r = spawnSync(c.cmd[0]!, c.cmd.slice(1), {
+  const r = spawnSync(cmd[0]!, cmd.slice(1), {
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
   });
-  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
-  return s;
+  const m = /TS_TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
+  return m
+    ? { wall, cpu: Number(m[1]) + Number(m[2]), rssKb: Number(m[3]) }
+    : { wall, cpu: Number.NaN, rssKb: Number.NaN };
+}
+
+function load(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }
 
 const median = (xs: readonly number[]): number => {
@@ -93,13 +104,22 @@ const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 if (!existsSync(FILE)) await generate(FILE, LINES);
 const size = statSync(FILE).size;
 const seconds: Record<string, number[]> = Object.fromEntries(CASES.map((c) => [c.name, []]));
+const cpu: Record<string, number[]> = Object.fromEntries(CASES.map((c) => [c.name, []]));
+const rss: Record<string, number[]> = Object.fromEntries(CASES.map((c) => [c.name, []]));
+const loads = [load()];
+const started = new Date().toISOString();
 for (let k = 0; k < ROUNDS; k++) {
   const order = k % 2 === 0 ? CASES : [...CASES].reverse();
   for (const c of order) {
     const s = time(c);
-    seconds[c.name]!.push(s);
-    process.stderr.write(`round ${k + 1} ${c.name}: ${s.toFixed(2)} s\n`);
+    seconds[c.name]!.push(s.wall);
+    cpu[c.name]!.push(s.cpu);
+    rss[c.name]!.push(s.rssKb);
+    process.stderr.write(
+      `round ${k + 1} ${c.name}: ${s.wall.toFixed(2)} s wall, ${s.cpu.toFixed(2)} s CPU\n`,
+    );
   }
+  loads.push(load());
 }
 const rate = (name: string, k: number): number => LINES / seconds[name]![k]!;
 const ratio = (a: string, b: string): number =>

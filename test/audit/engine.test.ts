@@ -312,6 +312,7 @@ function toRecords(specs: readonly Spec[]): SourceRecord[] {
         ? { reqHeaders: { authorization: `Bearer ${s.token}`, accept: "application/json" } }
         : {}),
       credentials: s.token ? "present" : "absent",
+      ...(s.token ? { credentialId: `id-${s.token}` } : {}),
       time: s.time,
       ...(s.size !== undefined ? { size: s.size } : {}),
       ...(s.upstream ? { upstream: s.upstream } : {}),
@@ -388,8 +389,8 @@ describe("mergeSummaries", () => {
     const a = analyse(toRecords([]), 3);
     const s = analyzeExchanges(
       [
-        exchange({ status: 401, reqHeaders: { authorization: "Bearer q" }, time: 1 }),
-        exchange({ status: 200, reqHeaders: { authorization: "Bearer q" }, time: 2 }),
+        exchange({ status: 401, credentialId: "q", time: 1 }),
+        exchange({ status: 200, credentialId: "q", time: 2 }),
       ],
       { file: "a.har", format: "har", capabilities: ALL_CAPABILITIES },
     );

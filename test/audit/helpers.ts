@@ -33,6 +33,8 @@ export interface ExchangeSpec {
   readonly truncated?: boolean;
   readonly size?: number;
   readonly credentials?: "present" | "absent" | "unknown";
+  /** A fingerprint as a source would compute it (credential-id.ts). */
+  readonly credentialId?: string;
   readonly upstream?: UpstreamFacts;
   readonly time?: number;
   readonly durationMs?: number;
@@ -73,6 +75,7 @@ export function exchange(s: ExchangeSpec = {}): Exchange {
       path: q === -1 ? target : target.slice(0, q),
       ...(reqHeaders ? { headers: reqHeaders } : {}),
       ...(s.credentials ? { credentials: s.credentials } : {}),
+      ...(s.credentialId ? { credentialId: s.credentialId } : {}),
     },
     ...(s.noResponse
       ? {}

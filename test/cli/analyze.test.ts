@@ -159,4 +159,65 @@ describe("truestatus analyze", () => {
     expect(sarif.code).toBe(0);
     expect(JSON.parse(sarif.out).runs[0].results.length).toBeGreaterThanOrEqual(5);
   });
+
+  it("401 for a token accepted later in the same HAR: found through the source's fingerprints, never shown", async () => {
+    const e = (i: number, status: number, token: string, path: string) => ({
+      startedDateTime: new Date(Date.UTC(2026, 10, 24, 12, 0, i)).toISOString(),
+      time: 5,
+      request: {
+        method: "GET",
+        url: `https://api.example.com${path}`,
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: [{ name: "Authorization", value: `Bearer ${token}` }],
+        queryString: [],
+        headersSize: -1,
+        bodySize: 0,
+      },
+      response: {
+        status,
+        statusText: "",
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: [{ name: "WWW-Authenticate", value: 'Bearer error="invalid_token"' }],
+        content: { size: 0, mimeType: "application/json" },
+        redirectURL: "",
+        headersSize: -1,
+        bodySize: 0,
+      },
+      cache: {},
+      timings: { send: 0, wait: 5, receive: 0 },
+    });
+    const A = "eyJhbGciOiJIUzI1NiJ9.aaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbb";
+    const B = "eyJhbGciOiJIUzI1NiJ9.cccccccccccccccc.dddddddddddddddd";
+    const harFile = join(dir, "session.har");
+    writeFileSync(
+      harFile,
+      JSON.stringify({
+        log: {
+          version: "1.2",
+          creator: { name: "test", version: "1" },
+          entries: [
+            e(0, 200, A, "/me"),
+            e(1, 401, A, "/admin"),
+            e(2, 200, A, "/me"),
+            e(3, 401, B, "/admin"),
+            e(4, 200, B, "/x"),
+          ].map((x, i) =>
+            i === 4
+              ? { ...x, startedDateTime: new Date(Date.UTC(2026, 10, 24, 11)).toISOString() }
+              : x,
+          ),
+        },
+      }),
+    );
+    const r = await run(["analyze", harFile, "--format", "json", "--fail-on", "none"]);
+    const s = JSON.parse(r.out);
+    expect(s.findings["401-for-accepted-token"].count).toBe(1);
+    expect(s.findings["401-for-accepted-token"].samples[0].location).toEqual({
+      file: harFile,
+      entry: 1,
+    });
+    expect(r.out).not.toContain("aaaaaaaaaaaaaaaa");
+  });
 });

@@ -2,10 +2,8 @@
  * 401 for credentials the API accepted later in the same recording: the token was valid, so the
  * refusal was about permission (403), or the 401 is spurious. A token accepted only before a 401 is
  * not reported (it may have expired in between). Needs the whole session, so it uses the engine's
- * aggregation hook; tokens are kept only as one-way fingerprints.
+ * aggregation hook; identities are the sources' one-way fingerprints (credential-id.ts).
  */
-import { createHash } from "node:crypto";
-import { headerValue } from "../exchange.js";
 import { finding } from "../finding.js";
 import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
 import {
@@ -32,16 +30,6 @@ type State = Record<string, TokenState>;
 
 const TOKEN_LIMIT = 10_000;
 const SAMPLES_PER_TOKEN = 100;
-const CREDENTIAL_FIELDS = ["authorization", "x-api-key", "api-key"];
-
-function fingerprint(ex: Parameters<Rule["check"]>[0]): string | undefined {
-  for (const f of CREDENTIAL_FIELDS) {
-    const v = headerValue(ex.request.headers, f);
-    if (v !== undefined && v.length > 0)
-      return createHash("sha256").update(`${f}\n${v}`).digest("hex").slice(0, 16);
-  }
-  return undefined;
-}
 
 const byLocation = (a: Refusal, b: Refusal): number =>
   compareLocations(a.sample.location, b.sample.location);
@@ -53,7 +41,7 @@ const rule: Rule = defineRule<State>({
     severity: "warning",
     spec: { document: "RFC 6750", section: "3.1" },
     csf: "PR.AA",
-    needs: ["request.headers", "time"],
+    needs: ["request.credentials", "time"],
     description:
       "The same credentials got a 2xx later in the recording, so they were valid when this request was refused. A refusal of a valid identity is a 403 (forbidden); a 401 tells the client its credentials are bad and sends it to log in again, in a loop.",
     fix: "Answer 401 (unauthenticated()) only when credentials are missing, invalid or expired; answer 403 (forbidden()) when a known identity lacks permission.",
@@ -64,7 +52,7 @@ const rule: Rule = defineRule<State>({
       const status = ex.response?.status;
       if (ex.time === undefined || status === undefined) return undefined;
       if (status !== 401 && (status < 200 || status > 299)) return undefined;
-      const fp = fingerprint(ex);
+      const fp = ex.request.credentialId;
       if (fp === undefined) return undefined;
       if (status !== 401) return { [fp]: { accepted: ex.time, refused: [], samples: [] } };
       const f = finding(

@@ -1,15 +1,26 @@
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
+import { credentialId } from "../../../src/audit/credential-id.js";
 import rule from "../../../src/audit/rules/401-for-accepted-token.js";
 import { exchange, testRule } from "../helpers.js";
 
-const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+/** An exchange as the HAR source gives it: the credential redacted, its fingerprint kept. */
 const at = (
   status: number,
   token: string | undefined,
   time: number,
   entry: number,
   target = "/orders",
-) => exchange({ status, target, time, entry, ...(token ? { reqHeaders: auth(token) } : {}) });
+) => {
+  const e = exchange({
+    status,
+    target,
+    time,
+    entry,
+    ...(token ? { reqHeaders: { Authorization: "Bearer [REDACTED]" } } : {}),
+  });
+  const id = token ? credentialId("authorization", `Bearer ${token.padEnd(20, "x")}`) : undefined;
+  return id === undefined ? e : { ...e, request: { ...e.request, credentialId: id } };
+};
 
 describe(rule.id, () => {
   testRule(rule, {
@@ -21,6 +32,13 @@ describe(rule.id, () => {
       {
         name: "another token was accepted",
         exchanges: [at(401, "t1", 1000, 0), at(200, "t2", 2000, 1)],
+      },
+      {
+        name: "redacted credentials alone never tie two requests together",
+        exchanges: [
+          exchange({ status: 401, time: 1, reqHeaders: { Authorization: "Bearer [REDACTED]" } }),
+          exchange({ status: 200, time: 2, reqHeaders: { Authorization: "Bearer [REDACTED]" } }),
+        ],
       },
       {
         name: "no credentials",
@@ -48,5 +66,17 @@ describe(rule.id, () => {
         findings: [{ message: /403/ }, { message: /403/ }],
       },
     ],
+  });
+});
+
+describe("credentialId", () => {
+  it("fingerprints token-like credentials only, one-way and stable", () => {
+    const a = credentialId("authorization", "Bearer abcdefghijklmnopqrstuvwxyz");
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(credentialId("Authorization", "Bearer abcdefghijklmnopqrstuvwxyz")).toBe(a);
+    expect(credentialId("authorization", "Bearer abcdefghijklmnopqrstuvwxyZ")).not.toBe(a);
+    expect(credentialId("authorization", "Basic dXNlcjpwYXNzd29yZDEyMzQ1Ng==")).toBeUndefined();
+    expect(credentialId("authorization", "Bearer short")).toBeUndefined();
+    expect(credentialId("x-api-key", "k_0123456789abcdef0123")).toMatch(/^[0-9a-f]{16}$/);
   });
 });
