@@ -127,13 +127,15 @@ const ratio = (a: string, b: string): number =>
 
 console.log(`## analyze: ${fmt(LINES)}-line combined log (${(size / 1e6).toFixed(0)} MB)\n`);
 console.log(
-  `node ${process.version}, ${ROUNDS} rounds (forward/reverse/forward), wall time per process, medians; ${pin.length ? "single-threaded tools pinned with taskset -c 0" : "not pinned"}.\n`,
+  `Started ${started}; node ${process.version}; ${ROUNDS} rounds (forward/reverse/forward), wall time per process, medians; ${pin.length ? "single-threaded tools pinned with taskset -c 0" : "not pinned"}. Load average (1/5/15 min) at the start and after each round: ${loads.join(" → ")}.\n`,
 );
-console.log("| tool | lines/s (median) | seconds per run |");
-console.log("|---|---:|---|");
+console.log(
+  "| tool | lines/s (median, wall) | wall s per run | CPU s per run (user+sys) | lines per CPU-second | peak RSS |",
+);
+console.log("|---|---:|---|---|---:|---:|");
 for (const c of CASES)
   console.log(
-    `| ${c.name} | ${fmt(LINES / median(seconds[c.name]!))} | ${seconds[c.name]!.map((s) => s.toFixed(2)).join(" / ")} |`,
+    `| ${c.name} | ${fmt(LINES / median(seconds[c.name]!))} | ${seconds[c.name]!.map((s) => s.toFixed(2)).join(" / ")} | ${cpu[c.name]!.map((s) => s.toFixed(2)).join(" / ")} | ${fmt(LINES / median(cpu[c.name]!))} | ${(median(rss[c.name]!) / 1024).toFixed(0)} MB |`,
   );
 const rows: [string, string, string, number, number | undefined, string][] = [
   ["truestatus --jobs 2", "goaccess", "≥ 10×", 10, undefined, "×"],
@@ -149,6 +151,14 @@ for (const [a, b, target, min] of rows) {
     `| ${a} | ${b} | ${r.toFixed(2)}× | ${target} | ${min === 0 ? "info" : r >= min ? "PASS" : "FAIL"} |`,
   );
 }
+const cpuRatio = (a: string, b: string): number =>
+  median(Array.from({ length: ROUNDS }, (_, k) => cpu[b]![k]! / cpu[a]![k]!));
+console.log(
+  `| truestatus --jobs 1 | goaccess | ${cpuRatio("truestatus --jobs 1", "goaccess").toFixed(2)}× per CPU-second | (info) | info |`,
+);
+console.log(
+  `| truestatus --jobs 1 | node split | ${cpuRatio("truestatus --jobs 1", "node split").toFixed(2)}× per CPU-second | (info) | info |`,
+);
 const best = LINES / median(seconds["truestatus --jobs 2"]!);
 console.log(
   `| truestatus --jobs 2 | — | ${fmt(best)} lines/s | ≥ 1,000,000 lines/s | ${best >= 1e6 ? "PASS" : "FAIL"} |`,

@@ -132,7 +132,14 @@ export async function runAnalyze(
     }
   } catch (e) {
     progress.clear();
-    if (isInputError(e)) throw new UsageError(e.message);
+    // An input error raised in a worker thread crosses as a plain Error with its code.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (
+      isInputError(e) ||
+      (typeof code === "string" &&
+        /^TRUESTATUS_(INPUT_|INVALID_LOG_FORMAT|INVALID_FIELD_MAP|NOT_A_LOG)/.test(code))
+    )
+      throw new UsageError((e as Error).message);
     throw e;
   }
   progress.clear();
