@@ -22,6 +22,7 @@ import { haproxy } from "../src/audit/sources/haproxy.js";
 import { HarSplitter, HarSyntaxError } from "../src/audit/sources/har-split.js";
 import { ndjsonFormat } from "../src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../src/audit/sources/nginx.js";
+import { edit, mutated } from "../test/audit/sources/arbitraries.js";
 import { NGINX_LOG_FORMAT } from "../test/fixtures/make-fixtures.js";
 
 function flag(name: string): string | undefined {
@@ -75,38 +76,19 @@ const META = [
 ];
 
 function inputs(lines: readonly string[]): string[] {
-  const mutated = fc
-    .tuple(
-      fc.constantFrom(...lines),
-      fc.array(
-        fc.tuple(
-          fc.nat(),
-          fc.nat({ max: 10 }),
-          fc.oneof(fc.constantFrom(...META), fc.string({ maxLength: 5 })),
-        ),
-        {
-          minLength: 1,
-          maxLength: 6,
-        },
-      ),
-    )
-    .map(([line, edits]) => {
-      let s = line;
-      for (const [at, del, ins] of edits) {
-        const i = at % (s.length + 1);
-        s = s.slice(0, i) + ins + s.slice(i + del);
-      }
-      return s;
-    });
+  const mutatedLine = mutated(lines, META);
   const random = fc.oneof(
     fc.string({ unit: "binary", maxLength: 400 }),
     fc.string({ unit: fc.constantFrom(...META), maxLength: 400 }),
     fc.string({ maxLength: 400 }),
   );
-  return fc.sample(fc.oneof({ weight: 3, arbitrary: mutated }, { weight: 1, arbitrary: random }), {
-    numRuns: INPUTS,
-    seed: SEED,
-  });
+  return fc.sample(
+    fc.oneof({ weight: 3, arbitrary: mutatedLine }, { weight: 1, arbitrary: random }),
+    {
+      numRuns: INPUTS,
+      seed: SEED,
+    },
+  );
 }
 
 const HOSTILE = [
@@ -224,11 +206,7 @@ const docs = fc.sample(
 );
 let harCrashes = 0;
 for (const [edits, size] of docs) {
-  let s = doc;
-  for (const [at, del, ins] of edits) {
-    const i = at % (s.length + 1);
-    s = s.slice(0, i) + ins + s.slice(i + del);
-  }
+  const s = edit(doc, edits);
   const splitter = new HarSplitter({ maxString: 256 });
   const bytes = Buffer.from(s);
   try {

@@ -323,7 +323,8 @@ class NginxLineFormat implements LineFormat {
       const end = this.scan(line, k, pos);
       if (end === -1)
         return `does not fit the log_format: no ${showLiteral(lits[k + 1]!)} after $${this.compiled.variables[k]}`;
-      this.values[k] = line.slice(pos, end);
+      // Variables nothing reads (remote_addr, …) are scanned but not copied.
+      this.values[k] = this.kinds[k] === Kind.Ignore ? "" : line.slice(pos, end);
       pos = end + lits[k + 1]!.length;
     }
     if (pos !== line.length && lits[n]!.length > 0)

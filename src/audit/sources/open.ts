@@ -57,6 +57,27 @@ function unknownFormat(input: Input, lines: readonly string[]): InputError {
   );
 }
 
+/**
+ * A format given by the user (--input-format, --log-format) that reads none of the first lines is
+ * a usage mistake: say so at once rather than count every line as malformed.
+ */
+function checkGiven(input: Input, format: LineFormat, lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  for (const line of lines) {
+    const r = safeParse(format, line, input.file, 0);
+    if (r !== undefined && !("malformed" in r)) return;
+  }
+  const hint =
+    format.format === "nginx"
+      ? " (check that --log-format is the log_format this file was written with)"
+      : "";
+  throw new InputError(
+    "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+    input.file,
+    `none of the first ${lines.length} lines is in the ${format.format} format${hint}; first line: ${showInput(lines[0]!)}`,
+  );
+}
+
 async function* lineRecords(
   input: Input,
   format: LineFormat,
@@ -144,6 +165,7 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
     };
   }
   if (lineFormat === undefined) throw unknownFormat(opened, lines);
+  if (given !== undefined) checkGiven(opened, lineFormat, lines);
   const lf = lineFormat;
   return {
     file: opened.file,

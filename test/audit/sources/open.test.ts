@@ -156,6 +156,21 @@ describe("openSource", () => {
   });
 });
 
+describe("a format given that reads none of the first lines", () => {
+  it("is a one-line UNKNOWN_FORMAT error, not a file of malformed records", async () => {
+    const path = write(dir, "wrong.log", `${lines(3)}\n`);
+    const e = await rejection(
+      openSource(path, { logFormat: "$time_iso8601 $status $request_time" }),
+    );
+    expect(e.code).toBe("TRUESTATUS_INPUT_UNKNOWN_FORMAT");
+    expect(e.message).toMatch(
+      /wrong\.log: none of the first 3 lines is in the nginx format \(check that --log-format is the log_format this file was written with\); first line: "10\.0\.0\.1 - - /,
+    );
+    const j = await rejection(openSource(path, { inputFormat: "envoy" }));
+    expect(j.message).toMatch(/none of the first 3 lines is in the envoy format; first line/);
+  });
+});
+
 describe("expandInputs", () => {
   it("expands directories recursively, sorted with numbers in order, skipping non-logs", async () => {
     const root = join(dir, "logs");

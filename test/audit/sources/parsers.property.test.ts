@@ -17,6 +17,7 @@ import { HarSplitter, HarSyntaxError } from "../../../src/audit/sources/har-spli
 import { ndjsonFormat } from "../../../src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../../../src/audit/sources/nginx.js";
 import { NGINX_LOG_FORMAT } from "../../fixtures/make-fixtures.js";
+import { mutated } from "./arbitraries.js";
 
 const fixtureLines = (name: string) =>
   readFileSync(new URL(`../../fixtures/logs/${name}`, import.meta.url), "utf8")
@@ -75,30 +76,7 @@ const INTERESTING = [
 ];
 
 /** A real line with 1–6 edits. */
-const mutated = (lines: readonly string[]) =>
-  fc
-    .tuple(
-      fc.constantFrom(...lines),
-      fc.array(
-        fc.tuple(
-          fc.nat(),
-          fc.nat({ max: 8 }),
-          fc.oneof(fc.constantFrom(...INTERESTING), fc.string({ maxLength: 4 })),
-        ),
-        {
-          minLength: 1,
-          maxLength: 6,
-        },
-      ),
-    )
-    .map(([line, edits]) => {
-      let s = line;
-      for (const [at, del, ins] of edits) {
-        const i = at % (s.length + 1);
-        s = s.slice(0, i) + ins + s.slice(i + del);
-      }
-      return s;
-    });
+const mutatedLine = (lines: readonly string[]) => mutated(lines, INTERESTING);
 
 function checkRecord(f: LineFormat, line: string): void {
   const r = f.parse(line, "f.log", 7);
@@ -127,7 +105,7 @@ describe("every line parser is total", () => {
         { numRuns: 300 },
       );
       fc.assert(
-        fc.property(mutated(lines), (line) => checkRecord(f, line)),
+        fc.property(mutatedLine(lines), (line) => checkRecord(f, line)),
         { numRuns: 700 },
       );
       for (const line of lines) {
@@ -140,15 +118,19 @@ describe("every line parser is total", () => {
   it("the HAR splitter only ever throws its syntax error, whatever the bytes", () => {
     const doc = readFileSync(new URL("../../fixtures/logs/chromium.har", import.meta.url), "utf8");
     fc.assert(
-      fc.property(mutated([doc.slice(0, 3000)]), fc.integer({ min: 1, max: 200 }), (text, size) => {
-        const s = new HarSplitter({ maxString: 50 });
-        const bytes = Buffer.from(text);
-        try {
-          for (let i = 0; i < bytes.length; i += size) s.feed(bytes.subarray(i, i + size));
-        } catch (e) {
-          expect(e).toBeInstanceOf(HarSyntaxError);
-        }
-      }),
+      fc.property(
+        mutatedLine([doc.slice(0, 3000)]),
+        fc.integer({ min: 1, max: 200 }),
+        (text, size) => {
+          const s = new HarSplitter({ maxString: 50 });
+          const bytes = Buffer.from(text);
+          try {
+            for (let i = 0; i < bytes.length; i += size) s.feed(bytes.subarray(i, i + size));
+          } catch (e) {
+            expect(e).toBeInstanceOf(HarSyntaxError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
