@@ -29,47 +29,27 @@ interface Case {
   readonly cmd: readonly string[];
 }
 
+/** truestatus analyze on FILE with `jobs` worker threads, writing the JSON summary to /dev/null. */
+const truestatus = (jobs: number, pinned: boolean): Case => ({
+  name: `truestatus --jobs ${jobs}`,
+  cmd: [
+    ...(pinned ? pin : []),
+    process.execPath,
+    BIN,
+    "analyze",
+    FILE,
+    ...["--format", "json", "-o", "/dev/null", "--jobs", String(jobs), "--fail-on", "none"],
+  ],
+});
+
 const CASES: readonly Case[] = [
   {
     name: "goaccess",
     cmd: [...pin, "goaccess", FILE, "--log-format=COMBINED", "-o", "bench/out/goaccess.json"],
   },
   { name: "node split", cmd: [...pin, process.execPath, "bench/split-lines.mjs", FILE] },
-  {
-    name: "truestatus --jobs 1",
-    cmd: [
-      ...pin,
-      process.execPath,
-      BIN,
-      "analyze",
-      FILE,
-      "--format",
-      "json",
-      "-o",
-      "/dev/null",
-      "--jobs",
-      "1",
-      "--fail-on",
-      "none",
-    ],
-  },
-  {
-    name: "truestatus --jobs 2",
-    cmd: [
-      process.execPath,
-      BIN,
-      "analyze",
-      FILE,
-      "--format",
-      "json",
-      "-o",
-      "/dev/null",
-      "--jobs",
-      "2",
-      "--fail-on",
-      "none",
-    ],
-  },
+  truestatus(1, true),
+  truestatus(2, false),
 ];
 
 const hasTime = existsSync("/usr/bin/time");

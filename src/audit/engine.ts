@@ -43,7 +43,9 @@ export function ruleMap(rules: readonly Rule[] = RULES): ReadonlyMap<string, Rul
 
 interface EndpointAcc {
   count: number;
-  statuses: Record<number, number>;
+  /** Counts by status + 1 (index 0: no response) for -1..999; other values in `odd`. */
+  statuses: Float64Array;
+  odd?: Map<number, number>;
   classes: Record<string, number>;
 }
 
@@ -94,7 +96,7 @@ export class Analysis {
   private readonly fast = new Map<string, Map<number, { template: string; acc: EndpointAcc }[]>>();
   private fastSize = 0;
   private maxEndpoint: string | undefined;
-  private readonly other: EndpointAcc = { count: 0, statuses: {}, classes: {} };
+  private readonly other: EndpointAcc = newAcc();
   private readonly findings = new Map<string, RuleFindings>();
   private readonly malformed = new Map<string, MalformedStats>();
   private malformedCount = 0;
@@ -217,7 +219,11 @@ export class Analysis {
     if (cls !== undefined) this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
     const ep = this.endpoint(ex.request.method, ex.request.path);
     ep.count++;
-    ep.statuses[status] = (ep.statuses[status] ?? 0) + 1;
+    if (status >= NO_RESPONSE && status < STATUS_SLOTS - 1) ep.statuses[status + 1]!++;
+    else {
+      ep.odd ??= new Map();
+      ep.odd.set(status, (ep.odd.get(status) ?? 0) + 1);
+    }
     if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + 1;
   }
 
@@ -279,7 +285,7 @@ export class Analysis {
       this.endpointCount--;
       this.maxEndpoint = undefined;
     }
-    const acc: EndpointAcc = { count: 0, statuses: {}, classes: {} };
+    const acc = newAcc();
     byTemplate.set(detach(template), acc);
     this.endpointCount++;
     if (this.maxEndpoint !== undefined && key > this.maxEndpoint) this.maxEndpoint = key;
@@ -363,11 +369,18 @@ function countsOf<K>(m: ReadonlyMap<K, number>, key: (k: K) => string): Record<s
   return out;
 }
 
+const STATUS_SLOTS = 1001;
+
+function newAcc(): EndpointAcc {
+  return { count: 0, statuses: new Float64Array(STATUS_SLOTS), classes: {} };
+}
+
 function mergeAcc(into: EndpointAcc, from: EndpointAcc): void {
   into.count += from.count;
-  for (const k of Object.keys(from.statuses)) {
-    const s = Number(k);
-    into.statuses[s] = (into.statuses[s] ?? 0) + from.statuses[s]!;
+  for (let i = 0; i < STATUS_SLOTS; i++) into.statuses[i]! += from.statuses[i]!;
+  if (from.odd !== undefined) {
+    into.odd ??= new Map();
+    for (const [k, v] of from.odd) into.odd.set(k, (into.odd.get(k) ?? 0) + v);
   }
   for (const k of Object.keys(from.classes))
     into.classes[k] = (into.classes[k] ?? 0) + from.classes[k]!;
@@ -376,9 +389,13 @@ function mergeAcc(into: EndpointAcc, from: EndpointAcc): void {
 function toStats(acc: EndpointAcc): EndpointStats {
   const stats = emptyEndpoint();
   stats.count = acc.count;
-  for (const k of Object.keys(acc.statuses))
-    stats.statuses[Number(k) === NO_RESPONSE ? "none" : k] = acc.statuses[Number(k)]!;
-  stats.statuses = sortKeys(stats.statuses);
+  const statuses: Record<string, number> = {};
+  for (let i = 0; i < STATUS_SLOTS; i++) {
+    const n = acc.statuses[i]!;
+    if (n > 0) statuses[i === 0 ? "none" : String(i - 1)] = n;
+  }
+  for (const [k, v] of acc.odd ?? []) statuses[String(k)] = v;
+  stats.statuses = sortKeys(statuses);
   stats.classes = sortKeys({ ...acc.classes });
   return stats;
 }

@@ -158,7 +158,7 @@ export function endpointKey(method: string, path: string): string {
 export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
 
 /**
- * A 32-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
+ * A 30-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
  * when the template needs the general route (not absolute, deeper than the limit, ids inside a
  * name, or the root).
  */
@@ -187,7 +187,8 @@ export function scanTemplate(path: string): number {
     start = end + 1;
   }
   SCAN[0] = count;
-  return h >>> 0;
+  // 30 bits: a small integer in V8 (no heap number allocated per lookup).
+  return h & 0x3fffffff;
 }
 
 /** Whether the path last given to scanTemplate has this template (no allocation). */

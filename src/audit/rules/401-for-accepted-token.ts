@@ -31,8 +31,14 @@ type State = Record<string, TokenState>;
 const TOKEN_LIMIT = 10_000;
 const SAMPLES_PER_TOKEN = 100;
 
-const byLocation = (a: Refusal, b: Refusal): number =>
-  compareLocations(a.sample.location, b.sample.location);
+/** A total order (location, then time, then evidence), so that merging in any order keeps the same samples. */
+const byLocation = (a: Refusal, b: Refusal): number => {
+  const c = compareLocations(a.sample.location, b.sample.location) || a.t - b.t;
+  if (c !== 0) return c;
+  const x = JSON.stringify(a.sample);
+  const y = JSON.stringify(b.sample);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 const rule: Rule = defineRule<State>({
   id: "401-for-accepted-token",
