@@ -58,6 +58,7 @@ export async function analyzeInputs(
           file: opened.file,
           format: opened.format,
           ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
+          ...(options.fieldMap !== undefined ? { fieldMap: options.fieldMap } : {}),
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.templateLimit !== undefined ? { templateLimit: options.templateLimit } : {}),
         },

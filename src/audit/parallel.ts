@@ -15,6 +15,8 @@ export interface RangeTask {
   readonly file: string;
   readonly format: SourceFormat;
   readonly logFormat?: string;
+  /** NDJSON field map (exchange field → JSON path). */
+  readonly fieldMap?: Readonly<Record<string, string>>;
   readonly start: number;
   /** Exclusive. */
   readonly end: number;

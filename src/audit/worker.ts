@@ -11,6 +11,7 @@ async function run(task: RangeTask): Promise<RangeResult> {
   const opened = await openSource(task.file, {
     inputFormat: task.format,
     ...(task.logFormat !== undefined ? { logFormat: task.logFormat } : {}),
+    ...(task.fieldMap !== undefined ? { fieldMap: task.fieldMap } : {}),
   });
   const format = opened.lineFormat;
   if (format === undefined) throw new Error(`${task.file}: ${task.format} is not a line format`);

@@ -27,6 +27,8 @@ const pkg = createRequire(import.meta.url)("../../package.json") as { version: s
 export interface AnalyzeFlags {
   readonly inputFormat?: SourceFormat;
   readonly logFormat?: string;
+  /** NDJSON: exchange field → JSON path. */
+  readonly field?: readonly string[];
   readonly format: ReportFormat;
   readonly output?: string;
   readonly failOn: Severity | "none";
@@ -50,6 +52,20 @@ function parseFormat(value: string): ReportFormat {
   if (!isReportFormat(value))
     throw new InvalidArgumentError(`expected one of: ${Object.keys(REPORTERS).join(", ")}`);
   return value;
+}
+
+/** --field status=res.statusCode (repeatable) → { status: "res.statusCode" }. */
+function fieldMap(pairs: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf("=");
+    if (eq <= 0)
+      throw new UsageError(
+        `--field ${JSON.stringify(p)}: expected <field>=<json.path>, e.g. status=res.statusCode`,
+      );
+    map[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
+  }
+  return map;
 }
 
 async function readSummary(file: string): Promise<Summary> {
@@ -121,6 +137,9 @@ export async function runAnalyze(
       const r = await analyzeInputs(inputs, {
         ...(flags.inputFormat !== undefined ? { inputFormat: flags.inputFormat } : {}),
         ...(flags.logFormat !== undefined ? { logFormat: flags.logFormat } : {}),
+        ...(flags.field !== undefined && flags.field.length > 0
+          ? { fieldMap: fieldMap(flags.field) }
+          : {}),
         ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
         ...(flags.parallelMinBytes !== undefined
           ? { parallelMinBytes: flags.parallelMinBytes }
@@ -180,6 +199,11 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .option(
       "--log-format <string>",
       "an nginx log_format string, for nginx logs with a custom format",
+    )
+    .option(
+      "--field <field=path>",
+      "NDJSON: where an exchange field is, e.g. status=res.statusCode (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
     )
     .addOption(
       new Option("--format <format>", "report format: text, json, sarif")

@@ -92,6 +92,11 @@ describe("truestatus analyze", () => {
     [["analyze", a, "--jobs", "0"], /whole number/],
     [["analyze", a, "--input-format", "yaml"], /"yaml" is not an input format/],
     [["analyze", "--merge", a], /not JSON/],
+    [["analyze", a, "--field", "nope"], /expected <field>=<json\.path>/],
+    [
+      ["analyze", a, "--input-format", "ndjson", "--field", "colour=x"],
+      /unknown exchange field "colour"/,
+    ],
   ])("usage and input errors: one line, exit 2, no stack (%j)", async (argv, message) => {
     const r = await run(argv as string[]);
     expect(r.code).toBe(2);
@@ -219,5 +224,33 @@ describe("truestatus analyze", () => {
       entry: 1,
     });
     expect(r.out).not.toContain("aaaaaaaaaaaaaaaa");
+  });
+
+  it("NDJSON through --field mappings", async () => {
+    const p = join(dir, "app.ndjson");
+    writeFileSync(
+      p,
+      `${[
+        { ts: "2026-11-24T10:00:00Z", r: { m: "GET", u: "/users/1" }, s: { code: 204, len: 5 } },
+        { ts: "2026-11-24T10:00:01Z", r: { m: "GET", u: "/users/2" }, s: { code: 503, len: 50 } },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join("\n")}\n`,
+    );
+    const r = await run([
+      "analyze",
+      p,
+      "--format",
+      "json",
+      ...["status=s.code", "method=r.m", "target=r.u", "size=s.len", "time=ts"].flatMap((f) => [
+        "--field",
+        f,
+      ]),
+    ]);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.out);
+    expect(s.sources[p].format).toBe("ndjson");
+    expect(s.endpoints["GET /users/{id}"].statuses).toEqual({ "204": 1, "503": 1 });
+    expect(s.findings["no-content-with-body"].count).toBe(1);
   });
 });
