@@ -159,8 +159,7 @@ export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
 
 /**
  * A 30-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
- * when the template needs the general route (not absolute, deeper than the limit, ids inside a
- * name, or the root).
+ * when the template needs the general route (not absolute, deeper than the limit, or the root).
  */
 export function scanTemplate(path: string): number {
   const len = path.length;
@@ -173,11 +172,22 @@ export function scanTemplate(path: string): number {
     if (end === -1) end = len;
     if (count === MAX_TEMPLATE_SEGMENTS) return Number.NaN;
     const kind = mayBeDynamic(path, start, end) ? segmentKind(path, start, end) : 0;
-    if (kind === INNER_KIND) return Number.NaN;
     h = Math.imul(h ^ 47, 0x01000193);
     if (kind === 0)
       for (let i = start; i < end; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
-    else h = Math.imul(h ^ (0x10000 + kind), 0x01000193);
+    else if (kind === INNER_KIND) {
+      // Token by token, as innerIds rewrites them: ids become a code, the rest hashes as text.
+      let t = start;
+      while (t < end) {
+        let u = t;
+        while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
+        const tk = innerTokenKind(path, t, u);
+        if (tk !== 0) h = Math.imul(h ^ (0x10000 + tk), 0x01000193);
+        else for (let i = t; i < u; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+        if (u < end) h = Math.imul(h ^ path.charCodeAt(u), 0x01000193);
+        t = u + 1;
+      }
+    } else h = Math.imul(h ^ (0x10000 + kind), 0x01000193);
     const k = 1 + 3 * count;
     SCAN[k] = start;
     SCAN[k + 1] = end;
@@ -189,6 +199,25 @@ export function scanTemplate(path: string): number {
   SCAN[0] = count;
   // 30 bits: a small integer in V8 (no heap number allocated per lookup).
   return h & 0x3fffffff;
+}
+
+const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
+
+/**
+ * What innerIds makes of the token path[a, b): 1 ({id}: 3 or more digits), 3 ({hash}: 8 or more
+ * hex digits with a digit), 0 (kept as it is). The same decisions as its regular expressions.
+ */
+function innerTokenKind(path: string, a: number, b: number): number {
+  const n = b - a;
+  if (n < 3 || n > 64) return 0;
+  let digits = 0;
+  for (let i = a; i < b; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return 0;
+  }
+  if (digits === n) return 1;
+  return n >= 8 && digits > 0 ? 3 : 0;
 }
 
 /** Whether the path last given to scanTemplate has this template (no allocation). */
@@ -206,6 +235,24 @@ export function scannedMatches(path: string, template: string): boolean {
       if (pos + end - start > template.length) return false;
       for (let i = start; i < end; i++)
         if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+    } else if (kind === INNER_KIND) {
+      const end = SCAN[k + 1]!;
+      let t = SCAN[k]!;
+      while (t < end) {
+        let u = t;
+        while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
+        const tk = innerTokenKind(path, t, u);
+        if (tk !== 0) {
+          const ph = PLACEHOLDERS[tk]!;
+          if (!template.startsWith(ph, pos)) return false;
+          pos += ph.length;
+        } else {
+          for (let i = t; i < u; i++)
+            if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+        }
+        if (u < end && template.charCodeAt(pos++) !== path.charCodeAt(u)) return false;
+        t = u + 1;
+      }
     } else {
       const ph = PLACEHOLDERS[kind]!;
       if (!template.startsWith(ph, pos)) return false;

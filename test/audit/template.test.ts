@@ -45,6 +45,33 @@ describe("endpoint templates", () => {
 
   const segment = fc.oneof(
     fc.constantFrom("users", "orders", "v1", "", "app.3f2a9c1d.js", "a@b.c", "x%20y", "2026-11-24"),
+    fc.constantFrom(
+      "app.3f2a9c1e.js",
+      "report-20261124.pdf",
+      "r-123.x",
+      "abcdefab.js",
+      "1a2b.js",
+      "v2.min.js",
+      "x..123",
+      "img_0123456789abcdef0_1.png",
+    ),
+    fc
+      .array(
+        fc.constantFrom(
+          "app",
+          "min",
+          "js",
+          "123",
+          "4567",
+          "deadbeef",
+          "0a1b2c3d4e",
+          "x",
+          "",
+          "ab12",
+        ),
+        { minLength: 2, maxLength: 5 },
+      )
+      .chain((toks) => fc.constantFrom(".", "-", "_", ":").map((sep) => toks.join(sep))),
     fc.nat(99999).map(String),
     fc.uuid(),
     fc.stringMatching(/^[0-9a-f]{12,40}$/),
