@@ -85,6 +85,11 @@ export interface Exchange {
      * tell. "unknown" when it could but they were redacted or sanitized away ambiguously.
      */
     readonly credentials?: "present" | "absent" | "unknown";
+    /**
+     * A one-way fingerprint of the token-like credentials sent (credential-id.ts), when the source
+     * saw them before redacting: tells identities apart without holding them.
+     */
+    readonly credentialId?: string;
     readonly body?: BodySample;
   };
   /** Absent when no response was received (HAR status 0, Envoy code 0): see `networkError`. */

@@ -43,15 +43,51 @@ export interface RuleContext {
   readonly policy: Policy;
 }
 
+/** Findings a rule concludes from state gathered across exchanges: the exact count and the first few. */
+export interface Conclusion {
+  readonly count: number;
+  /** At most a few, ordered by location (the engine keeps the first ones). */
+  readonly samples: readonly Finding[];
+}
+
+/**
+ * The aggregation hook, for a rule whose judgement needs more than one exchange (a token accepted
+ * on one route and refused on another; a route that is JSON everywhere but in its error pages).
+ * The rule stays pure: it extracts a small, JSON-serializable fact from each exchange; the engine
+ * keeps the state, merges it (also across worker threads and `--merge`), and asks the rule to
+ * conclude. `merge` must be associative and commutative, so that any split of the input gives the
+ * same conclusion.
+ */
+export interface Aggregation<S> {
+  /** The state one exchange contributes, or undefined for none. */
+  observe(exchange: Exchange, context: RuleContext): S | undefined;
+  /** Combines two states; may update and return `into`, never changes `from`. */
+  merge(into: S, from: S): S;
+  conclude(state: S): Conclusion;
+}
+
 export interface Rule {
   readonly id: string;
   readonly meta: RuleMeta;
   check(exchange: Exchange, context: RuleContext): readonly Finding[];
+  /** Cross-exchange judgement (optional): see {@link Aggregation}. */
+  readonly aggregate?: Aggregation<unknown>;
+}
+
+export interface RuleDefinition<S> {
+  readonly id: string;
+  readonly meta: RuleMeta;
+  check(exchange: Exchange, context: RuleContext): readonly Finding[];
+  readonly aggregate?: Aggregation<S>;
 }
 
 /** Types a rule and checks its id once, at definition (kebab-case, stable: it names the docs page). */
-export function defineRule(rule: Rule): Rule {
+export function defineRule<S = never>(rule: RuleDefinition<S>): Rule {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id))
     throw new TypeError(`rule id "${rule.id}" is not kebab-case`);
-  return Object.freeze(rule);
+  // The engine hands each rule back only the state that rule produced, so erasing S is sound.
+  return Object.freeze(rule) as unknown as Rule;
 }
+
+/** Rules check nothing most of the time: share one empty result instead of allocating. */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);

@@ -4,18 +4,15 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
+import { EXIT, UsageError } from "./errors.js";
 import { type Io, stylesFor } from "./output.js";
 import { renderStatus, renderStatusList } from "./status.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
-
-/** A user mistake: printed as one line, exit code 2, no stack trace. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { EXIT, UsageError };
 
 function parseCode(value: string): number {
   if (!/^[1-5]\d\d$/.test(value))
@@ -26,7 +23,7 @@ function parseCode(value: string): number {
 export async function execute(argv: readonly string[], io: Io): Promise<number> {
   const out = stylesFor(io.stdout, io.env);
   const err = stylesFor(io.stderr, io.env);
-  const code: number = EXIT.ok;
+  let code: number = EXIT.ok;
   const program = new Command()
     .name("truestatus")
     .description(
@@ -42,7 +39,7 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     .showSuggestionAfterError()
     .addHelpText(
       "after",
-      "\nExamples:\n  truestatus demo            the decision table and worked answers\n  truestatus status 429      what the RFCs say about 429\n",
+      "\nExamples:\n  truestatus demo            the decision table and worked answers\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n",
     );
 
   program
@@ -68,6 +65,10 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
         );
       io.stdout.write(text);
     });
+
+  registerAnalyze(program, io, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,17 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { execute } from "../../src/cli/execute.js";
-
-function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c) => (out += c));
-  stderr.on("data", (c) => (err += c));
-  return execute(argv, { stdout, stderr, env }).then((code) => ({ code, out, err }));
-}
+import { run } from "./run.js";
 
 describe("truestatus CLI", () => {
   it("demo prints the whole decision table computed by the library", async () => {

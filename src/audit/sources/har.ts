@@ -11,6 +11,8 @@
  *   been sanitized (Chrome DevTools' default export strips them) or the request lacks the arrays
  *   that would show them, else "absent".
  */
+
+import { CREDENTIAL_ID_FIELDS, credentialId } from "../credential-id.js";
 import type { BodySample, Capability, Exchange, HeaderBag } from "../exchange.js";
 import type { MalformedRecord, SourceRecord } from "../source.js";
 import { InputError } from "./errors.js";
@@ -84,6 +86,23 @@ function bodySample(
   return sample;
 }
 
+/** The fingerprint of the first token-like credential header, read before redaction. */
+function rawCredentialId(headers: Json | undefined): string | undefined {
+  if (!Array.isArray(headers)) return undefined;
+  for (const field of CREDENTIAL_ID_FIELDS) {
+    for (const h of headers) {
+      if (
+        isObject(h) &&
+        typeof h.name === "string" &&
+        typeof h.value === "string" &&
+        h.name.toLowerCase() === field
+      )
+        return credentialId(field, h.value);
+    }
+  }
+  return undefined;
+}
+
 function credentialsOf(
   req: JsonObject,
   headers: HeaderBag | undefined,
@@ -123,6 +142,8 @@ export function harEntryToExchange(entry: Json, index: number, ctx: HarContext):
     if (request.host === undefined && host !== undefined) request.host = host;
   }
   request.credentials = credentialsOf(req, headers, rt.target, ctx.creator);
+  const id = rawCredentialId(req.headers);
+  if (id !== undefined) request.credentialId = id;
   if (isObject(req.postData)) {
     const b = bodySample(req.postData.text, undefined, req.postData.mimeType, ctx.sampleBodyBytes);
     if (b !== undefined) request.body = b;

@@ -1,0 +1,29 @@
+/** 403 to a request that sent no credentials: the server cannot know the identity it refuses. */
+import { finding } from "../finding.js";
+import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
+
+const rule: Rule = defineRule({
+  id: "403-without-credentials",
+  meta: {
+    title: "403 to a request without credentials",
+    severity: "warning",
+    spec: { document: "RFC 9110", section: "15.5.4" },
+    csf: "PR.AA",
+    needs: ["request.credentials"],
+    description:
+      "403 means the server knows who is asking and refuses. A request that sent no credentials (no Authorization, no cookie, no API key) has no identity yet: it needs a 401 with a challenge, so the client knows to authenticate. Sanitized HARs that drop credentials are reported as unknown, never as a finding.",
+    fix: 'Answer requests without credentials with 401 and WWW-Authenticate (truestatus\' unauthenticated({ reason: "missing" })); keep 403 (forbidden()) for known identities without permission.',
+  },
+  check(ex) {
+    if (ex.response?.status !== 403 || ex.request.credentials !== "absent") return NO_FINDINGS;
+    return [
+      finding(
+        rule,
+        ex,
+        "403 to a request that sent no credentials: authentication is missing, which is a 401 with a challenge",
+      ),
+    ];
+  },
+});
+
+export default rule;

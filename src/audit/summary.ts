@@ -1,0 +1,349 @@
+/**
+ * The Summary: what `truestatus analyze` found, as plain JSON (the `--format json` output, schema
+ * in docs/analyze-json.md). Summaries merge: `mergeSummaries` is associative and commutative with
+ * `emptySummary()` as identity, so analysing inputs split in any way (worker threads, machines) and
+ * merging gives exactly the summary of analysing everything at once. Every bounded part is bounded
+ * by a rule that commutes with merging: samples are the first few by location, endpoint templates
+ * are the first TEMPLATE_LIMIT in sort order (the rest fold into `otherEndpoints`).
+ */
+import type { Capability, Location, SourceFormat } from "./exchange.js";
+import type { Evidence, Finding, Rule, Severity } from "./rule.js";
+
+export const SCHEMA_VERSION = 1;
+/** Examples kept per rule and per malformed reason. */
+export const SAMPLE_LIMIT = 3;
+/** Line numbers kept per malformed reason. */
+export const MALFORMED_LINES_LIMIT = 5;
+/** Endpoint templates kept with their own counts. */
+export const TEMPLATE_LIMIT = 1000;
+
+export type Counts = Record<string, number>;
+
+export interface EndpointStats {
+  count: number;
+  /** By status code ("none" when no response was received). */
+  statuses: Counts;
+  /** By failure class (only failures are counted). */
+  classes: Counts;
+}
+
+export interface FindingSample {
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: Location;
+  readonly evidence: Evidence;
+}
+
+export interface RuleFindings {
+  count: number;
+  bySeverity: Partial<Record<Severity, number>>;
+  samples: FindingSample[];
+}
+
+export interface MalformedStats {
+  count: number;
+  /** The first few locations (smallest line numbers). */
+  first: Location[];
+}
+
+export interface SourceStats {
+  format: SourceFormat;
+  exchanges: number;
+  malformed: number;
+  capabilities: Capability[];
+  /** True when the source ended early (truncated gzip or HAR): the counts cover what was read. */
+  partial: boolean;
+  /** One line: why the source is partial. */
+  error?: string;
+}
+
+export interface RuleCoverage {
+  /** Exchanges the rule was run on. */
+  checked: number;
+  /** Files the rule could not be run on, with the capabilities they lack. */
+  notChecked: Record<string, Capability[]>;
+}
+
+export interface Summary {
+  schemaVersion: typeof SCHEMA_VERSION;
+  /** True when any source ended early. */
+  partial: boolean;
+  /** Exchanges analysed (malformed records not included). */
+  exchanges: number;
+  statuses: Counts;
+  classes: Counts;
+  endpoints: Record<string, EndpointStats>;
+  otherEndpoints: EndpointStats;
+  findings: Record<string, RuleFindings>;
+  malformed: { count: number; reasons: Record<string, MalformedStats> };
+  sources: Record<string, SourceStats>;
+  coverage: Record<string, RuleCoverage>;
+  /** Cross-exchange state of rules with an aggregation hook, by rule id. */
+  aggregates: Record<string, unknown>;
+}
+
+export function emptyEndpoint(): EndpointStats {
+  return { count: 0, statuses: {}, classes: {} };
+}
+
+export function emptySummary(): Summary {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    partial: false,
+    exchanges: 0,
+    statuses: {},
+    classes: {},
+    endpoints: {},
+    otherEndpoints: emptyEndpoint(),
+    findings: {},
+    malformed: { count: 0, reasons: {} },
+    sources: {},
+    coverage: {},
+    aggregates: {},
+  };
+}
+
+// ---- ordering ---------------------------------------------------------------------------------
+
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Total order of locations: file, then line, then HAR entry. */
+export function compareLocations(a: Location, b: Location): number {
+  return (
+    cmpStr(a.file, b.file) || (a.line ?? -1) - (b.line ?? -1) || (a.entry ?? -1) - (b.entry ?? -1)
+  );
+}
+
+function compareSamples(a: FindingSample, b: FindingSample): number {
+  return (
+    compareLocations(a.location, b.location) ||
+    cmpStr(a.message, b.message) ||
+    cmpStr(JSON.stringify(a.evidence), JSON.stringify(b.evidence))
+  );
+}
+
+/** Inserts into a list kept sorted and at most `limit` long; cheap when the item comes last. */
+export function insertBounded<T>(
+  list: T[],
+  item: T,
+  limit: number,
+  cmp: (a: T, b: T) => number,
+): void {
+  const n = list.length;
+  if (n >= limit && cmp(item, list[n - 1]!) >= 0) return;
+  let i = n;
+  while (i > 0 && cmp(item, list[i - 1]!) < 0) i--;
+  list.splice(i, 0, item);
+  if (list.length > limit) list.pop();
+}
+
+export function addSample(list: FindingSample[], f: Finding | FindingSample): void {
+  const sample: FindingSample = {
+    severity: f.severity,
+    message: f.message,
+    location: f.location,
+    evidence: f.evidence,
+  };
+  insertBounded(list, sample, SAMPLE_LIMIT, compareSamples);
+}
+
+export function addLocation(list: Location[], loc: Location): void {
+  insertBounded(list, loc, MALFORMED_LINES_LIMIT, compareLocations);
+}
+
+export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(record).sort(cmpStr)) out[k] = record[k]!;
+  return out;
+}
+
+// ---- merging ----------------------------------------------------------------------------------
+
+export function addCounts(into: Counts, from: Counts): Counts {
+  for (const k of Object.keys(from)) into[k] = (into[k] ?? 0) + from[k]!;
+  return into;
+}
+
+function mergeEndpoint(a: EndpointStats, b: EndpointStats): EndpointStats {
+  return {
+    count: a.count + b.count,
+    statuses: sortKeys(addCounts({ ...a.statuses }, b.statuses)),
+    classes: sortKeys(addCounts({ ...a.classes }, b.classes)),
+  };
+}
+
+/**
+ * Keeps the first `limit` endpoint keys in sort order; the others fold into `other`. This rule
+ * commutes with merging (a key kept in a merge is kept in each part that saw it).
+ */
+export function capEndpoints(
+  endpoints: Record<string, EndpointStats>,
+  other: EndpointStats,
+  limit = TEMPLATE_LIMIT,
+): { endpoints: Record<string, EndpointStats>; other: EndpointStats } {
+  const keys = Object.keys(endpoints).sort(cmpStr);
+  const kept: Record<string, EndpointStats> = {};
+  let rest = other;
+  for (const [i, k] of keys.entries()) {
+    if (i < limit) kept[k] = endpoints[k]!;
+    else rest = mergeEndpoint(rest, endpoints[k]!);
+  }
+  return { endpoints: kept, other: rest };
+}
+
+function mergeFindings(a: RuleFindings, b: RuleFindings): RuleFindings {
+  const samples = [...a.samples];
+  for (const s of b.samples) addSample(samples, s);
+  const bySeverity: Partial<Record<Severity, number>> = { ...a.bySeverity };
+  for (const sev of ["error", "warning", "info"] as const) {
+    const n = b.bySeverity[sev];
+    if (n !== undefined) bySeverity[sev] = (bySeverity[sev] ?? 0) + n;
+  }
+  return { count: a.count + b.count, bySeverity, samples };
+}
+
+function mergeSource(a: SourceStats, b: SourceStats): SourceStats {
+  const out: SourceStats = {
+    format: a.format,
+    exchanges: a.exchanges + b.exchanges,
+    malformed: a.malformed + b.malformed,
+    capabilities: [...new Set([...a.capabilities, ...b.capabilities])].sort(cmpStr),
+    partial: a.partial || b.partial,
+  };
+  const errors = [a.error, b.error].filter((e): e is string => e !== undefined).sort(cmpStr);
+  if (errors.length > 0) out.error = errors[0]!;
+  return out;
+}
+
+function mergeRecords<T>(
+  a: Record<string, T>,
+  b: Record<string, T>,
+  f: (x: T, y: T) => T,
+): Record<string, T> {
+  const out: Record<string, T> = { ...a };
+  for (const k of Object.keys(b)) out[k] = k in out ? f(out[k]!, b[k]!) : b[k]!;
+  return sortKeys(out);
+}
+
+/** Copies JSON data, so that merging never aliases (and never changes) its inputs' state. */
+function copy<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** JSON data with every object's keys in sort order: the same state always serializes the same. */
+export function canonical<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(canonical) as T;
+  if (typeof v !== "object" || v === null) return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort(cmpStr)) out[k] = canonical(o[k]);
+  return out as T;
+}
+
+/**
+ * Re-derives the findings of aggregation rules from their state (such a rule reports only through
+ * its conclusion, never from check()). `rules` maps ids to rules;
+ * aggregates of rules it does not know are kept as they are.
+ */
+export function concludeAggregates(summary: Summary, rules: ReadonlyMap<string, Rule>): Summary {
+  const findings = { ...summary.findings };
+  for (const id of Object.keys(summary.aggregates)) {
+    const agg = rules.get(id)?.aggregate;
+    if (agg === undefined) continue;
+    const c = agg.conclude(copy(summary.aggregates[id]));
+    if (c.count === 0) {
+      delete findings[id];
+      continue;
+    }
+    // A rule with an aggregation hook reports at its own severity.
+    const rf: RuleFindings = {
+      count: c.count,
+      bySeverity: { [rules.get(id)!.meta.severity]: c.count },
+      samples: [],
+    };
+    for (const f of c.samples) addSample(rf.samples, f);
+    findings[id] = rf;
+  }
+  return { ...summary, findings: sortKeys(findings) };
+}
+
+/**
+ * Merges two summaries (of disjoint inputs) into the summary of both. Pure, associative,
+ * commutative; `emptySummary()` is its identity.
+ */
+export function mergeSummaries(
+  a: Summary,
+  b: Summary,
+  rules: ReadonlyMap<string, Rule>,
+  templateLimit = TEMPLATE_LIMIT,
+): Summary {
+  const aggregates: Record<string, unknown> = { ...a.aggregates };
+  for (const id of Object.keys(b.aggregates)) {
+    const agg = rules.get(id)?.aggregate;
+    if (!(id in aggregates)) aggregates[id] = copy(b.aggregates[id]);
+    else if (agg !== undefined)
+      aggregates[id] = agg.merge(copy(aggregates[id]), copy(b.aggregates[id]));
+  }
+  const { endpoints, other } = capEndpoints(
+    mergeRecords(a.endpoints, b.endpoints, mergeEndpoint),
+    mergeEndpoint(a.otherEndpoints, b.otherEndpoints),
+    templateLimit,
+  );
+  const merged: Summary = {
+    schemaVersion: SCHEMA_VERSION,
+    partial: a.partial || b.partial,
+    exchanges: a.exchanges + b.exchanges,
+    statuses: sortKeys(addCounts({ ...a.statuses }, b.statuses)),
+    classes: sortKeys(addCounts({ ...a.classes }, b.classes)),
+    endpoints,
+    otherEndpoints: other,
+    findings: mergeRecords(a.findings, b.findings, mergeFindings),
+    malformed: {
+      count: a.malformed.count + b.malformed.count,
+      reasons: mergeRecords(a.malformed.reasons, b.malformed.reasons, (x, y) => {
+        const first = [...x.first];
+        for (const l of y.first) addLocation(first, l);
+        return { count: x.count + y.count, first };
+      }),
+    },
+    sources: mergeRecords(a.sources, b.sources, mergeSource),
+    coverage: mergeRecords(a.coverage, b.coverage, (x, y) => ({
+      checked: x.checked + y.checked,
+      notChecked: mergeRecords(x.notChecked, y.notChecked, (p, q) =>
+        [...new Set([...p, ...q])].sort(cmpStr),
+      ),
+    })),
+    aggregates: canonical(aggregates),
+  };
+  return concludeAggregates(merged, rules);
+}
+
+/**
+ * Shifts line numbers of one file by `offset` everywhere in a summary: a worker that analysed a
+ * byte range counts lines from its own start; the parent adds the lines before that range.
+ */
+export function shiftLines<T>(value: T, file: string, offset: number): T {
+  if (offset === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v !== "object" || v === null) return v;
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) out[k] = walk(o[k]);
+    if (o.file === file && typeof o.line === "number") out.line = o.line + offset;
+    return out;
+  };
+  return walk(value) as T;
+}
+
+/** Total findings at or above a severity. */
+export function findingsAtLeast(summary: Summary, threshold: Severity): number {
+  const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+  let n = 0;
+  for (const rf of Object.values(summary.findings)) {
+    for (const [sev, count] of Object.entries(rf.bySeverity) as [Severity, number][]) {
+      if (rank[sev] <= rank[threshold]) n += count;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,60 @@
+/** A worker thread of parallel.ts: analyses one byte range of a plain line file. */
+import { createReadStream } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import { Analysis } from "./engine.js";
+import type { RangeResult, RangeTask } from "./parallel.js";
+import { malformed, safeParse } from "./sources/fields.js";
+import { lineBatches } from "./sources/lines.js";
+import { openSource } from "./sources/open.js";
+
+async function run(task: RangeTask): Promise<RangeResult> {
+  const opened = await openSource(task.file, {
+    inputFormat: task.format,
+    ...(task.logFormat !== undefined ? { logFormat: task.logFormat } : {}),
+    ...(task.fieldMap !== undefined ? { fieldMap: task.fieldMap } : {}),
+  });
+  const format = opened.lineFormat;
+  if (format === undefined) throw new Error(`${task.file}: ${task.format} is not a line format`);
+  const analysis = new Analysis({
+    ...(task.policy ? { policy: task.policy } : {}),
+    ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
+  });
+  const add = analysis.source(task.file, opened.format, opened.capabilities);
+  const stream = createReadStream(task.file, {
+    start: task.start,
+    end: task.end - 1,
+    highWaterMark: 1 << 20,
+  });
+  let lines = 0;
+  let nextReport = 1_000_000;
+  const file = task.file;
+  for await (const batch of lineBatches(stream)) {
+    const list = batch.lines;
+    for (let i = 0; i < list.length; i++) {
+      const line = list[i];
+      const n = batch.firstLine + i;
+      if (line === null) add(malformed("line longer than 1 MiB", file, n));
+      else if (line !== undefined && line.length > 0) {
+        const r = safeParse(format, line, file, n);
+        if (r !== undefined) add(r);
+      }
+    }
+    lines = batch.firstLine + list.length - 1;
+    if (lines >= nextReport) {
+      parentPort!.postMessage({ progress: lines });
+      nextReport = lines + 1_000_000;
+    }
+  }
+  return { summary: analysis.summary(), lines };
+}
+
+run(workerData as RangeTask).then(
+  (result) => parentPort!.postMessage({ result }),
+  (e: unknown) =>
+    parentPort!.postMessage({
+      error: {
+        message: e instanceof Error ? e.message : String(e),
+        code: (e as { code?: string }).code,
+      },
+    }),
+);
