@@ -34,7 +34,7 @@ function paints(color: boolean): Paints {
 
 const n = (x: number): string => x.toLocaleString("en-US");
 const pct = (x: number, total: number): string =>
-  total === 0 ? "0%" : `${((100 * x) / total).toFixed(x * 1000 < total ? 2 : 1)}%`;
+  total === 0 || x === 0 ? "0%" : `${((100 * x) / total).toFixed(x * 1000 < total ? 2 : 1)}%`;
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 function statusGroups(statuses: Counts): string {

@@ -136,6 +136,25 @@ describe("reporters", () => {
     expect(q.startsWith("Findings  1 in 1 rule")).toBe(true);
   });
 
+  it("text: shares read as people write them (0%, not 0.00%; small shares keep two decimals)", () => {
+    const many = analyzeExchanges(
+      [
+        ...Array.from({ length: 2000 }, (_, i) => exchange({ status: 200, target: `/ok?i=${i}` })),
+        exchange({ status: 500, target: "/ok" }),
+      ],
+      { file: "test.har", format: "har", capabilities: ALL_CAPABILITIES },
+    );
+    const t = REPORTERS.text(many);
+    expect(t).toContain("5xx 1 (0.05%)");
+    expect(t).not.toContain("0.00%");
+    const quiet = analyzeExchanges([exchange({ status: 200, target: "/fine" })], {
+      file: "test.har",
+      format: "har",
+      capabilities: ALL_CAPABILITIES,
+    });
+    expect(REPORTERS.text(quiet)).toMatch(/GET \/fine +1 {2}errors +0%/);
+  });
+
   it("a partial summary says so", () => {
     const s = {
       ...log,
