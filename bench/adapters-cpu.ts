@@ -81,33 +81,56 @@ console.log(
   "| framework | path | bare µs CPU/req | truestatus µs CPU/req | ratio bare ÷ truestatus (median) | min–max | target | result |",
 );
 console.log("|---|---|---:|---:|---:|---|---|---|");
+/** Alternating rounds of `requests` requests on each side; per-round ratios a ÷ b. */
+async function compare(
+  sendA: Send,
+  pathA: string,
+  sendB: Send,
+  pathB: string,
+  status: number,
+): Promise<{ a: number[]; b: number[]; ratios: number[] }> {
+  await cpuPerRequest(sendA, pathA, 2000, status);
+  await cpuPerRequest(sendB, pathB, 2000, status);
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let x: number;
+    let y: number;
+    if (r % 2 === 0) {
+      x = await cpuPerRequest(sendA, pathA, requests, status);
+      y = await cpuPerRequest(sendB, pathB, requests, status);
+    } else {
+      y = await cpuPerRequest(sendB, pathB, requests, status);
+      x = await cpuPerRequest(sendA, pathA, requests, status);
+    }
+    a.push(x);
+    b.push(y);
+    ratios.push(x / y);
+  }
+  return { a, b, ratios };
+}
+
+const range = (ratios: readonly number[]): string =>
+  `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+
 for (const framework of ["express", "fastify", "hono"]) {
   const bare = await senders(framework, "bare");
   const ts = await senders(framework, "truestatus");
   for (const route of ROUTES) {
-    await cpuPerRequest(bare, route.bare, 2000, route.status);
-    await cpuPerRequest(ts, route.truestatus, 2000, route.status);
-    const a: number[] = [];
-    const b: number[] = [];
-    const ratios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let x: number;
-      let y: number;
-      if (r % 2 === 0) {
-        x = await cpuPerRequest(bare, route.bare, requests, route.status);
-        y = await cpuPerRequest(ts, route.truestatus, requests, route.status);
-      } else {
-        y = await cpuPerRequest(ts, route.truestatus, requests, route.status);
-        x = await cpuPerRequest(bare, route.bare, requests, route.status);
-      }
-      a.push(x);
-      b.push(y);
-      ratios.push(x / y);
-    }
+    const { a, b, ratios } = await compare(bare, route.bare, ts, route.truestatus, route.status);
     const ratio = median(ratios);
     const target = route.target;
     console.log(
-      `| ${framework} | ${route.label} | ${median(a).toFixed(1)} | ${median(b).toFixed(1)} | ${ratio.toFixed(3)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} | ${target === undefined ? "—" : `≥ ${target.toFixed(2)}`} | ${verdict(route, ratio)} |`,
+      `| ${framework} | ${route.label} | ${median(a).toFixed(1)} | ${median(b).toFixed(1)} | ${ratio.toFixed(3)} | ${range(ratios)} | ${target === undefined ? "—" : `≥ ${target.toFixed(2)}`} | ${verdict(route, ratio)} |`,
     );
   }
+  // A/A control: two identical bare apps on the success route. Its spread is this run's noise
+  // floor; a success-path ratio inside it is no measurable cost.
+  const twin = await senders(framework, "bare");
+  const ok = ROUTES[0]!;
+  const c = await compare(bare, ok.bare, twin, ok.bare, ok.status);
+  console.log(
+    `| ${framework} | A/A control: bare ÷ an identical bare app (success) | ${median(c.a).toFixed(1)} | ${median(c.b).toFixed(1)} | ${median(c.ratios).toFixed(3)} | ${range(c.ratios)} | — | noise floor |`,
+  );
 }
