@@ -36,10 +36,13 @@ export function emptyTimeline(): Timeline {
 }
 
 /** "2xx" for 204, "none" without a response, "other" outside 100..599. */
+const STATUS_CLASSES = ["other", "1xx", "2xx", "3xx", "4xx", "5xx"] as const;
+
+/** "2xx" for 204, "none" without a response, "other" outside 100..599 (no allocation: hot path). */
 export function statusClass(status: number | undefined): string {
   if (status === undefined) return "none";
   if (status < 100 || status > 599) return "other";
-  return `${Math.floor(status / 100)}xx`;
+  return STATUS_CLASSES[Math.floor(status / 100)]!;
 }
 
 /** The start (epoch seconds) of the bucket of width `width` that holds `seconds`. */

@@ -54,9 +54,14 @@ function specLink(rule: Rule): string {
   return `<a href="${esc(href)}" rel="noreferrer">${esc(specLabel(rule.meta.spec))}</a>`;
 }
 
+/** Escapes, then shows `code` spans (the rule meta's Markdown) as <code>. */
+function inlineCode(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
 function fixBlock(id: string, rule: Rule | undefined): string {
   const fixes = RULE_FIXES[id];
-  const sentence = rule ? `<p>${esc(rule.meta.fix)}</p>` : "";
+  const sentence = rule ? `<p>${inlineCode(rule.meta.fix)}</p>` : "";
   if (fixes === undefined) return sentence;
   const tabs = FRAMEWORKS.map(
     (fw) =>
@@ -81,13 +86,13 @@ function detail(id: string, s: FindingSample, rule: Rule | undefined, cols: numb
     ? `<dl class="meta">
 <dt>Standard</dt><dd>${specLink(rule)}</dd>
 <dt>NIST CSF 2.0</dt><dd><abbr title="${esc(CSF_LABELS[rule.meta.csf])}">${esc(rule.meta.csf)}</abbr> ${esc(CSF_LABELS[rule.meta.csf])}</dd>
-<dt>Why it matters</dt><dd>${esc(rule.meta.description)}</dd>
+<dt>Why it matters</dt><dd>${inlineCode(rule.meta.description)}</dd>
 <dt>Docs</dt><dd><a href="${esc(ruleDocsUrl(id))}" rel="noreferrer">${esc(id)}</a></dd>
 </dl>`
     : "";
   return `<tr class="detail" hidden><td colspan="${cols}"><div class="detail-grid">
-<section><h4>Evidence <span class="muted">(redacted)</span></h4><div class="evidence">${evidence}</div>${meta}</section>
-<section><h4>How to fix</h4>${fixBlock(id, rule)}</section>
+<div class="panel"><h4>Evidence <span class="muted">(redacted)</span></h4><div class="evidence">${evidence}</div>${meta}</div>
+<div class="panel"><h4>How to fix</h4>${fixBlock(id, rule)}</div>
 </div></td></tr>`;
 }
 

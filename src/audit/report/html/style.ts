@@ -18,7 +18,7 @@ header.top{display:flex;align-items:baseline;justify-content:space-between;gap:1
 header.top h1{font-size:20px;margin:0}
 header.top h1 span{color:var(--muted);font-weight:400}
 .meta-line{color:var(--muted);font-size:13px}
-section,figure.chart{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 16px}
+main>section,figure.chart{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 16px}
 h2{font-size:17px;margin:0 0 10px}
 h2.sub{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:12px 0 6px}
 h3{font-size:15px;margin:0}
@@ -34,11 +34,11 @@ code,pre{font:12.5px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .score-head{display:flex;gap:18px;align-items:center;flex-wrap:wrap}
 .grade{flex:none;width:64px;height:64px;border-radius:50%;display:grid;place-items:center;font-size:34px;font-weight:800;color:#fff;background:var(--c-none)}
 .grade-A{background:var(--g-A)}.grade-B{background:var(--g-B)}.grade-C{background:var(--g-C)}.grade-D{background:var(--g-D)}.grade-F{background:var(--g-F)}
-.headline{flex:1;min-width:300px}
+.headline{flex:1 1 360px}
 .headline .lead{font-size:19px;margin:0 0 2px}
 .headline p{margin:0}
 .tiles{display:grid;gap:8px;grid-template-columns:repeat(auto-fit,minmax(104px,1fr))}
-.score-head .totals{flex:1;max-width:700px;margin-left:auto}
+.score-head .totals{flex:0 1 660px;margin-left:auto;grid-template-columns:repeat(5,minmax(0,1fr))}
 .tile{border:1px solid var(--line);border-radius:8px;padding:5px 10px;background:var(--bg)}
 .tile .big{font-size:19px;font-weight:700;font-variant-numeric:tabular-nums}
 .tile .label{color:var(--muted);font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
@@ -66,8 +66,8 @@ details.data summary,details.gaps summary{cursor:pointer;color:var(--accent);fon
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}
-thead th{font-size:12px;color:var(--muted);font-weight:600;position:sticky;top:0;background:var(--card)}
-.scroll{overflow:auto;max-height:520px}
+thead th{font-size:12px;color:var(--muted);font-weight:600;position:sticky;top:0;background:var(--card);white-space:nowrap;z-index:1}
+.scroll{overflow:auto;max-height:520px;position:relative}
 .filters{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:end;margin:0 0 10px}
 .filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
 .filters label.grow{flex:1;min-width:180px}
@@ -89,7 +89,7 @@ th[aria-sort=descending] button.sort::after{content:" ▼"}
 .sev.sev-warning{background:var(--g-D)}
 .sev.sev-info{background:var(--c-redirect);color:#1b1f24}
 tr.detail td{background:var(--bg);padding:12px 14px}
-.detail-grid{display:grid;grid-template-columns:1fr 1fr;gap:20px}
+.detail-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);gap:24px}
 .evidence{border:1px solid var(--line);border-radius:6px;background:var(--code);padding:6px 8px;margin-bottom:10px}
 .ev-line{display:flex;gap:8px}
 .ev-line .k{flex:none;width:60px;color:var(--muted);font-size:12px}
@@ -107,7 +107,7 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:8px}
 :root{--bg:#fff;--card:#fff;--fg:#000;--muted:#444;--line:#ccc;--code:#f4f4f4}
 body{font-size:11px}
 main{max-width:none;padding:0}
-section,figure.chart{break-inside:avoid;border:0;padding:0 0 8px;margin-bottom:10px}
+main>section,figure.chart{break-inside:avoid;border:0;padding:0 0 8px;margin-bottom:10px}
 .filters,button.expand,details.data summary{display:none}
 .scroll{max-height:none;overflow:visible}
 tr.detail[hidden]{display:none}
