@@ -7,17 +7,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeInputs } from "../src/audit/analyze.js";
 import { REPORTERS } from "../src/audit/report/index.js";
-import { fixtureLog } from "../test/audit/report/html-fixture.js";
+import { fixtureHar } from "../test/audit/report/html-fixture.js";
 import { launch, openReport } from "../test/helpers/browser.js";
 
 const dir = mkdtempSync(join(tmpdir(), "truestatus-shot-"));
 const browser = await launch();
 try {
-  writeFileSync(join(dir, "access.log"), fixtureLog());
-  // Analysed from its directory, so that the report names the file "access.log".
+  writeFileSync(join(dir, "session.har"), fixtureHar());
+  // Analysed from its directory, so that the report names the file "session.har".
   const cwd = process.cwd();
   process.chdir(dir);
-  const { summary } = await analyzeInputs(["access.log"], {}).finally(() => process.chdir(cwd));
+  const { summary } = await analyzeInputs(["session.har"], {}).finally(() => process.chdir(cwd));
   const html = join(dir, "report.html");
   writeFileSync(html, REPORTERS.html(summary, {}));
   const dark = process.argv.includes("--dark");

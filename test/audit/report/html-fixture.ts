@@ -1,8 +1,9 @@
 /**
- * A deterministic Caddy JSON access log for the HTML report tests and `npm run screenshot`: two
- * hours of an API's traffic with the usual lies (401 without a challenge, 429 without Retry-After,
- * 500 with a stack trace, 500 that masks a dead upstream, HTML error pages from a JSON API), and
- * secrets planted in Authorization headers and query strings that must never reach the report.
+ * A deterministic HAR of two hours of an API's traffic, for the HTML report tests and
+ * `npm run screenshot`, with the usual lies (401 without a challenge, 429 without Retry-After, 200
+ * answering a failure, 500 with a stack trace, HTML error pages from a JSON API, a burst of
+ * upstream failures), and secrets planted in Authorization headers, query strings and an error
+ * body, that must never reach the report.
  */
 export const PLANTED_HEADER_TOKEN = "PLANTEDhdr7f3a9c1e5b2d8Token";
 export const PLANTED_QUERY_TOKEN = "PLANTEDqry4e8b2a6c0d9Secret";
@@ -26,6 +27,7 @@ interface Line {
   reqHeaders: Record<string, string[]>;
   resHeaders: Record<string, string[]>;
   size: number;
+  body?: string;
 }
 
 const START = Date.UTC(2026, 10, 24, 9, 0, 0) / 1000;
@@ -122,6 +124,7 @@ function exchangeAt(r: () => number, i: number): Line {
       reqHeaders: {},
       resHeaders: { "Content-Type": ["text/html"] },
       size: 512,
+      body: "<!doctype html><html><body><h1>404 Not Found</h1></body></html>",
     };
   if (roll < 0.91)
     return {
@@ -141,7 +144,7 @@ function exchangeAt(r: () => number, i: number): Line {
       resHeaders: problem,
       size: 80,
     };
-  if (roll < 0.95)
+  if (roll < 0.94)
     return {
       method: "POST",
       uri: "/api/payments",
@@ -150,6 +153,16 @@ function exchangeAt(r: () => number, i: number): Line {
       resHeaders: json,
       size: 60,
     };
+  if (roll < 0.95)
+    return {
+      method: "POST",
+      uri: "/api/payments",
+      status: 200,
+      reqHeaders: auth,
+      resHeaders: json,
+      size: 60,
+      body: JSON.stringify({ success: false, error: "card declined" }),
+    };
   if (roll < 0.97)
     return { method: "GET", uri: "/health", status: 204, reqHeaders: {}, resHeaders: {}, size: 0 };
   return {
@@ -157,40 +170,54 @@ function exchangeAt(r: () => number, i: number): Line {
     uri: `/api/orders/${id}/invoice`,
     status: 500,
     reqHeaders: auth,
-    resHeaders: { "Content-Type": ["text/html"] },
+    resHeaders: { "Content-Type": ["text/plain"] },
     size: 700,
+    body: `TypeError: Cannot read properties of undefined (reading 'total') calling billing with Authorization: Bearer ${PLANTED_HEADER_TOKEN}\n    at renderInvoice (/srv/shop/src/invoice.js:42:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`,
   };
 }
 
-/** `count` Caddy JSON access-log lines (one per ~4.5 s from 2026-11-24 09:00 UTC), newline-ended. */
-export function fixtureLog(count = 1600): string {
+const headers = (h: Record<string, string[]>) =>
+  Object.entries(h).flatMap(([name, values]) => values.map((value) => ({ name, value })));
+
+/** A HAR (1.2) of `count` exchanges, one every ~4.5 s from 2026-11-24 09:00 UTC. */
+export function fixtureHar(count = 1600): string {
   const r = rng(42);
-  const out: string[] = [];
+  const entries: unknown[] = [];
   for (let i = 0; i < count; i++) {
     const e = exchangeAt(r, i);
-    const ts = START + i * 4.5 + r();
-    out.push(
-      JSON.stringify({
-        level: e.status >= 500 ? "error" : "info",
-        ts,
-        logger: "http.log.access.log0",
-        msg: "handled request",
-        request: {
-          remote_ip: "10.0.0.7",
-          remote_port: "51234",
-          proto: "HTTP/1.1",
-          method: e.method,
-          host: "api.example.com",
-          uri: e.uri,
-          headers: { "User-Agent": ["shop-web/3.1"], ...e.reqHeaders },
-        },
-        user_id: "",
-        duration: 0.004 + r() * 0.05,
-        size: e.size,
+    const started = new Date((START + i * 4.5 + r()) * 1000).toISOString();
+    const url = new URL(`https://api.example.com${e.uri}`);
+    const body = e.body ?? (e.size > 0 && e.status < 300 ? '{"ok":true}' : "");
+    const mime = e.resHeaders["Content-Type"]?.[0] ?? "application/octet-stream";
+    entries.push({
+      startedDateTime: started,
+      time: 4 + r() * 50,
+      request: {
+        method: e.method,
+        url: url.href,
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: headers({ "User-Agent": ["shop-web/3.1"], ...e.reqHeaders }),
+        queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
+        headersSize: -1,
+        bodySize: 0,
+      },
+      response: {
         status: e.status,
-        resp_headers: { Server: ["Caddy"], ...e.resHeaders },
-      }),
-    );
+        statusText: "",
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: headers({ Server: ["envoy"], ...e.resHeaders }),
+        content: { size: body.length, mimeType: mime, text: body },
+        redirectURL: "",
+        headersSize: -1,
+        bodySize: body.length,
+      },
+      cache: {},
+      timings: { send: 0, wait: 4, receive: 1 },
+    });
   }
-  return `${out.join("\n")}\n`;
+  return JSON.stringify({
+    log: { version: "1.2", creator: { name: "truestatus-fixture", version: "1" }, entries },
+  });
 }

@@ -9,12 +9,12 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHART_ENDPOINTS, endpointsByFailures } from "../../../src/audit/report/html/charts.js";
-import { sampleEndpoint } from "../../../src/audit/report/html/findings.js";
+import { sampleClass, sampleEndpoint } from "../../../src/audit/report/html/findings.js";
 import { scorecard } from "../../../src/audit/report/scorecard.js";
 import type { Summary } from "../../../src/audit/summary.js";
 import { run } from "../../cli/run.js";
 import { launch, openReport } from "../../helpers/browser.js";
-import { fixtureLog, PLANTED_HEADER_TOKEN, PLANTED_QUERY_TOKEN } from "./html-fixture.js";
+import { fixtureHar, PLANTED_HEADER_TOKEN, PLANTED_QUERY_TOKEN } from "./html-fixture.js";
 
 let dir: string;
 let browser: Browser;
@@ -24,8 +24,8 @@ let summary: Summary;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "truestatus-html-"));
-  const log = join(dir, "access.log");
-  writeFileSync(log, fixtureLog());
+  const log = join(dir, "session.har");
+  writeFileSync(log, fixtureHar());
   htmlFile = join(dir, "report.html");
   const jsonFile = join(dir, "report.json");
   const h = await run(["analyze", log, "--format", "html", "--output", htmlFile]);
@@ -51,7 +51,7 @@ describe("HTML report in Chromium", () => {
       await page.locator("tr.finding").first().click();
       expect(requests).toEqual([]);
       expect(consoleErrors).toEqual([]);
-      expect(await page.title()).toBe(`truestatus report: ${join(dir, "access.log")}`);
+      expect(await page.title()).toBe(`truestatus report: ${join(dir, "session.har")}`);
       if (scheme === "light") {
         mkdirSync("test-results", { recursive: true });
         await page.locator("tr.finding").first().click();
@@ -182,6 +182,14 @@ describe("HTML report in Chromium", () => {
       .filter((s) => sampleEndpoint(s.evidence.request) === endpoint).length;
     expect(await page.locator("tr.finding:visible").count()).toBe(n);
     await page.selectOption('select[name="endpoint"]', "");
+    // class: cross-exchange findings (401-for-accepted-token) take the class of their status
+    const auth = Object.values(summary.findings)
+      .flatMap((f) => f.samples)
+      .filter((s) => sampleClass(s) === "auth");
+    expect(auth.filter((s) => s.class === undefined).length).toBeGreaterThan(0);
+    await page.selectOption('select[name="class"]', "auth");
+    expect(await page.locator("tr.finding:visible").count()).toBe(auth.length);
+    await page.selectOption('select[name="class"]', "");
     // sort by rule, descending on the second click
     const ids = () => rows.evaluateAll((els) => els.map((e) => e.dataset.rule ?? ""));
     await page.click('button.sort[data-key="rule"]');
@@ -224,11 +232,21 @@ describe("HTML report in Chromium", () => {
     await page.context().close();
   });
 
-  it("never contains a planted secret", () => {
-    expect(fixtureLog()).toContain(PLANTED_HEADER_TOKEN);
-    expect(fixtureLog()).toContain(PLANTED_QUERY_TOKEN);
-    for (const token of [PLANTED_HEADER_TOKEN, PLANTED_QUERY_TOKEN, "PLANTED"])
-      expect(html.includes(token), token).toBe(false);
-    expect(html).toContain("[REDACTED]");
+  it("never contains a planted secret (header, query string, error body)", () => {
+    const har = fixtureHar();
+    expect(har.split(PLANTED_HEADER_TOKEN).length).toBeGreaterThan(100);
+    expect(har).toContain(`access_token=${PLANTED_QUERY_TOKEN}`);
+    expect(har).toMatch(new RegExp(`"text":"[^"]*Bearer ${PLANTED_HEADER_TOKEN}`));
+    for (const token of [PLANTED_HEADER_TOKEN, PLANTED_QUERY_TOKEN])
+      for (let i = 0; i + 10 <= token.length; i++)
+        expect(html.includes(token.slice(i, i + 10)), token.slice(i, i + 10)).toBe(false);
+    expect(html).toContain("access_token=[REDACTED]");
+    expect(html).toContain("Bearer [REDACTED]");
+    // and no control character (a NUL in an attribute would be an HTML parse error)
+    const controls = [...html].filter((c) => {
+      const code = c.charCodeAt(0);
+      return (code < 0x20 && c !== "\n" && c !== "\t" && c !== "\r") || code === 0x7f;
+    });
+    expect(controls).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * standard it rests on, its NIST CSF 2.0 category and the fix for Express, Fastify and Hono.
  * Filtering, sorting and expanding are done by script.ts on the data-* attributes.
  */
+import { classify } from "../../classify.js";
 import type { CsfCategory, Rule, Severity } from "../../rule.js";
 import type { FindingSample, Summary } from "../../summary.js";
 import { endpointKey } from "../../template.js";
@@ -31,6 +32,21 @@ export function sampleEndpoint(request: string): string {
   return endpointKey(request.slice(0, sp), q === -1 ? target : target.slice(0, q));
 }
 
+/**
+ * The failure class of a sample: the engine's, or (for findings of cross-exchange rules, which
+ * carry none) the class its status alone implies.
+ */
+export function sampleClass(s: FindingSample): string | undefined {
+  if (s.class !== undefined) return s.class;
+  if (s.evidence.status === undefined) return undefined;
+  return classify({
+    format: "har",
+    location: s.location,
+    request: { method: "GET", target: "/", path: "/" },
+    response: { status: s.evidence.status },
+  });
+}
+
 function locationText(s: FindingSample): string {
   const l = s.location;
   return l.line !== undefined
@@ -43,7 +59,7 @@ function locationText(s: FindingSample): string {
 /** A sort key that orders locations naturally (file, then number). */
 function locationKey(s: FindingSample): string {
   const n = s.location.line ?? s.location.entry ?? 0;
-  return `${s.location.file}\u0000${String(n).padStart(12, "0")}`;
+  return `${s.location.file}#${String(n).padStart(12, "0")}`;
 }
 
 function specLink(rule: Rule): string {
@@ -131,7 +147,7 @@ export function findingsSection(summary: Summary, rules: ReadonlyMap<string, Rul
   const body = rows.map((r, i) => {
     const s = r.sample;
     const rule = rules.get(r.id);
-    const cls = s.class ?? "";
+    const cls = sampleClass(s) ?? "";
     return `<tr class="finding sev-${s.severity}" id="f-${i}" data-rule="${esc(r.id)}" data-severity="${s.severity}" data-rank="${SEVERITY_RANK[s.severity]}" data-endpoint="${esc(r.endpoint)}" data-class="${esc(cls)}" data-loc="${esc(locationKey(s))}">
 <td><button type="button" class="expand" aria-expanded="false" aria-controls="f-${i}-d" title="Show evidence and fix"><span aria-hidden="true">▸</span><span class="sr">Show details</span></button></td>
 <td><span class="sev sev-${s.severity}">${s.severity}</span></td>

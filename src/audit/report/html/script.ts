@@ -44,7 +44,8 @@ for (const btn of table.querySelectorAll("button.sort")) {
     for (const other of table.querySelectorAll("thead th")) other.removeAttribute("aria-sort");
     th.setAttribute("aria-sort", dir);
     const sign = dir === "ascending" ? 1 : -1;
-    pairs.sort(([a], [b]) => sign * (a.dataset[key] || "").localeCompare(b.dataset[key] || "", "en", { numeric: true }) || (a.dataset.loc < b.dataset.loc ? -1 : 1));
+    const cmp = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+    pairs.sort(([a], [b]) => sign * cmp(a.dataset[key] || "", b.dataset[key] || "") || cmp(a.dataset.loc, b.dataset.loc));
     for (const [row, detail] of pairs) body.append(row, detail);
   });
 }
