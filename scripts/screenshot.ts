@@ -2,7 +2,7 @@
  * Regenerates docs/report.png (the README's screenshot): the HTML report of the test fixture log,
  * at 1280×800 in Chromium. Run: npm run screenshot (needs /usr/bin/chromium or CHROMIUM_PATH).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeInputs } from "../src/audit/analyze.js";
@@ -19,7 +19,8 @@ try {
   process.chdir(dir);
   const { summary } = await analyzeInputs(["session.har"], {}).finally(() => process.chdir(cwd));
   const html = join(dir, "report.html");
-  writeFileSync(html, REPORTERS.html(summary, {}));
+  const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+  writeFileSync(html, REPORTERS.html(summary, { version }));
   const dark = process.argv.includes("--dark");
   const { page } = await openReport(browser, html, dark ? "dark" : "light");
   const out = process.argv.find((a) => a.endsWith(".png")) ?? "docs/report.png";

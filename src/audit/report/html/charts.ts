@@ -81,6 +81,18 @@ function empty(id: string, title: string, why: string): string {
   return `<figure class="chart empty" id="chart-${id}" data-chart="${id}"><figcaption><h3>${esc(title)}</h3></figcaption><p class="note">${esc(why)}</p></figure>`;
 }
 
+const TICK_STEPS = [1, 5, 15, 60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800];
+
+/** Round times (multiples of a step from TICK_STEPS) in [from, to), at most 7 of them. */
+export function roundTicks(from: number, to: number, width: number): number[] {
+  const span = Math.max(to - from, width);
+  let step = TICK_STEPS.find((st) => st >= width && span / st <= 7);
+  if (step === undefined) step = 604800 * 2 ** Math.ceil(Math.log2(span / 604800 / 7));
+  const out: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t < to; t += step) out.push(t);
+  return out.length > 0 ? out : [from];
+}
+
 // ---- status classes over time -----------------------------------------------------------------
 
 export function timelineChart(summary: Summary): string {
@@ -137,21 +149,19 @@ export function timelineChart(summary: Summary): string {
       `<line class="grid" x1="${left}" x2="${W - 10}" y1="${y}" y2="${y}"/><text class="tick" x="${left - 6}" y="${y + 4}" text-anchor="end">${short(max * f)}</text>`,
     );
   }
-  // Five time labels along the axis: at the first bucket, the last, and three in between.
-  const ticks: string[] = [];
-  const count = Math.min(5, starts.length);
-  for (let k = 0; k < count; k++) {
-    const i = count === 1 ? 0 : Math.round((k * (starts.length - 1)) / (count - 1));
-    const t = starts[i]!;
-    const x = left + slotOf(t, i) * slotW + slotW / 2;
-    const anchor = k === 0 ? "start" : k === count - 1 ? "end" : "middle";
-    const text =
-      k === 0 || utc(t).slice(0, 10) !== utc(first).slice(0, 10) ? utc(t) : utc(t).slice(11);
-    ticks.push(
-      `<text class="tick" x="${(k === 0 ? x - slotW / 2 : k === count - 1 ? x + slotW / 2 : x).toFixed(1)}" y="${H - 8}" text-anchor="${anchor}">${esc(text)}${k === 0 ? " UTC" : ""}</text>`,
-    );
-  }
-  const svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-timeline-desc" preserveAspectRatio="xMinYMin meet"><desc id="chart-timeline-desc">Stacked bars: exchanges per ${esc(widthLabel(width))} by status class, ${esc(utc(first))} to ${esc(utc(last + width))} UTC.</desc>${patternDefs("timeline", present)}${grid.join("")}${marks.join("")}${ticks.join("")}</svg>`;
+  const ticks = byTime
+    ? roundTicks(first, last + width, width).map((t) => ({
+        t,
+        x: left + ((t - first) / width) * slotW,
+      }))
+    : [0, starts.length - 1].map((i) => ({ t: starts[i]!, x: left + i * slotW + slotW / 2 }));
+  const tickText = ticks
+    .filter((k) => k.x >= left && k.x <= W - 10)
+    .map((k, n) => {
+      const label = n === 0 || k.t % 86400 === 0 ? utc(k.t) : utc(k.t).slice(11);
+      return `<line class="grid" x1="${k.x.toFixed(1)}" x2="${k.x.toFixed(1)}" y1="${top + plotH}" y2="${top + plotH + 4}"/><text class="tick" x="${k.x.toFixed(1)}" y="${H - 8}" text-anchor="${n === 0 ? "start" : "middle"}">${esc(label)}${n === 0 ? " UTC" : ""}</text>`;
+    });
+  const svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-timeline-desc" preserveAspectRatio="xMinYMin meet"><desc id="chart-timeline-desc">Stacked bars: exchanges per ${esc(widthLabel(width))} by status class, ${esc(utc(first))} to ${esc(utc(last + width))} UTC.</desc>${patternDefs("timeline", present)}${grid.join("")}${marks.join("")}${tickText.join("")}</svg>`;
   const table = tableOf(
     ["Bucket start (UTC)", ...present.map((s) => s.label), "total"],
     starts.map((t) => {
