@@ -5,20 +5,10 @@
  * upstream failures), and secrets planted in Authorization headers, query strings and an error
  * body, that must never reach the report.
  */
+import { rng } from "../../../bench/rng.js";
+
 export const PLANTED_HEADER_TOKEN = "PLANTEDhdr7f3a9c1e5b2d8Token";
 export const PLANTED_QUERY_TOKEN = "PLANTEDqry4e8b2a6c0d9Secret";
-
-/** A small seeded generator (mulberry32): the same log every time. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Line {
   method: string;
@@ -36,144 +26,65 @@ function pick(r: () => number, n: number): number {
   return Math.floor(r() * n);
 }
 
+type Headers = Record<string, string[]>;
+
+function line(
+  method: string,
+  uri: string,
+  status: number,
+  reqHeaders: Headers,
+  resHeaders: Headers,
+  size: number,
+  body?: string,
+): Line {
+  return { method, uri, status, reqHeaders, resHeaders, size, ...(body ? { body } : {}) };
+}
+
 function exchangeAt(r: () => number, i: number): Line {
   const id = 1000 + pick(r, 9000);
   const auth = { Authorization: [`Bearer ${PLANTED_HEADER_TOKEN}`] };
   const json = { "Content-Type": ["application/json"] };
   const problem = { "Content-Type": ["application/problem+json"] };
+  const text = { "Content-Type": ["text/plain"] };
+  const html = { "Content-Type": ["text/html"] };
   const roll = r();
   // A burst of upstream failures in the second hour makes the timeline worth looking at.
-  const burst = i > 1100 && i < 1300;
-  if (burst && roll < 0.35)
-    return {
-      method: "GET",
-      uri: `/api/orders/${id}`,
-      status: roll < 0.2 ? 502 : 500,
-      reqHeaders: auth,
-      resHeaders: { "Content-Type": ["text/plain"] },
-      size: 40,
-    };
-  if (roll < 0.55)
-    return {
-      method: "GET",
-      uri: `/api/orders/${id}`,
-      status: 200,
-      reqHeaders: auth,
-      resHeaders: json,
-      size: 320,
-    };
-  if (roll < 0.65)
-    return {
-      method: "GET",
-      uri: "/api/products",
-      status: 200,
-      reqHeaders: {},
-      resHeaders: json,
-      size: 2048,
-    };
+  if (i > 1100 && i < 1300 && roll < 0.35)
+    return line("GET", `/api/orders/${id}`, roll < 0.2 ? 502 : 500, auth, text, 40);
+  if (roll < 0.55) return line("GET", `/api/orders/${id}`, 200, auth, json, 320);
+  if (roll < 0.65) return line("GET", "/api/products", 200, {}, json, 2048);
   if (roll < 0.7)
-    return {
-      method: "POST",
-      uri: "/api/orders",
-      status: 201,
-      reqHeaders: auth,
-      resHeaders: { ...json, Location: [`/api/orders/${id}`] },
-      size: 120,
-    };
+    return line(
+      "POST",
+      "/api/orders",
+      201,
+      auth,
+      { ...json, Location: [`/api/orders/${id}`] },
+      120,
+    );
   if (roll < 0.75)
-    return {
-      method: "GET",
-      uri: `/api/users/${id}?access_token=${PLANTED_QUERY_TOKEN}`,
-      status: 401,
-      reqHeaders: {},
-      resHeaders: json,
-      size: 30,
-    };
-  if (roll < 0.78)
-    return {
-      method: "GET",
-      uri: "/api/me",
-      status: 401,
-      reqHeaders: auth,
-      resHeaders: { ...problem, "Www-Authenticate": ['Bearer realm="api", error="invalid_token"'] },
-      size: 90,
-    };
-  if (roll < 0.82)
-    return {
-      method: "POST",
-      uri: "/api/search",
-      status: 429,
-      reqHeaders: auth,
-      resHeaders: json,
-      size: 20,
-    };
+    return line("GET", `/api/users/${id}?access_token=${PLANTED_QUERY_TOKEN}`, 401, {}, json, 30);
+  if (roll < 0.78) {
+    const challenge = { "Www-Authenticate": ['Bearer realm="api", error="invalid_token"'] };
+    return line("GET", "/api/me", 401, auth, { ...problem, ...challenge }, 90);
+  }
+  if (roll < 0.82) return line("POST", "/api/search", 429, auth, json, 20);
   if (roll < 0.84)
-    return {
-      method: "POST",
-      uri: "/api/search",
-      status: 429,
-      reqHeaders: auth,
-      resHeaders: { ...problem, "Retry-After": ["30"] },
-      size: 90,
-    };
-  if (roll < 0.88)
-    return {
-      method: "GET",
-      uri: `/api/products/${id}/reviews`,
-      status: 404,
-      reqHeaders: {},
-      resHeaders: { "Content-Type": ["text/html"] },
-      size: 512,
-      body: "<!doctype html><html><body><h1>404 Not Found</h1></body></html>",
-    };
-  if (roll < 0.91)
-    return {
-      method: "PATCH",
-      uri: `/api/orders/${id}`,
-      status: 422,
-      reqHeaders: auth,
-      resHeaders: problem,
-      size: 140,
-    };
-  if (roll < 0.93)
-    return {
-      method: "DELETE",
-      uri: `/api/orders/${id}`,
-      status: 405,
-      reqHeaders: auth,
-      resHeaders: problem,
-      size: 80,
-    };
-  if (roll < 0.94)
-    return {
-      method: "POST",
-      uri: "/api/payments",
-      status: 503,
-      reqHeaders: auth,
-      resHeaders: json,
-      size: 60,
-    };
-  if (roll < 0.95)
-    return {
-      method: "POST",
-      uri: "/api/payments",
-      status: 200,
-      reqHeaders: auth,
-      resHeaders: json,
-      size: 60,
-      body: JSON.stringify({ success: false, error: "card declined" }),
-    };
-  if (roll < 0.97)
-    return { method: "GET", uri: "/health", status: 204, reqHeaders: {}, resHeaders: {}, size: 0 };
-  return {
-    method: "GET",
-    uri: `/api/orders/${id}/invoice`,
-    status: 500,
-    reqHeaders: auth,
-    resHeaders: { "Content-Type": ["text/plain"] },
-    size: 700,
-    body: `TypeError: Cannot read properties of undefined (reading 'total') calling billing with Authorization: Bearer ${PLANTED_HEADER_TOKEN}\n    at renderInvoice (/srv/shop/src/invoice.js:42:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`,
-  };
+    return line("POST", "/api/search", 429, auth, { ...problem, "Retry-After": ["30"] }, 90);
+  if (roll < 0.88) {
+    const page = "<!doctype html><html><body><h1>404 Not Found</h1></body></html>";
+    return line("GET", `/api/products/${id}/reviews`, 404, {}, html, 512, page);
+  }
+  if (roll < 0.91) return line("PATCH", `/api/orders/${id}`, 422, auth, problem, 140);
+  if (roll < 0.93) return line("DELETE", `/api/orders/${id}`, 405, auth, problem, 80);
+  if (roll < 0.94) return line("POST", "/api/payments", 503, auth, json, 60);
+  if (roll < 0.95) {
+    const declined = JSON.stringify({ success: false, error: "card declined" });
+    return line("POST", "/api/payments", 200, auth, json, 60, declined);
+  }
+  if (roll < 0.97) return line("GET", "/health", 204, {}, {}, 0);
+  const trace = `TypeError: Cannot read properties of undefined (reading 'total') calling billing with Authorization: Bearer ${PLANTED_HEADER_TOKEN}\n    at renderInvoice (/srv/shop/src/invoice.js:42:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)`;
+  return line("GET", `/api/orders/${id}/invoice`, 500, auth, text, 700, trace);
 }
 
 const headers = (h: Record<string, string[]>) =>
