@@ -20,6 +20,9 @@ export const SUMMARY_CLASSES: readonly SummaryClass[] = [
   "network_error",
 ];
 
+/** Classes of failures the server never answered: not counted as truthful or untruthful answers. */
+export const UNANSWERED_CLASSES: ReadonlySet<string> = new Set(["client_abort", "network_error"]);
+
 const ENVOY_DEPENDENCY = new Set(["UT", "UF", "UH", "UC", "UR", "URX", "DF", "UPE", "LR", "UMSDR"]);
 
 /** Whether the upstream facts say a dependency (not the app itself) failed. */

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_POLICY, type Policy } from "../semantics/policy.js";
 import { inspectSuccessBody } from "./body.js";
-import { classify } from "./classify.js";
+import { classify, UNANSWERED_CLASSES } from "./classify.js";
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
 import type { Finding, Rule, RuleContext } from "./rule.js";
 import { RULES } from "./rules/index.js";
@@ -27,6 +27,15 @@ import {
   TEMPLATE_LIMIT,
 } from "./summary.js";
 import { endpointTemplate, methodLabel, scannedMatches, scanTemplate } from "./template.js";
+import {
+  bucketStart,
+  FIRST_WIDTH,
+  fitBuckets,
+  nextWidth,
+  statusClass,
+  TIMELINE_LIMIT,
+  toTimeline,
+} from "./timeline.js";
 
 export interface EngineOptions {
   /** The rules to run; all of them (the registry) by default. */
@@ -34,6 +43,8 @@ export interface EngineOptions {
   readonly policy?: Policy;
   /** Endpoint templates kept with their own counts (the rest fold into "other"). */
   readonly templateLimit?: number;
+  /** Time buckets kept at most (the bucket width grows to fit); see timeline.ts. */
+  readonly timelineLimit?: number;
 }
 
 /** The rules by id, for merging and concluding summaries. */
@@ -84,7 +95,12 @@ export class Analysis {
   private readonly byId: ReadonlyMap<string, Rule>;
   private readonly context: RuleContext;
   private readonly templateLimit: number;
+  private readonly timelineLimit: number;
   private exchanges = 0;
+  private untruthful = 0;
+  /** Time bucket start (epoch seconds) → counts by status class; `width` seconds wide. */
+  private readonly buckets = new Map<number, Record<string, number>>();
+  private width: number = FIRST_WIDTH;
   /** Counts by status + 1 (index 0: no response), for 0..999; others in `oddStatuses`. */
   private readonly statusCounts = new Float64Array(1001);
   private readonly oddStatuses = new Map<number, number>();
@@ -108,6 +124,7 @@ export class Analysis {
     this.byId = ruleMap(this.rules);
     this.context = { policy: options.policy ?? DEFAULT_POLICY };
     this.templateLimit = options.templateLimit ?? TEMPLATE_LIMIT;
+    this.timelineLimit = options.timelineLimit ?? TIMELINE_LIMIT;
   }
 
   /**
@@ -174,7 +191,7 @@ export class Analysis {
     addLocation(m.first, loc);
   }
 
-  private addFinding(f: Finding): void {
+  private addFinding(f: Finding, cls: string | undefined): void {
     let rf = this.findings.get(f.ruleId);
     if (rf === undefined) {
       rf = { count: 0, bySeverity: {}, samples: [] };
@@ -182,7 +199,20 @@ export class Analysis {
     }
     rf.count++;
     rf.bySeverity[f.severity] = (rf.bySeverity[f.severity] ?? 0) + 1;
-    addSample(rf.samples, f);
+    addSample(rf.samples, f, cls);
+  }
+
+  private addTime(ms: number, status: number): void {
+    const key = bucketStart(Math.floor(ms / 1000), this.width);
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = {};
+      this.buckets.set(key, b);
+    }
+    const c = statusClass(status === NO_RESPONSE ? undefined : status);
+    b[c] = (b[c] ?? 0) + 1;
+    if (this.buckets.size > this.timelineLimit)
+      this.width = fitBuckets(this.buckets, nextWidth(this.width), this.timelineLimit, this.width);
   }
 
   private addExchange(
@@ -192,10 +222,24 @@ export class Analysis {
     inspectBodies: boolean,
   ): void {
     this.exchanges++;
+    const res = ex.response;
+    const status = res === undefined ? NO_RESPONSE : res.status;
+    let bodyKind: "partial" | "rpc_error" | "soft_error" | undefined;
+    if (inspectBodies && status >= 200 && status < 300 && res!.body !== undefined) {
+      const v = inspectSuccessBody(ex);
+      if (v.kind === "error") bodyKind = "soft_error";
+      else if (v.kind === "partial" || v.kind === "rpc_error") bodyKind = v.kind;
+    } else if (status === 207) bodyKind = "partial";
+    const cls = classify(ex, bodyKind);
     const ctx = this.context;
+    let flagged = cls === "soft_error";
     for (let i = 0; i < checks.length; i++) {
       const found = checks[i]!.check(ex, ctx);
-      for (let j = 0; j < found.length; j++) this.addFinding(found[j]!);
+      for (let j = 0; j < found.length; j++) {
+        const f = found[j]!;
+        if (f.severity !== "info") flagged = true;
+        this.addFinding(f, cls);
+      }
     }
     for (let i = 0; i < aggregations.length; i++) {
       const rule = aggregations[i]!;
@@ -205,18 +249,13 @@ export class Analysis {
       const prev = this.aggregates.get(rule.id);
       this.aggregates.set(rule.id, prev === undefined ? state : agg.merge(prev, state));
     }
-    const res = ex.response;
-    const status = res === undefined ? NO_RESPONSE : res.status;
     if (status >= NO_RESPONSE && status < 1000) this.statusCounts[status + 1]!++;
     else this.oddStatuses.set(status, (this.oddStatuses.get(status) ?? 0) + 1);
-    let bodyKind: "partial" | "rpc_error" | "soft_error" | undefined;
-    if (inspectBodies && status >= 200 && status < 300 && res!.body !== undefined) {
-      const v = inspectSuccessBody(ex);
-      if (v.kind === "error") bodyKind = "soft_error";
-      else if (v.kind === "partial" || v.kind === "rpc_error") bodyKind = v.kind;
-    } else if (status === 207) bodyKind = "partial";
-    const cls = classify(ex, bodyKind);
-    if (cls !== undefined) this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
+    if (cls !== undefined) {
+      this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
+      if (flagged && !UNANSWERED_CLASSES.has(cls)) this.untruthful++;
+    }
+    if (ex.time !== undefined && Number.isFinite(ex.time)) this.addTime(ex.time, status);
     const ep = this.endpoint(ex.request.method, ex.request.path);
     ep.count++;
     if (status >= NO_RESPONSE && status < STATUS_SLOTS - 1) ep.statuses[status + 1]!++;
@@ -351,6 +390,8 @@ export class Analysis {
         countsOf(this.statusMap(), (s) => (s === NO_RESPONSE ? "none" : String(s))),
       ),
       classes: sortKeys(countsOf(this.classes, (c) => c)),
+      untruthful: this.untruthful,
+      timeline: toTimeline(this.buckets, this.width),
       endpoints: sortKeys(endpoints),
       otherEndpoints: toStats(this.other),
       findings: sortKeys(findings),

@@ -33,11 +33,27 @@ export function headerLine(headers: HeaderBag | undefined, name: string): string
   return clip(`${name}: ${values.map((v) => redactHeaderValue(name, v)).join(", ")}`);
 }
 
-/** An excerpt of `text` around `index`, redacted and clipped. */
+/** How far back from `index` an excerpt's redaction looks for a secret's context (bounded work). */
+const REDACT_LOOKBACK = 4096;
+
+/**
+ * An excerpt of `text` around `index` (the 40 characters before it, then what follows), redacted
+ * and clipped. The text is redacted before it is cut: cutting first could start the excerpt inside
+ * a token, whose tail would then lack the context ("Authorization: Bearer", "api_key=") that marks
+ * it as secret. So the part before `index` is redacted from the start of the line where the
+ * excerpt begins (at most REDACT_LOOKBACK back; tokens never span lines), then cut.
+ */
 export function excerptAround(text: string, index: number, max = 160): string {
-  const start = Math.max(0, index - 40);
-  const slice = text.slice(start, start + max * 2);
-  return clip(`${start > 0 ? "…" : ""}${redactText(slice)}`, max);
+  const want = Math.max(0, index - 40);
+  const lineStart = Math.max(
+    Math.max(0, index - REDACT_LOOKBACK),
+    text.lastIndexOf("\n", want - 1) + 1,
+  );
+  const before = redactText(text.slice(lineStart, index));
+  const after = redactText(text.slice(index, index + max * 2));
+  const head = before.length > 40 ? before.slice(before.length - 40) : before;
+  const cut = lineStart > 0 || before.length > 40;
+  return clip(`${cut ? "…" : ""}${head}${after}`, max);
 }
 
 /** The evidence of an exchange: request line, status and an optional (already redacted) excerpt. */

@@ -8,8 +8,12 @@
  */
 import type { Capability, Location, SourceFormat } from "./exchange.js";
 import type { Evidence, Finding, Rule, Severity } from "./rule.js";
+import { emptyTimeline, mergeTimelines, TIMELINE_LIMIT, type Timeline } from "./timeline.js";
 
-export const SCHEMA_VERSION = 1;
+export type { Timeline } from "./timeline.js";
+
+/** 2: `untruthful`, `timeline` and `samples[].class` were added (docs/analyze-json.md). */
+export const SCHEMA_VERSION = 2;
 /** Examples kept per rule and per malformed reason. */
 export const SAMPLE_LIMIT = 3;
 /** Line numbers kept per malformed reason. */
@@ -32,6 +36,8 @@ export interface FindingSample {
   readonly message: string;
   readonly location: Location;
   readonly evidence: Evidence;
+  /** The failure class of the exchange (absent for plain successes and cross-exchange findings). */
+  readonly class?: string;
 }
 
 export interface RuleFindings {
@@ -72,6 +78,13 @@ export interface Summary {
   exchanges: number;
   statuses: Counts;
   classes: Counts;
+  /**
+   * Answered failures (a class other than client_abort and network_error) that were not answered
+   * truthfully: a soft error, or an error or warning finding on the exchange (docs/report.md).
+   */
+  untruthful: number;
+  /** Status classes over time, for sources with timestamps (see timeline.ts). */
+  timeline: Timeline;
   endpoints: Record<string, EndpointStats>;
   otherEndpoints: EndpointStats;
   findings: Record<string, RuleFindings>;
@@ -93,6 +106,8 @@ export function emptySummary(): Summary {
     exchanges: 0,
     statuses: {},
     classes: {},
+    untruthful: 0,
+    timeline: emptyTimeline(),
     endpoints: {},
     otherEndpoints: emptyEndpoint(),
     findings: {},
@@ -137,13 +152,18 @@ export function insertBounded<T>(
   if (list.length > limit) list.pop();
 }
 
-export function addSample(list: FindingSample[], f: Finding | FindingSample): void {
-  const sample: FindingSample = {
+export function addSample(
+  list: FindingSample[],
+  f: Finding | FindingSample,
+  cls: string | undefined = "class" in f ? f.class : undefined,
+): void {
+  const base: FindingSample = {
     severity: f.severity,
     message: f.message,
     location: f.location,
     evidence: f.evidence,
   };
+  const sample = cls === undefined ? base : { ...base, class: cls };
   insertBounded(list, sample, SAMPLE_LIMIT, compareSamples);
 }
 
@@ -276,6 +296,7 @@ export function mergeSummaries(
   b: Summary,
   rules: ReadonlyMap<string, Rule>,
   templateLimit = TEMPLATE_LIMIT,
+  timelineLimit = TIMELINE_LIMIT,
 ): Summary {
   const aggregates: Record<string, unknown> = { ...a.aggregates };
   for (const id of Object.keys(b.aggregates)) {
@@ -295,6 +316,8 @@ export function mergeSummaries(
     exchanges: a.exchanges + b.exchanges,
     statuses: sortKeys(addCounts({ ...a.statuses }, b.statuses)),
     classes: sortKeys(addCounts({ ...a.classes }, b.classes)),
+    untruthful: a.untruthful + b.untruthful,
+    timeline: mergeTimelines(a.timeline, b.timeline, timelineLimit),
     endpoints,
     otherEndpoints: other,
     findings: mergeRecords(a.findings, b.findings, mergeFindings),

@@ -206,7 +206,7 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .addOption(
-      new Option("--format <format>", "report format: text, json, sarif")
+      new Option("--format <format>", "report format: text, json, sarif, html")
         .default("text")
         .argParser(parseFormat),
     )

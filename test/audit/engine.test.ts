@@ -281,7 +281,8 @@ const specArb = fc.record({
   body: bodyArb,
   headers: headerArb,
   token: fc.option(fc.constantFrom("t1", "t2", "t3"), { nil: undefined }),
-  time: fc.nat(100),
+  // Seconds apart, over about an hour: exercises time buckets and their widening.
+  time: fc.nat(400).map((n) => n * 9_973),
   size: fc.option(fc.nat(3), { nil: undefined }),
   malformed: fc.boolean(),
   file: fc.constantFrom("a.har", "b.har"),
@@ -322,8 +323,12 @@ function toRecords(specs: readonly Spec[]): SourceRecord[] {
   });
 }
 
-function analyse(records: readonly SourceRecord[], templateLimit: number): Summary {
-  const a = new Analysis({ templateLimit });
+function analyse(
+  records: readonly SourceRecord[],
+  templateLimit: number,
+  timelineLimit = templateLimit,
+): Summary {
+  const a = new Analysis({ templateLimit, timelineLimit });
   const adders = new Map<string, (r: SourceRecord) => void>();
   // Declare sources in a fixed order so that a part that saw only one file still declares both.
   for (const f of ["a.har", "b.har"]) adders.set(f, a.source(f, "har", ALL_CAPABILITIES));
@@ -354,7 +359,7 @@ describe("mergeSummaries", () => {
             const a = pool.splice(i, 1)[0]!;
             const j = order[k++ % order.length]! % pool.length;
             const b = pool.splice(j, 1)[0]!;
-            pool.push(mergeSummaries(a, b, RULES_BY_ID, templateLimit));
+            pool.push(mergeSummaries(a, b, RULES_BY_ID, templateLimit, templateLimit));
           }
           expect(JSON.stringify(pool[0])).toBe(JSON.stringify(whole));
         },
@@ -375,7 +380,7 @@ describe("mergeSummaries", () => {
             Summary,
             Summary,
           ];
-          const m = (p: Summary, q: Summary) => mergeSummaries(p, q, RULES_BY_ID, 3);
+          const m = (p: Summary, q: Summary) => mergeSummaries(p, q, RULES_BY_ID, 3, 3);
           expect(JSON.stringify(m(a, emptySummary()))).toBe(JSON.stringify(m(emptySummary(), a)));
           expect(JSON.stringify(m(m(a, b), c))).toBe(JSON.stringify(m(a, m(b, c))));
           expect(JSON.stringify(m(a, b))).toBe(JSON.stringify(m(b, a)));

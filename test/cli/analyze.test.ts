@@ -71,7 +71,7 @@ describe("truestatus analyze", () => {
     expect(merged.code).toBe(1);
     expect(JSON.parse(merged.out)).toEqual(JSON.parse(readFileSync(jab, "utf8")));
     expect(merged.out).toBe(readFileSync(jab, "utf8"));
-    expect(JSON.parse(merged.out).schemaVersion).toBe(1);
+    expect(JSON.parse(merged.out).schemaVersion).toBe(2);
   });
 
   it("worker threads give exactly the single-threaded summary", async () => {

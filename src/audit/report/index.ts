@@ -1,5 +1,6 @@
 /** The reporters, keyed by `--format`: pure functions from a Summary to the text to write. */
 import type { Summary } from "../summary.js";
+import { htmlReport } from "./html.js";
 import { jsonReport } from "./json.js";
 import type { ReportOptions } from "./options.js";
 import { sarifReport } from "./sarif.js";
@@ -13,6 +14,7 @@ export const REPORTERS = {
   text: textReport,
   json: jsonReport,
   sarif: sarifReport,
+  html: htmlReport,
 } as const satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof REPORTERS;

@@ -8,6 +8,7 @@ import type { Rule, Severity } from "../rule.js";
 import { RULES } from "../rules/index.js";
 import type { Counts, EndpointStats, Summary } from "../summary.js";
 import { coverageGaps, type ReportOptions, ruleDocsUrl, specLabel } from "./options.js";
+import { formatShare, scorecard } from "./scorecard.js";
 
 type Paint = (text: string) => string;
 interface Paints {
@@ -89,6 +90,14 @@ function summarySection(s: Summary, p: Paints): string[] {
   const classes = top(s.classes, 20);
   out.push(
     `${p.bold("Failure classes")}  ${classes.length === 0 ? "none" : classes.map(([c, k]) => `${c} ${n(k)} (${pct(k, s.exchanges)})`).join(" · ")}`,
+  );
+  const card = scorecard(s);
+  out.push(
+    `${p.bold("Truthful")}  ${
+      card.truthfulShare === undefined
+        ? "no answered failures to judge"
+        : `${formatShare(card.truthfulShare)} of ${n(card.answered)} answered failures (grade ${card.grade}); ${n(card.untruthful)} not truthful`
+    }`,
   );
   const eps = top(
     Object.fromEntries(Object.entries(s.endpoints).map(([k, e]) => [k, e.count])),

@@ -59,7 +59,7 @@ const log = analyzeExchanges(
 
 describe("reporters", () => {
   it("the map's keys are the --format values", () => {
-    expect(Object.keys(REPORTERS)).toEqual(["text", "json", "sarif"]);
+    expect(Object.keys(REPORTERS)).toEqual(["text", "json", "sarif", "html"]);
   });
 
   it.each([
@@ -115,7 +115,7 @@ describe("reporters", () => {
 
   it("JSON is the summary itself", () => {
     expect(JSON.parse(REPORTERS.json(har))).toEqual(har);
-    expect(JSON.parse(REPORTERS.json(har)).schemaVersion).toBe(1);
+    expect(JSON.parse(REPORTERS.json(har)).schemaVersion).toBe(2);
   });
 
   it("text: summary first, then findings grouped by rule with counts and examples; colour only when asked", () => {
