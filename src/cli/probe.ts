@@ -2,7 +2,6 @@
  * `truestatus probe <url>`: a small, bounded set of requests that makes a running API show how it
  * answers failures, judged by the same rules as analyze. Thin: options → runProbe → report.
  */
-import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { isReportFormat, REPORTERS, type ReportFormat } from "../audit/report/index.js";
@@ -12,7 +11,7 @@ import { isProbeError } from "../probe/errors.js";
 import { runProbe } from "../probe/probe.js";
 import { probeReport } from "../probe/report.js";
 import { EXIT, UsageError } from "./errors.js";
-import type { Io } from "./output.js";
+import { type Io, reportColor, writeReport } from "./output.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -124,25 +123,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.
         if (isProbeError(e)) throw new UsageError(e.message);
         throw e;
       }
-      const color =
-        flags.output === undefined &&
-        io.stdout.isTTY === true &&
-        io.env.NO_COLOR === undefined &&
-        io.env.TERM !== "dumb";
+      const color = reportColor(io, flags.output);
       const report = probeReport(result, flags.format, {
         color,
         quiet: flags.quiet === true,
         version: pkg.version,
       });
-      if (flags.output !== undefined) {
-        try {
-          await writeFile(flags.output, report);
-        } catch (e) {
-          throw new UsageError(
-            `${flags.output}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-          );
-        }
-      } else io.stdout.write(report);
+      await writeReport(io, flags.output, report);
       done(
         flags.failOn !== "none" && findingsAtLeast(result.summary, flags.failOn) > 0
           ? EXIT.findings

@@ -168,7 +168,10 @@ export class ProbeClient {
       probe: facts,
     };
     const start = performance.now();
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    // A timer of its own (cleared below), so that no request leaves one behind.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
+    const signal = abort.signal;
     try {
       const res = await request(url, {
         method: req.method as "GET",
@@ -216,9 +219,8 @@ export class ProbeClient {
       };
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      const name = (e as { name?: unknown }).name;
       const what =
-        signal.aborted || name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT"
+        signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT"
           ? `no answer within ${this.options.timeoutMs} ms`
           : typeof code === "string"
             ? code
@@ -228,6 +230,8 @@ export class ProbeClient {
         networkError: this.scrub(what),
         durationMs: Math.round(performance.now() - start),
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

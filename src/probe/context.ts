@@ -132,6 +132,34 @@ export function jsonBodyOps(ctx: ProbeContext): Operation[] {
 /** A JSON text no parser accepts (cut in the middle of a member). */
 export const UNPARSEABLE_JSON = '{"truestatus-probe": ';
 
+/**
+ * Sends the body no parser accepts to an operation that takes JSON, labelled `contentType`, as
+ * its caller (A when secured), with ids that cannot exist: a 404 is then an honest answer too.
+ */
+export function sendUnparseable(
+  ctx: ProbeContext,
+  op: Operation,
+  contentType: string,
+  facts: { scenario: string; did: string; expect: number },
+): Promise<Exchange | undefined> {
+  const who = callerFor(ctx, op) ?? undefined;
+  return ctx.send(
+    {
+      method: op.method,
+      path: fillPath(ctx, op, false)!,
+      headers: { ...authHeaders(who), "content-type": contentType },
+      body: UNPARSEABLE_JSON,
+      unparseable: true,
+      identity: who?.label ?? "none",
+    },
+    {
+      scenario: facts.scenario,
+      did: facts.did,
+      expect: hasParams(op) ? [facts.expect, 404] : [facts.expect],
+    },
+  );
+}
+
 /** Runs tasks of one scenario together (the client's pacer caps concurrency and rate). */
 export async function all(tasks: readonly (() => Promise<unknown>)[]): Promise<void> {
   await Promise.all(tasks.map((t) => t()));

@@ -5,14 +5,11 @@
  */
 import {
   all,
-  authHeaders,
   callerFor,
   distinct,
-  fillPath,
-  hasParams,
   jsonBodyOps,
   type ProbeContext,
-  UNPARSEABLE_JSON,
+  sendUnparseable,
 } from "../context.js";
 
 export async function malformedBody(ctx: ProbeContext): Promise<void> {
@@ -22,23 +19,13 @@ export async function malformedBody(ctx: ProbeContext): Promise<void> {
     ctx.perScenario,
   );
   await all(
-    ops.map((op) => async () => {
-      const who = callerFor(ctx, op) ?? undefined;
-      await ctx.send(
-        {
-          method: op.method,
-          path: fillPath(ctx, op, false)!,
-          headers: { ...authHeaders(who), "content-type": "application/json" },
-          body: UNPARSEABLE_JSON,
-          unparseable: true,
-          identity: who?.label ?? "none",
-        },
-        {
+    ops.map(
+      (op) => () =>
+        sendUnparseable(ctx, op, "application/json", {
           scenario: "malformed-body",
           did: `${op.method} ${op.path} with a body that is not JSON`,
-          expect: hasParams(op) ? [400, 404] : [400],
-        },
-      );
-    }),
+          expect: 400,
+        }),
+    ),
   );
 }

@@ -8,10 +8,9 @@ import {
   callerFor,
   distinct,
   fillPath,
-  hasParams,
   jsonBodyOps,
   type ProbeContext,
-  UNPARSEABLE_JSON,
+  sendUnparseable,
 } from "../context.js";
 
 export const UNACCEPTABLE = "application/x-truestatus-probe";
@@ -33,24 +32,14 @@ export async function mediaType(ctx: ProbeContext): Promise<void> {
     Math.max(1, Math.ceil(ctx.perScenario / 2)),
   );
   await all([
-    ...writes.map((op) => async () => {
-      const who = callerFor(ctx, op) ?? undefined;
-      await ctx.send(
-        {
-          method: op.method,
-          path: fillPath(ctx, op, false)!,
-          headers: { ...authHeaders(who), "content-type": "text/plain" },
-          body: UNPARSEABLE_JSON,
-          unparseable: true,
-          identity: who?.label ?? "none",
-        },
-        {
+    ...writes.map(
+      (op) => () =>
+        sendUnparseable(ctx, op, "text/plain", {
           scenario: "unsupported-media-type",
           did: `${op.method} ${op.path} with Content-Type: text/plain`,
-          expect: hasParams(op) ? [415, 404] : [415],
-        },
-      );
-    }),
+          expect: 415,
+        }),
+    ),
     ...reads.map((op) => async () => {
       const who = callerFor(ctx, op) ?? undefined;
       const target = fillPath(ctx, op, true);
