@@ -151,7 +151,8 @@ export class ProbeClient {
     const cid = auth === undefined ? undefined : credentialId("authorization", auth);
     const base = {
       format: "probe" as const,
-      location: { file: this.options.target.origin, entry: n },
+      // The request number of the list of requests sent (1-based), so a finding names its request.
+      location: { file: this.options.target.origin, entry: n + 1 },
       time: Date.now(),
       request: {
         method: req.method,

@@ -17,6 +17,9 @@ export function probeFacts(r: ProbeResult) {
   };
 }
 
+/** The text reporter's title, after an optional colour escape. */
+const TITLE = new RegExp(`^((?:${String.fromCharCode(27)}\\[[0-9;]*m)?)truestatus analyze:`);
+
 export function requestList(r: ProbeResult): string {
   const lines = [
     `Requests sent to ${r.target}: ${r.requests.length} of at most ${r.maxRequests}` +
@@ -44,7 +47,8 @@ export function probeReport(
     return `${JSON.stringify({ ...summary, probe: probeFacts(r) }, null, 2)}\n`;
   }
   if (format === "text") {
-    const report = REPORTERS.text(r.summary, options);
+    // The analyze reporter, titled for what produced the exchanges.
+    const report = REPORTERS.text(r.summary, options).replace(TITLE, "$1truestatus probe:");
     return options.quiet ? report : `${report}\n${requestList(r)}`;
   }
   return REPORTERS[format](r.summary, options);

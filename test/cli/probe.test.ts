@@ -88,7 +88,15 @@ describe("truestatus probe (CLI)", () => {
   it("text report: findings, then every request sent", async () => {
     const r = await run([...probeArgs(), "--fail-on", "none"]);
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^truestatus probe: \d+ exchanges from 1 source/);
     expect(r.out).toMatch(/probe-other-identity-not-refused/);
+    // The finding names its request: its entry is the request's number in the list.
+    const entry =
+      /probe-other-identity-not-refused[^\n]*\n[^\n]* entry (\d+) +GET \/orders\/o1 → 200/.exec(
+        r.out,
+      );
+    expect(entry).not.toBeNull();
+    expect(r.out).toMatch(new RegExp(`#${entry![1]} +other-identity +GET /orders/o1 +200 +as B`));
     expect(r.out).toMatch(/Requests sent to http:\/\/127\.0\.0\.1:\d+: \d+ of at most 200/);
     expect(r.out).toMatch(/#1 +baseline +GET \/orders +200 +as A/);
   });

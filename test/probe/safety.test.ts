@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProbe } from "../../src/probe/probe.js";
 import { SAFE_METHODS } from "../../src/probe/safety.js";
+import { noLeaks } from "../helpers/leaks.js";
 import { json, type Target, target } from "./target.js";
 
 let dir: string;
@@ -262,4 +263,26 @@ describe("probe safety", () => {
       runProbe({ target: "http://127.0.0.1:1", auth: "Bearer a\r\nX: y" }),
     ).rejects.toThrow(/--auth: expected one header value/);
   });
+
+  let hanging: Target | undefined;
+  it(
+    "leaves no socket or timer behind, even after requests that timed out",
+    noLeaks(
+      async () => {
+        hanging = await target(() => {
+          // never answers
+        });
+        const r = await runProbe({
+          target: hanging.url,
+          routes: ["GET /things", "POST /things"],
+          timeoutMs: 150,
+          maxRequests: 4,
+        });
+        expect(r.requests.length).toBe(4);
+      },
+      async () => {
+        await hanging?.close();
+      },
+    ),
+  );
 });
