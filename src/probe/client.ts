@@ -67,7 +67,13 @@ export function secretsOf(value: string | undefined): string[] {
   if (value === undefined) return [];
   const v = value.trim();
   const sp = v.indexOf(" ");
-  return sp === -1 ? [v] : [v, v.slice(sp + 1).trim()];
+  if (sp === -1) return [v];
+  const credentials = v.slice(sp + 1).trim();
+  if (v.slice(0, sp).toLowerCase() !== "basic") return [v, credentials];
+  // Basic: the decoded "user:password" and the password alone are secrets too.
+  const decoded = Buffer.from(credentials, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return [v, credentials, decoded, ...(colon === -1 ? [] : [decoded.slice(colon + 1)])];
 }
 
 export class ProbeClient {

@@ -100,10 +100,14 @@ describe("scrubbing the secrets", () => {
   it("removes the whole value and the token part, wherever they appear", () => {
     const scrub = scrubber([
       ...secretsOf("Bearer abc.def-123"),
-      ...secretsOf("Basic dXNlcjpwYXNz"),
+      ...secretsOf("Basic dXNlcjpzM2NyM3Q="),
     ]);
-    expect(scrub("got Bearer abc.def-123 and abc.def-123 and dXNlcjpwYXNz")).toBe(
+    expect(scrub("got Bearer abc.def-123 and abc.def-123 and dXNlcjpzM2NyM3Q=")).toBe(
       "got [redacted] and [redacted] and [redacted]",
+    );
+    // Basic credentials decoded: "user:s3cr3t", and the password alone
+    expect(scrub("hello user:s3cr3t, your password s3cr3t is wrong")).toBe(
+      "hello [redacted], your password [redacted] is wrong",
     );
   });
 });
