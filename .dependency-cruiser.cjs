@@ -33,6 +33,20 @@ module.exports = {
       to: { path: "^src/(gateway|server)/" },
     },
     {
+      name: "probe-sits-on-audit",
+      comment:
+        "probe/ turns live requests into exchanges for the audit engine: it imports audit and semantics, never server, gateway or the frameworks; audit never imports probe.",
+      severity: "error",
+      from: { path: "^src/probe/" },
+      to: { path: "^src/(gateway|server|ratelimit)/|node_modules/(express|fastify|hono|ioredis)/" },
+    },
+    {
+      name: "audit-never-imports-probe",
+      severity: "error",
+      from: { path: "^src/audit/" },
+      to: { path: "^src/probe/" },
+    },
+    {
       name: "library-layers-stay-below-faces",
       comment:
         "upstream/ and ratelimit/ are libraries under the faces; they never import server, gateway or audit.",

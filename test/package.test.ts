@@ -38,6 +38,7 @@ const FACES = [
   "truestatus/fastify",
   "truestatus/hono",
   "truestatus/node",
+  "truestatus/probe",
 ];
 
 function exportNames(specifier: string): string[] {

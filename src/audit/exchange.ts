@@ -67,6 +67,26 @@ export interface Location {
   readonly entry?: number;
 }
 
+/**
+ * What a probe (`truestatus probe`) knew when it sent the request: which scenario, what it did,
+ * and the statuses that would tell the truth. Only the probe source has them (capability "probe"),
+ * so the rules that read them are skipped for recorded traffic.
+ */
+export interface ProbeFacts {
+  /** The scenario that sent the request, e.g. "no-credentials", "wrong-method", "step". */
+  readonly scenario: string;
+  /** What the request did, one line without secrets: "no credentials", "a garbage Bearer token". */
+  readonly did: string;
+  /** The statuses that answer this request truthfully; absent when the probe expects nothing. */
+  readonly expect?: readonly number[];
+  /** The auth-scheme the probe presented (scenarios about credentials). */
+  readonly scheme?: string;
+  /** The status GET answered on the same target (HEAD consistency). */
+  readonly getStatus?: number;
+  /** Milliseconds the probe waited, as Retry-After asked, before sending this request. */
+  readonly waitedMs?: number;
+}
+
 export interface Exchange {
   readonly format: SourceFormat;
   readonly location: Location;
@@ -107,6 +127,8 @@ export interface Exchange {
   readonly clientAborted?: boolean;
   /** A network-level failure with no HTTP response (HAR _error, e.g. net::ERR_CONNECTION_REFUSED). */
   readonly networkError?: string;
+  /** Present only for exchanges a probe produced. */
+  readonly probe?: ProbeFacts;
 }
 
 /**
@@ -121,7 +143,8 @@ export type Capability =
   | "request.credentials"
   | "upstream"
   | "duration"
-  | "time";
+  | "time"
+  | "probe";
 
 export const CAPABILITY_LABELS: Readonly<Record<Capability, string>> = {
   "response.headers": "response headers",
@@ -132,6 +155,7 @@ export const CAPABILITY_LABELS: Readonly<Record<Capability, string>> = {
   upstream: "upstream facts (upstream status, proxy flags or termination state)",
   duration: "durations",
   time: "timestamps",
+  probe: "probe facts (what a live probe sent and expected)",
 };
 
 /** Reads one header value (first occurrence) from a bag, by any-case name. */

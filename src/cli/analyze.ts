@@ -3,7 +3,7 @@
  * Thin: parses options, calls analyzeInputs (or merges JSON summaries), writes the report, and
  * returns the exit code (0 nothing at or above --fail-on, 1 findings, 2 usage or input error).
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { analyzeInputs } from "../audit/analyze.js";
@@ -20,7 +20,7 @@ import {
   type Summary,
 } from "../audit/summary.js";
 import { EXIT, UsageError } from "./errors.js";
-import type { Io } from "./output.js";
+import { type Io, reportColor, writeReport } from "./output.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -162,25 +162,13 @@ export async function runAnalyze(
     throw e;
   }
   progress.clear();
-  const color =
-    flags.output === undefined &&
-    io.stdout.isTTY === true &&
-    io.env.NO_COLOR === undefined &&
-    io.env.TERM !== "dumb";
+  const color = reportColor(io, flags.output);
   const report = REPORTERS[flags.format](summary, {
     color,
     quiet: flags.quiet === true,
     version: pkg.version,
   });
-  if (flags.output !== undefined) {
-    try {
-      await writeFile(flags.output, report);
-    } catch (e) {
-      throw new UsageError(
-        `${flags.output}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-      );
-    }
-  } else io.stdout.write(report);
+  await writeReport(io, flags.output, report);
   for (const e of errors) io.stderr.write(`error: ${e.message} (the summary above is partial)\n`);
   if (errors.length > 0) return EXIT.usage;
   if (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0) return EXIT.findings;

@@ -6,8 +6,10 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
+import { runDemo } from "./demo-run.js";
 import { EXIT, UsageError } from "./errors.js";
 import { type Io, stylesFor } from "./output.js";
+import { registerProbe } from "./probe.js";
 import { renderStatus, renderStatusList } from "./status.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -39,14 +41,22 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     .showSuggestionAfterError()
     .addHelpText(
       "after",
-      "\nExamples:\n  truestatus demo            the decision table and worked answers\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n",
+      "\nExamples:\n  truestatus demo            probe a sloppy and a fixed API side by side (scorecard)\n  truestatus demo --table    the decision table and worked answers\n  truestatus probe http://127.0.0.1:3000 --openapi openapi.yaml   probe a running API\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n",
     );
 
   program
     .command("demo")
-    .description("print the decision table, the policy choices and complete worked answers")
-    .action(() => {
-      io.stdout.write(renderDemo(out));
+    .description(
+      "start the sloppy and the fixed example APIs, probe both, print a side-by-side scorecard and write report.json and an HTML report per API",
+    )
+    .option("--table", "print the decision table, the policy choices and worked answers instead")
+    .option("-o, --output <file>", "where the JSON report of both probes goes", "report.json")
+    .action(async (flags: { table?: boolean; output: string }) => {
+      if (flags.table) {
+        io.stdout.write(renderDemo(out));
+        return;
+      }
+      code = await runDemo(io, out, flags.output);
     });
 
   program
@@ -67,6 +77,9 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     });
 
   registerAnalyze(program, io, (c) => {
+    code = c;
+  });
+  registerProbe(program, io, (c) => {
     code = c;
   });
 

@@ -1,5 +1,7 @@
 /** Terminal output helpers: colour only on a TTY and never with NO_COLOR (https://no-color.org). */
+import { writeFile } from "node:fs/promises";
 import { styleText } from "node:util";
+import { UsageError } from "./errors.js";
 
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -45,4 +47,33 @@ export function columns(rows: readonly (readonly string[])[], gap = 2): string[]
       .join("")
       .trimEnd(),
   );
+}
+
+/** Colour for a report: only to a TTY standard output, never to a file, never with NO_COLOR. */
+export function reportColor(io: Io, output: string | undefined): boolean {
+  return (
+    output === undefined &&
+    io.stdout.isTTY === true &&
+    io.env.NO_COLOR === undefined &&
+    io.env.TERM !== "dumb"
+  );
+}
+
+/** Writes a report to `output` (a usage error naming the file when it cannot) or standard output. */
+export async function writeReport(
+  io: Io,
+  output: string | undefined,
+  report: string,
+): Promise<void> {
+  if (output === undefined) {
+    io.stdout.write(report);
+    return;
+  }
+  try {
+    await writeFile(output, report);
+  } catch (e) {
+    throw new UsageError(
+      `${output}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
 }

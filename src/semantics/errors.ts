@@ -30,6 +30,12 @@ export const ERROR_CODES = {
     "An nginx log_format string given to analyze cannot be compiled (unknown escape mode, two variables with nothing between them, an unterminated brace after a dollar sign).",
   TRUESTATUS_INVALID_FIELD_MAP:
     "An NDJSON field mapping given to analyze names an exchange field that does not exist or an empty JSON path.",
+  TRUESTATUS_PROBE_TARGET:
+    "The target given to probe is not an http(s) URL, or an option of probe (budget, rate, timeout, identity) is out of range.",
+  TRUESTATUS_PROBE_OPENAPI:
+    "The OpenAPI document given to probe cannot be read, parsed or resolved, or is not OpenAPI 3.0/3.1.",
+  TRUESTATUS_PROBE_SCENARIO:
+    "A scenario file given to probe cannot be read or parsed, or a step has a missing or invalid field.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

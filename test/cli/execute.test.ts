@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { run } from "./run.js";
 
 describe("truestatus CLI", () => {
-  it("demo prints the whole decision table computed by the library", async () => {
-    const r = await run(["demo"]);
+  it("demo --table prints the whole decision table computed by the library", async () => {
+    const r = await run(["demo", "--table"]);
     expect(r.code).toBe(0);
     for (const line of [
       /credentials missing\s+401/,
@@ -28,7 +28,7 @@ describe("truestatus CLI", () => {
   });
 
   it("no colour when not on a TTY", async () => {
-    const r = await run(["demo"]);
+    const r = await run(["demo", "--table"]);
     expect(r.out).not.toContain("\u001b[");
   });
 

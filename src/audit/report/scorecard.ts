@@ -46,6 +46,16 @@ export interface Scorecard {
   readonly rulesTotal: number;
 }
 
+/**
+ * The coverage of the rules that apply to this summary's sources: those that ran, or that a
+ * source could not feed. A probe-only rule on recorded traffic is neither, and not counted.
+ */
+export function applicableCoverage(summary: Summary): Summary["coverage"][string][] {
+  return Object.values(summary.coverage).filter(
+    (c) => c.checked > 0 || Object.keys(c.notChecked).length > 0,
+  );
+}
+
 export function gradeOf(share: number): Grade {
   for (const [g, min] of GRADE_THRESHOLDS) if (share >= min) return g;
   return "F";
@@ -64,7 +74,7 @@ export function scorecard(summary: Summary): Scorecard {
   for (const rf of Object.values(summary.findings))
     for (const [sev, n] of Object.entries(rf.bySeverity) as [Severity, number][])
       findings[sev] += n;
-  const cov = Object.values(summary.coverage);
+  const cov = applicableCoverage(summary);
   return {
     grade: share === undefined ? undefined : gradeOf(share),
     answered,

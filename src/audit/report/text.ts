@@ -8,7 +8,7 @@ import type { Rule, Severity } from "../rule.js";
 import { RULES } from "../rules/index.js";
 import type { Counts, EndpointStats, Summary } from "../summary.js";
 import { coverageGaps, type ReportOptions, ruleDocsUrl, specLabel } from "./options.js";
-import { formatShare, scorecard } from "./scorecard.js";
+import { applicableCoverage, formatShare, scorecard } from "./scorecard.js";
 
 type Paint = (text: string) => string;
 interface Paints {
@@ -126,9 +126,10 @@ function summarySection(s: Summary, p: Paints): string[] {
   }
   const gaps = coverageGaps(s);
   if (gaps.length > 0) {
-    const ran = Object.values(s.coverage).filter((c) => c.checked > 0).length;
+    const cov = applicableCoverage(s);
+    const ran = cov.filter((c) => c.checked > 0).length;
     out.push(
-      `${p.bold("Coverage")}  ${ran} of ${Object.keys(s.coverage).length} rules ran on at least one exchange; not checked:`,
+      `${p.bold("Coverage")}  ${ran} of ${cov.length} rules ran on at least one exchange; not checked:`,
     );
     for (const g of gaps.slice(0, 40))
       out.push(p.dim(`  ${g.file} does not record ${g.missing}: ${g.rules.join(", ")}`));

@@ -18,6 +18,16 @@ import r503NeedsRetryAfter from "./503-needs-retry-after.js";
 import headWithBody from "./head-with-body.js";
 import htmlErrorPageFromJsonApi from "./html-error-page-from-json-api.js";
 import noContentWithBody from "./no-content-with-body.js";
+import probeBadBodyNot400 from "./probe-bad-body-not-400.js";
+import probeHeadDiffersFromGet from "./probe-head-differs-from-get.js";
+import probeMediaTypeNotRefused from "./probe-media-type-not-refused.js";
+import probeNotFoundNot404 from "./probe-not-found-not-404.js";
+import probeOptionsWithoutAllow from "./probe-options-without-allow.js";
+import probeOtherIdentityNotRefused from "./probe-other-identity-not-refused.js";
+import probeRetryAfterNotHonoured from "./probe-retry-after-not-honoured.js";
+import probeStepUnexpectedStatus from "./probe-step-unexpected-status.js";
+import probeUnauthenticatedNot401 from "./probe-unauthenticated-not-401.js";
+import probeWrongMethodNot405 from "./probe-wrong-method-not-405.js";
 import problemStatusMismatch from "./problem-status-mismatch.js";
 import redirectNeedsLocation from "./redirect-needs-location.js";
 import softError2xx from "./soft-error-2xx.js";
@@ -38,6 +48,16 @@ export const RULES: readonly Rule[] = [
   headWithBody,
   htmlErrorPageFromJsonApi,
   noContentWithBody,
+  probeBadBodyNot400,
+  probeHeadDiffersFromGet,
+  probeMediaTypeNotRefused,
+  probeNotFoundNot404,
+  probeOptionsWithoutAllow,
+  probeOtherIdentityNotRefused,
+  probeRetryAfterNotHonoured,
+  probeStepUnexpectedStatus,
+  probeUnauthenticatedNot401,
+  probeWrongMethodNot405,
   problemStatusMismatch,
   redirectNeedsLocation,
   softError2xx,

@@ -104,6 +104,76 @@ export const RULE_FIXES: Readonly<Record<string, FrameworkFixes>> = {
     Fastify: "reply.code(204).send();",
     Hono: "return c.body(null, 204);",
   },
+  "probe-bad-body-not-400": {
+    Express:
+      'import { HttpFailure, malformed } from "truestatus";\n\napp.get("/route", (req, res) => {\n  let input;\n  try {\n    input = JSON.parse(text);\n  } catch {\n    throw new HttpFailure(malformed({ detail: "The body is not valid JSON." }));\n  }\n});',
+    Fastify:
+      'import { HttpFailure, malformed } from "truestatus";\n\nfastify.get("/route", async (request, reply) => {\n  let input;\n  try {\n    input = JSON.parse(text);\n  } catch {\n    throw new HttpFailure(malformed({ detail: "The body is not valid JSON." }));\n  }\n});',
+    Hono: 'import { HttpFailure, malformed } from "truestatus";\n\napp.get("/route", (c) => {\n  let input;\n  try {\n    input = JSON.parse(text);\n  } catch {\n    throw new HttpFailure(malformed({ detail: "The body is not valid JSON." }));\n  }\n});',
+  },
+  "probe-head-differs-from-get": {
+    Express:
+      'app.get("/route", (req, res) => {\n  // Route GET only; the framework answers HEAD from it (no separate HEAD route).\n});',
+    Fastify:
+      'fastify.get("/route", async (request, reply) => {\n  // Route GET only; the framework answers HEAD from it (no separate HEAD route).\n});',
+    Hono: 'app.get("/route", (c) => {\n  // Route GET only; the framework answers HEAD from it (no separate HEAD route).\n});',
+  },
+  "probe-media-type-not-refused": {
+    Express:
+      'import { HttpFailure, unsupportedMediaType } from "truestatus";\n\napp.get("/route", (req, res) => {\n  if (!isJson(contentType))\n    throw new HttpFailure(unsupportedMediaType({ accept: ["application/json"] }));\n});',
+    Fastify:
+      'import { HttpFailure, unsupportedMediaType } from "truestatus";\n\nfastify.get("/route", async (request, reply) => {\n  if (!isJson(contentType))\n    throw new HttpFailure(unsupportedMediaType({ accept: ["application/json"] }));\n});',
+    Hono: 'import { HttpFailure, unsupportedMediaType } from "truestatus";\n\napp.get("/route", (c) => {\n  if (!isJson(contentType))\n    throw new HttpFailure(unsupportedMediaType({ accept: ["application/json"] }));\n});',
+  },
+  "probe-not-found-not-404": {
+    Express:
+      'import { HttpFailure, notFound } from "truestatus";\n\napp.get("/route", (req, res) => {\n  const order = orders.get(id);\n  if (!order) throw new HttpFailure(notFound());\n});',
+    Fastify:
+      'import { HttpFailure, notFound } from "truestatus";\n\nfastify.get("/route", async (request, reply) => {\n  const order = orders.get(id);\n  if (!order) throw new HttpFailure(notFound());\n});',
+    Hono: 'import { HttpFailure, notFound } from "truestatus";\n\napp.get("/route", (c) => {\n  const order = orders.get(id);\n  if (!order) throw new HttpFailure(notFound());\n});',
+  },
+  "probe-options-without-allow": {
+    Express:
+      'app.get("/route", (req, res) => {\n  // Answer OPTIONS with the methods of the path.\n  const allow = "GET, HEAD, POST";\n});',
+    Fastify:
+      'fastify.get("/route", async (request, reply) => {\n  // Answer OPTIONS with the methods of the path.\n  const allow = "GET, HEAD, POST";\n});',
+    Hono: 'app.get("/route", (c) => {\n  // Answer OPTIONS with the methods of the path.\n  const allow = "GET, HEAD, POST";\n});',
+  },
+  "probe-other-identity-not-refused": {
+    Express:
+      'import { HttpFailure, notFound } from "truestatus";\n\napp.get("/route", (req, res) => {\n  const order = orders.get(id);\n  if (!order || order.userId !== user.id) throw new HttpFailure(notFound());\n});',
+    Fastify:
+      'import { HttpFailure, notFound } from "truestatus";\n\nfastify.get("/route", async (request, reply) => {\n  const order = orders.get(id);\n  if (!order || order.userId !== user.id) throw new HttpFailure(notFound());\n});',
+    Hono: 'import { HttpFailure, notFound } from "truestatus";\n\napp.get("/route", (c) => {\n  const order = orders.get(id);\n  if (!order || order.userId !== user.id) throw new HttpFailure(notFound());\n});',
+  },
+  "probe-retry-after-not-honoured": {
+    Express:
+      'app.get("/route", (req, res) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
+    Fastify:
+      'fastify.get("/route", async (request, reply) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
+    Hono: 'app.get("/route", (c) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
+  },
+  "probe-step-unexpected-status": {
+    Express:
+      'import { HttpFailure, unprocessable } from "truestatus";\n\napp.get("/route", (req, res) => {\n  if (users.has(email)) throw new HttpFailure(unprocessable({ reason: "duplicate" }));\n});',
+    Fastify:
+      'import { HttpFailure, unprocessable } from "truestatus";\n\nfastify.get("/route", async (request, reply) => {\n  if (users.has(email)) throw new HttpFailure(unprocessable({ reason: "duplicate" }));\n});',
+    Hono: 'import { HttpFailure, unprocessable } from "truestatus";\n\napp.get("/route", (c) => {\n  if (users.has(email)) throw new HttpFailure(unprocessable({ reason: "duplicate" }));\n});',
+  },
+  "probe-unauthenticated-not-401": {
+    Express:
+      'import { HttpFailure, requireAuth } from "truestatus";\nimport { requireAuth } from "truestatus/express";\n\napp.get("/orders", requireAuth(verifyToken), listOrders);',
+    Fastify:
+      'import { HttpFailure, requireAuth } from "truestatus";\nimport { requireAuth } from "truestatus/fastify";\n\nfastify.get("/orders", { preHandler: requireAuth(verifyToken) }, listOrders);',
+    Hono: 'import { HttpFailure, requireAuth } from "truestatus";\nimport { requireAuth } from "truestatus/hono";\n\napp.get("/orders", requireAuth(verifyToken), listOrders);',
+  },
+  "probe-wrong-method-not-405": {
+    Express:
+      'import { HttpFailure, methodNotAllowed } from "truestatus";\n\napp.get("/route", (req, res) => {\n  throw new HttpFailure(methodNotAllowed({ allow: ["GET", "HEAD", "POST"] }));\n});',
+    Fastify:
+      'import { HttpFailure, methodNotAllowed } from "truestatus";\n\nfastify.get("/route", async (request, reply) => {\n  throw new HttpFailure(methodNotAllowed({ allow: ["GET", "HEAD", "POST"] }));\n});',
+    Hono: 'import { HttpFailure, methodNotAllowed } from "truestatus";\n\napp.get("/route", (c) => {\n  throw new HttpFailure(methodNotAllowed({ allow: ["GET", "HEAD", "POST"] }));\n});',
+  },
   "problem-status-mismatch": {
     Express:
       'import { decide, HttpFailure, internal, isHttpFailure, serializeProblem } from "truestatus";\n\napp.post("/route", (req, res, next) => {\n  next(new HttpFailure(internal()));\n});\n// one error handler answers every failure truthfully\napp.use((err, req, res, next) => {\n  const d = decide(isHttpFailure(err) ? err : new HttpFailure(internal({ cause: err })));\n  res\n    .status(d.status)\n    .set(d.headers)\n    .type("application/problem+json")\n    .send(serializeProblem(d.problem));\n});',

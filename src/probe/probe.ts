@@ -1,0 +1,180 @@
+/**
+ * `runProbe`: plan from an OpenAPI document (or routes), run the scenarios in order against the
+ * target under the safety caps, and judge every exchange with the same rules engine as
+ * `analyze`. The result is the same Summary (one source, format "probe"), the list of every
+ * request sent, and notes on what could not be run.
+ */
+import { analyzeExchanges, type EngineOptions } from "../audit/engine.js";
+import type { Capability, Exchange } from "../audit/exchange.js";
+import type { Summary } from "../audit/summary.js";
+import { ProbeClient, type SentRequest, secretsOf } from "./client.js";
+import type { Identity, ProbeContext } from "./context.js";
+import { ProbeError } from "./errors.js";
+import { type ApiModel, loadOpenApi, operationsFromRoutes } from "./openapi.js";
+import { Budget, limit, Pacer, parseTarget } from "./safety.js";
+import { loadScenario, type Step } from "./scenario-file.js";
+import { baseline } from "./scenarios/baseline.js";
+import { burst } from "./scenarios/burst.js";
+import { headOptions } from "./scenarios/head-options.js";
+import { invalidBody } from "./scenarios/invalid-body.js";
+import { invalidToken } from "./scenarios/invalid-token.js";
+import { malformedBody } from "./scenarios/malformed-body.js";
+import { mediaType } from "./scenarios/media-type.js";
+import { noCredentials } from "./scenarios/no-credentials.js";
+import { otherIdentity } from "./scenarios/other-identity.js";
+import { steps } from "./scenarios/steps.js";
+import { unknownPath } from "./scenarios/unknown-path.js";
+import { wrongMethod } from "./scenarios/wrong-method.js";
+
+export interface ProbeOptions extends Pick<EngineOptions, "policy" | "rules"> {
+  /** The API's base URL: http(s)://host[:port][/prefix]. */
+  readonly target: string;
+  /** An OpenAPI 3.0/3.1 document (JSON or YAML file). */
+  readonly openapi?: string;
+  /** Operations without a document: "GET /orders", "POST /users". */
+  readonly routes?: readonly string[];
+  /** Authorization value of identity A, e.g. "Bearer abc…" (never printed). */
+  readonly auth?: string;
+  /** Authorization value of identity B (two-identity scenario). */
+  readonly authOther?: string;
+  /** Allow requests that could create, change or delete data. */
+  readonly unsafe?: boolean;
+  readonly maxRequests?: number;
+  readonly concurrency?: number;
+  /** Requests started per second, at most. */
+  readonly rate?: number;
+  readonly timeoutMs?: number;
+  /** Burst size (0: off). */
+  readonly burst?: number;
+  /** Operations (or paths) each scenario tries at most. */
+  readonly perScenario?: number;
+  /** Scenario files (YAML/JSON). */
+  readonly scenarios?: readonly string[];
+}
+
+export interface ProbeResult {
+  readonly target: string;
+  readonly summary: Summary;
+  readonly requests: readonly SentRequest[];
+  readonly maxRequests: number;
+  /** Requests not sent: the budget was spent, or they could change data without --unsafe. */
+  readonly skipped: { readonly budget: number; readonly unsafe: number; readonly origin: number };
+  readonly notes: readonly string[];
+}
+
+export const PROBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  "response.headers",
+  "response.body",
+  "response.size",
+  "request.headers",
+  "request.credentials",
+  "duration",
+  "time",
+  "probe",
+]);
+
+/** The scenarios, in the order they run (later ones use what earlier ones learned). */
+export const SCENARIOS: readonly (readonly [string, (ctx: ProbeContext) => Promise<void>])[] = [
+  ["baseline", baseline],
+  ["no-credentials", noCredentials],
+  ["invalid-token", invalidToken],
+  ["other-identity", otherIdentity],
+  ["malformed-body", malformedBody],
+  ["invalid-body", invalidBody],
+  ["media-type", mediaType],
+  ["wrong-method", wrongMethod],
+  ["unknown-path", unknownPath],
+  ["head-options", headOptions],
+  ["steps", steps],
+  ["burst", burst],
+];
+
+function identity(label: "A" | "B", value: string | undefined, flag: string): Identity | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (v === "" || /[\r\n\0]/.test(v))
+    throw new ProbeError(
+      "TRUESTATUS_PROBE_TARGET",
+      `${flag}: expected one header value such as "Bearer <token>" (no line breaks)`,
+    );
+  const sp = v.indexOf(" ");
+  return { label, authorization: v, scheme: sp === -1 ? "Bearer" : v.slice(0, sp) };
+}
+
+export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
+  const target = parseTarget(options.target);
+  const maxRequests = limit("maxRequests", options.maxRequests, "--max-requests");
+  const concurrency = limit("concurrency", options.concurrency, "--concurrency");
+  const rate = limit("rate", options.rate, "--rate");
+  const timeoutMs = limit("timeoutMs", options.timeoutMs, "--timeout");
+  const burstN = limit("burst", options.burst, "--burst");
+  const perScenario = limit("perScenario", options.perScenario, "--per-scenario");
+  const a = identity("A", options.auth, "--auth");
+  const b = identity("B", options.authOther, "--auth-other");
+  let api: ApiModel;
+  if (options.openapi !== undefined) api = await loadOpenApi(options.openapi);
+  else if (options.routes !== undefined && options.routes.length > 0)
+    api = {
+      title: "API",
+      version: "3.1",
+      operations: operationsFromRoutes(options.routes, a !== undefined),
+    };
+  else api = { title: "API", version: "3.1", operations: [] };
+  const stepList: Step[] = [];
+  for (const f of options.scenarios ?? []) stepList.push(...(await loadScenario(f)));
+
+  const client = new ProbeClient({
+    target,
+    budget: new Budget(maxRequests),
+    pacer: new Pacer(concurrency, rate),
+    timeoutMs,
+    unsafe: options.unsafe === true,
+    secrets: [...secretsOf(a?.authorization), ...secretsOf(b?.authorization)],
+  });
+  const exchanges: Exchange[] = [];
+  const notes: string[] = [];
+  const ctx: ProbeContext = {
+    api,
+    client,
+    ...(a !== undefined ? { a } : {}),
+    ...(b !== undefined ? { b } : {}),
+    perScenario,
+    burst: burstN,
+    steps: stepList,
+    ids: new Map(),
+    gets: new Map(),
+    notes,
+    async send(req, facts) {
+      const r = await client.send(req, facts);
+      if (typeof r === "string") return undefined;
+      exchanges.push(r);
+      return r;
+    },
+  };
+  try {
+    for (const [, scenario] of SCENARIOS) await scenario(ctx);
+  } finally {
+    await client.close();
+  }
+  if (api.operations.length === 0)
+    notes.push(
+      "no operations to plan from: give --openapi (or --route); only the unknown-path scenario ran",
+    );
+  exchanges.sort((x, y) => (x.location.entry ?? 0) - (y.location.entry ?? 0));
+  const summary = analyzeExchanges(
+    exchanges,
+    { file: target.origin, format: "probe", capabilities: PROBE_CAPABILITIES },
+    {
+      ...(options.policy !== undefined ? { policy: options.policy } : {}),
+      ...(options.rules !== undefined ? { rules: options.rules } : {}),
+    },
+  );
+  return {
+    target: target.origin + target.prefix,
+    summary,
+    requests: client.sent,
+    maxRequests,
+    skipped: { ...client.skipped },
+    notes,
+  };
+}
