@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { renderDemo } from "./demo.js";
+import { addGatewayCommand } from "./gateway.js";
 import { type Io, stylesFor } from "./output.js";
 import { renderStatus, renderStatusList } from "./status.js";
 
@@ -68,6 +69,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
         );
       io.stdout.write(text);
     });
+
+  addGatewayCommand(program, io, UsageError);
 
   try {
     await program.parseAsync(argv, { from: "user" });
