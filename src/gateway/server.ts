@@ -350,24 +350,31 @@ export class Gateway {
     return this.closing;
   }
 
+  /** Resolves when no request is in flight, or after `ms`. */
+  private async whenIdle(ms: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        this.idle = resolve;
+      }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.idle = undefined;
+  }
+
   private async drain(): Promise<void> {
     this.draining = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    if (this.inFlight > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.idle = resolve;
-        }),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, this.config.drainTimeout);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    await this.whenIdle(this.config.drainTimeout);
     this.server.closeAllConnections();
     await closed;
+    // The exchanges cut above end (and are logged) as their sockets close.
+    await this.whenIdle(1_000);
     await Promise.all(this.upstreams.map((u) => u.destroy()));
     this.redis?.owned?.disconnect();
     await this.log?.close();
