@@ -8,6 +8,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Exchange } from "../../src/audit/exchange.js";
 import { isMalformed } from "../../src/audit/source.js";
 import { openSource } from "../../src/audit/sources/open.js";
 import { formatAccessLog } from "../../src/gateway/access-log.js";
@@ -70,7 +71,7 @@ describe("access log → truestatus analyze", () => {
       const records = [];
       for await (const r of source.records()) records.push(r);
       expect(records.some(isMalformed)).toBe(false);
-      const ex = records.filter((r) => !isMalformed(r));
+      const ex = records.filter((r): r is Exchange => !isMalformed(r));
       expect(ex.map((e) => [e.request.method, e.request.path, e.response?.status])).toEqual([
         ["GET", "/ok", 200],
         ["GET", "/missing", 404],
