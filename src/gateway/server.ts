@@ -9,6 +9,7 @@
  *   ...
  *   await gw.close(); // drains
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { clientKey } from "../ratelimit/client-key.js";
@@ -222,7 +223,9 @@ export class Gateway {
     if (k !== "ip") {
       const v = req.headers[k.slice(7).toLowerCase()];
       const value = Array.isArray(v) ? v[0] : v;
-      if (value !== undefined && value !== "") return `h:${value}`;
+      // An API key is a secret: only its digest becomes a store key (Redis key names are visible).
+      if (value !== undefined && value !== "")
+        return `h:${createHash("sha256").update(value).digest("base64url").slice(0, 22)}`;
     }
     return `ip:${clientKey(client)}`;
   }

@@ -33,7 +33,7 @@ describe("access log → truestatus analyze", () => {
         const path = first.toString().split(" ")[1];
         if (path === "/hang") return;
         const status = path === "/missing" ? 404 : path === "/broken" ? 500 : 200;
-        s.end(raw.head(status, { "content-length": 2, "content-type": "application/json" }) + "{}");
+        s.end(`${raw.head(status, { "content-length": 2, "content-type": "application/json" })}{}`);
       });
       const log = join(dir, "access.ndjson");
       const gw = await createGateway(

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { METRIC_NAMES } from "../../src/gateway/metrics.js";
-import { closedPort, raw, serverPool } from "../helpers/faulty-upstream.js";
+import { closedPort, raw } from "../helpers/faulty-upstream.js";
 import { noLeaks } from "../helpers/leaks.js";
-import { startGateway, type TestGateway } from "./harness.js";
+import { gatewaySuite, type TestGateway } from "./harness.js";
 
 const DASHBOARD = join(import.meta.dirname, "../../docs/grafana-gateway.json");
 
@@ -49,13 +49,8 @@ function labelsOf(expr: string): string[] {
   return out.filter((l) => l !== "" && l !== "le");
 }
 
-const { serve, closeAll } = serverPool();
+const { serve, start, cleanup } = gatewaySuite();
 let gw: TestGateway | undefined;
-async function cleanup(): Promise<void> {
-  await gw?.close();
-  gw = undefined;
-  await closeAll();
-}
 
 describe("Grafana dashboard", () => {
   const dashboard = JSON.parse(readFileSync(DASHBOARD, "utf8")) as { panels: Panel[] };
@@ -71,8 +66,8 @@ describe("Grafana dashboard", () => {
     "names only metrics and labels the gateway's /metrics exports",
     noLeaks(async () => {
       const down = await closedPort();
-      const up = await serve((s) => s.end(raw.head(200, { "content-length": 2 }) + "{}"));
-      gw = await startGateway({
+      const up = await serve((s) => s.end(`${raw.head(200, { "content-length": 2 })}{}`));
+      gw = await start({
         upstreams: {
           app: { targets: [`http://127.0.0.1:${down}`, up.url], maxConcurrent: 5 },
         },

@@ -5,22 +5,15 @@
  * metrics, and nothing left open (sockets, timers, upstream requests) once the gateway closed.
  */
 import type net from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { parseProxyStatus } from "../../src/semantics/headers/proxy-status.js";
-import { closedPort, raw, serverPool } from "../helpers/faulty-upstream.js";
-import { noLeaks } from "../helpers/leaks.js";
+import { closedPort, raw } from "../helpers/faulty-upstream.js";
 import { useTestCerts } from "../helpers/tls-certs.js";
-import { type Reply, request, sample, startGateway, type TestGateway, until } from "./harness.js";
+import { gatewaySuite, type Reply, request, sample, type TestGateway, until } from "./harness.js";
 
 const certs = useTestCerts();
-const { serve, closeAll } = serverPool();
+const { serve, start, test } = gatewaySuite();
 let gw: TestGateway | undefined;
-async function cleanup(): Promise<void> {
-  await gw?.close();
-  gw = undefined;
-  await closeAll();
-}
-const test = (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup));
 
 const TIMEOUTS = { connect: "1s", headers: "300ms", idle: "300ms" };
 
@@ -86,7 +79,7 @@ function problem(reply: Reply, status: number): void {
 describe("gateway fault matrix", () => {
   test("upstream refuses (nothing listens) → 502 connection_refused", async () => {
     const port = await closedPort();
-    gw = await startGateway(config([`http://127.0.0.1:${port}`]));
+    gw = await start(config([`http://127.0.0.1:${port}`]));
     const r = await gw.get("/a");
     problem(r, 502);
     await check(
@@ -103,7 +96,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream down (every target ejected) → 503 destination_unavailable + Retry-After", async () => {
     const port = await closedPort();
-    gw = await startGateway(
+    gw = await start(
       config([`http://127.0.0.1:${port}`], { ejection: { failures: 1, duration: "30s" } }),
     );
     expect((await gw.get("/a")).status).toBe(502);
@@ -120,7 +113,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream resets before headers → 502 connection_terminated", async () => {
     const up = await serve((s) => s.resetAndDestroy());
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const r = await gw.get("/a");
     problem(r, 502);
     await check(
@@ -143,7 +136,7 @@ describe("gateway fault matrix", () => {
         `${raw.head(200, { "content-length": 100, "content-type": "text/plain" })}0123456789`,
       );
     });
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const reply = new Promise<Reply>((resolve, reject) => {
       const req = (request as typeof request)(`${gw!.url}/a`);
       req.then(resolve, reject);
@@ -176,7 +169,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream stalls before headers → 504 http_response_timeout", async () => {
     const up = await serve(() => {});
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const r = await gw.get("/a");
     problem(r, 504);
     await check(
@@ -194,7 +187,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream stalls mid-body → cut after the idle timeout, logged as connection_read_timeout", async () => {
     const up = await serve((s) => s.write(`${raw.head(200, { "content-length": 100 })}0123456789`));
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const r = await gw.get("/a");
     expect(r.status).toBe(200);
     expect(r.complete).toBe(false);
@@ -210,7 +203,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream sends an invalid status line → 502 http_protocol_error", async () => {
     const up = await serve((s) => s.end(raw.invalidStatusLine));
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const r = await gw.get("/a");
     problem(r, 502);
     await check(
@@ -227,7 +220,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream sends oversized headers → 502 http_response_header_section_size", async () => {
     const up = await serve((s) => s.end(raw.hugeHeader(100_000)));
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const r = await gw.get("/a");
     problem(r, 502);
     await check(
@@ -244,7 +237,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream TLS with a self-signed certificate → 502 tls_certificate_error", async () => {
     const up = await serve(() => {}, certs().selfSigned);
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const r = await gw.get("/a");
     problem(r, 502);
     await check(
@@ -260,7 +253,7 @@ describe("gateway fault matrix", () => {
   });
 
   test("upstream host does not resolve → 502 dns_error", async () => {
-    gw = await startGateway(config(["http://upstream.invalid:8080"]));
+    gw = await start(config(["http://upstream.invalid:8080"]));
     const r = await gw.get("/a");
     problem(r, 502);
     expect(r.body).not.toContain("upstream.invalid");
@@ -289,7 +282,7 @@ describe("gateway fault matrix", () => {
           }) + body,
         ),
       );
-      gw = await startGateway(config([up.url]));
+      gw = await start(config([up.url]));
       const r = await gw.get("/a");
       expect(r.body).toBe(body);
       expect(r.headers["content-type"]).toBe("application/json");
@@ -306,7 +299,7 @@ describe("gateway fault matrix", () => {
 
   test("upstream hangs while the client aborts → upstream request aborted, logged 499 client_abort", async () => {
     const up = await serve(() => {});
-    gw = await startGateway(config([up.url]));
+    gw = await start(config([up.url]));
     const http = await import("node:http");
     const arrived = up.nextRequest();
     const req = http.get(`${gw.url}/slow`, { agent: false });

@@ -5,21 +5,14 @@
  */
 import http from "node:http";
 import type net from "node:net";
-import { describe, expect, it } from "vitest";
-import { closedPort, raw, serverPool } from "../helpers/faulty-upstream.js";
-import { noLeaks } from "../helpers/leaks.js";
-import { request, sample, startGateway, type TestGateway, until } from "./harness.js";
+import { describe, expect } from "vitest";
+import { closedPort, raw } from "../helpers/faulty-upstream.js";
+import { gatewaySuite, request, sample, type TestGateway, until } from "./harness.js";
 
-const { serve, closeAll } = serverPool();
+const { serve, start, test } = gatewaySuite();
 let gw: TestGateway | undefined;
-async function cleanup(): Promise<void> {
-  await gw?.close();
-  gw = undefined;
-  await closeAll();
-}
-const test = (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup));
 
-const OK = raw.head(200, { "content-length": 2, "content-type": "application/json" }) + "{}";
+const OK = `${raw.head(200, { "content-length": 2, "content-type": "application/json" })}{}`;
 
 /** An upstream that answers 200 {} to every request on a connection. */
 function ok() {
@@ -46,7 +39,7 @@ describe("retries", () => {
   test("a GET refused by one target is retried on the next", async () => {
     const down = await closedPort();
     const up = await ok();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [`http://127.0.0.1:${down}`, up.url] } },
       routes: [{ path: "/", upstream: "a" }],
     });
@@ -67,7 +60,7 @@ describe("retries", () => {
   test("a POST is never retried, even when it never reached the upstream", async () => {
     const down = await closedPort();
     const up = await ok();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [`http://127.0.0.1:${down}`, up.url] } },
       routes: [{ path: "/", upstream: "a" }],
     });
@@ -81,7 +74,7 @@ describe("retries", () => {
   test("an empty budget refuses the retry (counted)", async () => {
     const down = await closedPort();
     const up = await ok();
-    gw = await startGateway({
+    gw = await start({
       retries: { attempts: 1, budget: 0, minPerSecond: 0 },
       upstreams: { a: { targets: [`http://127.0.0.1:${down}`, up.url] } },
       routes: [{ path: "/", upstream: "a" }],
@@ -98,7 +91,7 @@ describe("retries", () => {
 describe("load shedding", () => {
   test("over the concurrency limit: 503 + Retry-After at once, class overload", async () => {
     const h = await held();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [h.server.url], maxConcurrent: 1 } },
       routes: [{ path: "/", upstream: "a" }],
     });
@@ -125,7 +118,7 @@ describe("load shedding", () => {
 describe("rate limiting (memory)", () => {
   test("429 + Retry-After + RateLimit fields past the quota, RateLimit on admitted answers", async () => {
     const up = await ok();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [up.url] } },
       routes: [{ path: "/", upstream: "a", rateLimit: { limit: 2, window: "1m" } }],
     });
@@ -152,7 +145,7 @@ describe("rate limiting (memory)", () => {
 
   test("keyed by a header: each API key has its own quota", async () => {
     const up = await ok();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [up.url] } },
       routes: [
         {
@@ -172,7 +165,7 @@ describe("rate limiting (memory)", () => {
 describe("health and drain", () => {
   test("/healthz answers 200 ok; close() finishes in-flight requests, then stops", async () => {
     const h = await held();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [h.server.url] } },
       routes: [{ path: "/", upstream: "a" }],
     });
@@ -195,7 +188,7 @@ describe("health and drain", () => {
 
   test("drainTimeout bounds the wait: a request still running is cut", async () => {
     const h = await held();
-    gw = await startGateway({
+    gw = await start({
       drainTimeout: "100ms",
       upstreams: { a: { targets: [h.server.url] } },
       routes: [{ path: "/", upstream: "a" }],
@@ -207,5 +200,49 @@ describe("health and drain", () => {
     expect(await failed).toMatchObject({ code: "ECONNRESET" });
     const lines = await gw.close();
     expect(lines[0]).toMatchObject({ status: 499, failure_class: "client_abort" });
+  });
+});
+
+describe("limits and the total timeout", () => {
+  test("total timeout before headers → 504 http_response_timeout", async () => {
+    const up = await serve(() => {});
+    gw = await start({
+      upstreams: { a: { targets: [up.url] } },
+      routes: [{ path: "/", upstream: "a", timeouts: { total: "200ms" } }],
+    });
+    const r = await gw.get("/x");
+    expect(r.status).toBe(504);
+    expect(r.headers["proxy-status"]).toBe("truestatus;error=http_response_timeout");
+  });
+
+  test("a response over the size limit: 502 when its length is known, cut when streamed", async () => {
+    const big = "x".repeat(1_000);
+    const known = await serve((s) => s.end(raw.head(200, { "content-length": big.length }) + big));
+    gw = await start({
+      limits: { responseBody: 100 },
+      upstreams: { a: { targets: [known.url] } },
+      routes: [{ path: "/", upstream: "a" }],
+    });
+    const r = await gw.get("/x");
+    expect(r.status).toBe(502);
+    expect(r.headers["proxy-status"]).toBe("truestatus;error=http_response_body_size");
+    await gw.close();
+    const streamed = await serve((s) =>
+      s.end(`${raw.head(200, { "transfer-encoding": "chunked" })}3e8\r\n${big}\r\n0\r\n\r\n`),
+    );
+    gw = await start({
+      limits: { responseBody: 100 },
+      upstreams: { a: { targets: [streamed.url] } },
+      routes: [{ path: "/", upstream: "a" }],
+    });
+    // The client never gets a complete response: the connection is closed (before or after the
+    // header section, depending on how the upstream's bytes were split into chunks).
+    const cut = await gw.get("/x").then(
+      (r) => ({ complete: r.complete }),
+      (e: NodeJS.ErrnoException) => ({ complete: false, code: e.code }),
+    );
+    expect(cut.complete).toBe(false);
+    const lines = await gw.close();
+    expect(lines[0]).toMatchObject({ status: 200, "error.type": "http_response_body_size" });
   });
 });

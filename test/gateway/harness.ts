@@ -7,8 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { it } from "vitest";
 import { checkConfig } from "../../src/gateway/config.js";
 import { createGateway, type Gateway, type GatewayOptions } from "../../src/gateway/server.js";
+import { serverPool } from "../helpers/faulty-upstream.js";
+import { noLeaks } from "../helpers/leaks.js";
 
 export interface Reply {
   readonly status: number;
@@ -109,4 +112,27 @@ export async function until(check: () => boolean, what: string, ms = 5_000): Pro
     if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * The gateways and faulty upstreams of one test file: `start` and `serve` track what they open,
+ * and `test` runs a body that must leave nothing open once they are all closed.
+ */
+export function gatewaySuite() {
+  const pool = serverPool();
+  const gateways: TestGateway[] = [];
+  const cleanup = async () => {
+    for (const g of gateways.splice(0)) await g.close();
+    await pool.closeAll();
+  };
+  return {
+    serve: pool.serve,
+    start: async (config: Record<string, unknown>, options?: GatewayOptions) => {
+      const g = await startGateway(config, options);
+      gateways.push(g);
+      return g;
+    },
+    test: (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup)),
+    cleanup,
+  };
 }

@@ -4,9 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clientAddress } from "../../src/gateway/forwarded.js";
 import { HOP_BY_HOP, stripHopByHop } from "../../src/gateway/hop-by-hop.js";
-import { serverPool } from "../helpers/faulty-upstream.js";
-import { noLeaks } from "../helpers/leaks.js";
-import { startGateway, type TestGateway } from "./harness.js";
+import { gatewaySuite, type TestGateway } from "./harness.js";
 
 const NAMES = [
   "Connection",
@@ -63,14 +61,8 @@ describe("clientAddress", () => {
 });
 
 describe("headers through the gateway", () => {
-  const { serve, closeAll } = serverPool();
+  const { serve, start, test } = gatewaySuite();
   let gw: TestGateway | undefined;
-  const cleanup = async () => {
-    await gw?.close();
-    gw = undefined;
-    await closeAll();
-  };
-  const test = (name: string, fn: () => Promise<void>) => it(name, noLeaks(fn, cleanup));
 
   /** An upstream that answers with the request head it received as its body. */
   async function echo(extra = "") {
@@ -93,7 +85,7 @@ describe("headers through the gateway", () => {
 
   test("request: hop-by-hop out, forged forwarding replaced (untrusted peer), Via added", async () => {
     const up = await echo();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [up.url] } },
       routes: [{ path: "/", upstream: "a" }],
     });
@@ -125,7 +117,7 @@ describe("headers through the gateway", () => {
 
   test("request: a trusted peer's chain is extended", async () => {
     const up = await echo();
-    gw = await startGateway({
+    gw = await start({
       trustedProxies: ["127.0.0.1"],
       upstreams: { a: { targets: [up.url] } },
       routes: [{ path: "/", upstream: "a" }],
@@ -147,7 +139,7 @@ describe("headers through the gateway", () => {
 
   test("a request body over the limit is answered 413 without reaching the upstream", async () => {
     const up = await echo();
-    gw = await startGateway({
+    gw = await start({
       limits: { requestBody: 10 },
       upstreams: { a: { targets: [up.url] } },
       routes: [{ path: "/", upstream: "a" }],
@@ -162,7 +154,7 @@ describe("headers through the gateway", () => {
     await gw.close();
     // Streamed (chunked): counted as it goes, the upstream request aborted at the limit.
     const silent = await serve(() => {});
-    gw = await startGateway({
+    gw = await start({
       limits: { requestBody: 10 },
       upstreams: { a: { targets: [silent.url] } },
       routes: [{ path: "/", upstream: "a" }],
@@ -177,7 +169,7 @@ describe("headers through the gateway", () => {
 
   test("no route: 404 problem+json from the gateway", async () => {
     const up = await echo();
-    gw = await startGateway({
+    gw = await start({
       upstreams: { a: { targets: [up.url] } },
       routes: [{ path: "/api", upstream: "a" }],
     });
