@@ -1,11 +1,13 @@
 /**
- * Prometheus metrics (prom-client, one registry per gateway). Names and labels follow the
- * OpenTelemetry HTTP semantic conventions as Prometheus spells them (dots become underscores,
- * units become suffixes): `http.server.request.duration` → http_server_request_duration_seconds
- * with http_request_method, http_route, http_response_status_code, error_type, plus failure_class
- * (auth, validation, throttling, overload, dependency, server_bug, client_abort, ...).
+ * Prometheus metrics (one prom-client Registry per gateway, formatted by prom-client). Names and
+ * labels follow the OpenTelemetry HTTP semantic conventions as Prometheus spells them (dots become
+ * underscores, units become suffixes): `http.server.request.duration` →
+ * http_server_request_duration_seconds with http_request_method, http_route,
+ * http_response_status_code, error_type, plus failure_class (auth, validation, throttling,
+ * overload, dependency, server_bug, client_abort, ...). The series are fast-metrics.ts's.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Registry } from "prom-client";
+import { type CounterSeries, FastCounter, FastHistogram } from "./fast-metrics.js";
 
 /** Every metric name /metrics exports (docs and the Grafana dashboard test read this). */
 export const METRIC_NAMES = [
@@ -33,131 +35,124 @@ export interface RequestObservation {
   readonly seconds: number;
 }
 
-type Child = { observe(v: number): void };
-
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly duration: Histogram<string>;
-  readonly active: Gauge<string>;
-  private readonly upstreamDuration: Histogram<string>;
-  private readonly upstreamFailures: Counter<string>;
-  private readonly incomplete: Counter<string>;
-  private readonly retries: Counter<string>;
-  private readonly rateLimit: Counter<string>;
-  private readonly shed: Counter<string>;
-  readonly connections: Gauge<string>;
-  /** Label children by joined label values: prom-client hashes label objects on every call. */
-  private readonly children = new Map<string, Child>();
-  private readonly upstreamChildren = new Map<string, Child>();
+  private readonly duration: FastHistogram;
+  private readonly active: FastCounter;
+  private readonly upstreamDuration: FastHistogram;
+  private readonly upstreamFailures: FastCounter;
+  private readonly incomplete: FastCounter;
+  private readonly retries: FastCounter;
+  private readonly rateLimit: FastCounter;
+  private readonly shed: FastCounter;
+  private readonly connections: CounterSeries;
 
   constructor() {
-    const registers = [this.registry];
-    this.duration = new Histogram({
-      name: "http_server_request_duration_seconds",
-      help: "Duration of HTTP server requests (OpenTelemetry http.server.request.duration), with the truestatus failure class.",
-      labelNames: [
+    const r = this.registry;
+    this.duration = new FastHistogram(
+      "http_server_request_duration_seconds",
+      "Duration of HTTP server requests (OpenTelemetry http.server.request.duration), with the truestatus failure class.",
+      [
         "http_request_method",
         "http_route",
         "http_response_status_code",
         "error_type",
         "failure_class",
       ],
-      buckets: BUCKETS,
-      registers,
-    });
-    this.active = new Gauge({
-      name: "http_server_active_requests",
-      help: "Requests in flight (OpenTelemetry http.server.active_requests).",
-      labelNames: ["http_route"],
-      registers,
-    });
-    this.upstreamDuration = new Histogram({
-      name: "http_client_request_duration_seconds",
-      help: "Time to the upstream's response headers (OpenTelemetry http.client.request.duration), by upstream.",
-      labelNames: ["server_address", "http_response_status_code", "error_type"],
-      buckets: BUCKETS,
-      registers,
-    });
-    this.upstreamFailures = new Counter({
-      name: "truestatus_gateway_upstream_failures_total",
-      help: "Upstream failures by upstream and Proxy-Status error type (connection_refused, http_response_timeout, ...).",
-      labelNames: ["upstream", "error_type"],
-      registers,
-    });
-    this.incomplete = new Counter({
-      name: "truestatus_gateway_incomplete_responses_total",
-      help: "Responses cut after their header section was sent (the client saw an incomplete body).",
-      labelNames: ["upstream", "error_type"],
-      registers,
-    });
-    this.retries = new Counter({
-      name: "truestatus_gateway_retries_total",
-      help: "Retries sent (idempotent requests that failed before reaching the upstream), and those the budget refused.",
-      labelNames: ["upstream", "outcome"],
-      registers,
-    });
-    this.rateLimit = new Counter({
-      name: "truestatus_gateway_ratelimit_decisions_total",
-      help: "Rate-limit decisions by route: allowed, denied, store_error (failed open or closed).",
-      labelNames: ["http_route", "decision"],
-      registers,
-    });
-    this.shed = new Counter({
-      name: "truestatus_gateway_shed_total",
-      help: "Requests answered 503 because an upstream's concurrency limit was reached, or no target was healthy.",
-      labelNames: ["upstream", "reason"],
-      registers,
-    });
-    this.connections = new Gauge({
-      name: "truestatus_gateway_open_connections",
-      help: "Client connections open on the gateway.",
-      registers,
-    });
+      BUCKETS,
+      r,
+    );
+    this.active = new FastCounter(
+      "http_server_active_requests",
+      "Requests in flight (OpenTelemetry http.server.active_requests).",
+      ["http_route"],
+      r,
+      "gauge",
+    );
+    this.upstreamDuration = new FastHistogram(
+      "http_client_request_duration_seconds",
+      "Time to the upstream's response headers (OpenTelemetry http.client.request.duration), by upstream.",
+      ["server_address", "http_response_status_code", "error_type"],
+      BUCKETS,
+      r,
+    );
+    this.upstreamFailures = new FastCounter(
+      "truestatus_gateway_upstream_failures_total",
+      "Upstream failures by upstream and Proxy-Status error type (connection_refused, http_response_timeout, ...).",
+      ["upstream", "error_type"],
+      r,
+    );
+    this.incomplete = new FastCounter(
+      "truestatus_gateway_incomplete_responses_total",
+      "Responses cut after their header section was sent (the client saw an incomplete body).",
+      ["upstream", "error_type"],
+      r,
+    );
+    this.retries = new FastCounter(
+      "truestatus_gateway_retries_total",
+      "Retries sent (idempotent requests that failed before reaching the upstream), and those the budget refused.",
+      ["upstream", "outcome"],
+      r,
+    );
+    this.rateLimit = new FastCounter(
+      "truestatus_gateway_ratelimit_decisions_total",
+      "Rate-limit decisions by route: allowed, denied, store_error (failed open or closed).",
+      ["http_route", "decision"],
+      r,
+    );
+    this.shed = new FastCounter(
+      "truestatus_gateway_shed_total",
+      "Requests answered 503 because an upstream's concurrency limit was reached, or no target was healthy.",
+      ["upstream", "reason"],
+      r,
+    );
+    this.connections = new FastCounter(
+      "truestatus_gateway_open_connections",
+      "Client connections open on the gateway.",
+      [],
+      r,
+      "gauge",
+    ).of();
+  }
+
+  /** The in-flight gauge of a route (keep it for the request: `s.value++`, `s.value--`). */
+  activeFor(route: string): CounterSeries {
+    return this.active.of(route);
+  }
+
+  connectionOpened(): void {
+    this.connections.value++;
+  }
+
+  connectionClosed(): void {
+    this.connections.value--;
   }
 
   request(o: RequestObservation): void {
-    const key = `${o.method}\0${o.route}\0${o.status}\0${o.errorType}\0${o.failureClass}`;
-    let child = this.children.get(key);
-    if (child === undefined) {
-      child = this.duration.labels(
-        o.method,
-        o.route,
-        String(o.status),
-        o.errorType,
-        o.failureClass,
-      );
-      if (this.children.size < 10_000) this.children.set(key, child);
-    }
-    child.observe(o.seconds);
+    this.duration
+      .of(o.method, o.route, String(o.status), o.errorType, o.failureClass)
+      .observe(o.seconds);
   }
 
   upstream(address: string, status: number | undefined, errorType: string, seconds: number): void {
-    const key = `${address}\0${status ?? ""}\0${errorType}`;
-    let child = this.upstreamChildren.get(key);
-    if (child === undefined) {
-      child = this.upstreamDuration.labels(
-        address,
-        status === undefined ? "" : String(status),
-        errorType,
-      );
-      if (this.upstreamChildren.size < 10_000) this.upstreamChildren.set(key, child);
-    }
-    child.observe(seconds);
+    this.upstreamDuration
+      .of(address, status === undefined ? "" : String(status), errorType)
+      .observe(seconds);
   }
 
   upstreamFailure(upstream: string, errorType: string, incomplete: boolean): void {
-    (incomplete ? this.incomplete : this.upstreamFailures).labels(upstream, errorType).inc();
+    (incomplete ? this.incomplete : this.upstreamFailures).inc(upstream, errorType);
   }
 
   retry(upstream: string, outcome: "sent" | "budget_exhausted"): void {
-    this.retries.labels(upstream, outcome).inc();
+    this.retries.inc(upstream, outcome);
   }
 
   rateLimitDecision(route: string, decision: "allowed" | "denied" | "store_error"): void {
-    this.rateLimit.labels(route, decision).inc();
+    this.rateLimit.inc(route, decision);
   }
 
   shedRequest(upstream: string, reason: "concurrency" | "no_healthy_target"): void {
-    this.shed.labels(upstream, reason).inc();
+    this.shed.inc(upstream, reason);
   }
 }

@@ -62,7 +62,7 @@ export class Exchange {
   target: Target | undefined;
   upstream: Upstream | undefined;
   /** Header fields every answer carries (RateLimit fields of an admitted request). */
-  extraHeaders: Record<string, string> | undefined;
+  extraHeaders: Readonly<Record<string, string>> | undefined;
   loggedHeaders: Record<string, string> | undefined;
   /** The upstream dispatch in flight: abort() ends it. */
   abortUpstream: ((reason: Error) => void) | undefined;
@@ -227,6 +227,9 @@ export function dispatchTo(
   let resume: (() => void) | undefined;
   let onDrain: (() => void) | undefined;
   let sentHeaders = false;
+  /** The response's Content-Length, when it has one: its last chunk ends the response at once. */
+  let expected = -1;
+  let ended = false;
   const res = x.res;
 
   const handler: Dispatcher.DispatchHandlers = {
@@ -352,6 +355,7 @@ export function dispatchTo(
         return false;
       }
       sentHeaders = true;
+      if (contentLength !== undefined && x.req.method !== "HEAD") expected = contentLength;
       resume = resumeFn;
       return true;
     },
@@ -364,6 +368,12 @@ export function dispatchTo(
         x.cutResponse("http_response_body_size");
         return false;
       }
+      if (x.bytes === expected) {
+        // The last chunk: one write that also ends the response.
+        ended = true;
+        res.end(chunk);
+        return true;
+      }
       if (res.write(chunk)) return true;
       onDrain ??= () => resume?.();
       res.once("drain", onDrain);
@@ -371,7 +381,7 @@ export function dispatchTo(
     },
     onComplete() {
       x.abortUpstream = undefined;
-      res.end();
+      if (!ended) res.end();
     },
   };
 

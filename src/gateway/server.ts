@@ -75,7 +75,6 @@ export class Gateway {
   private draining = false;
   private inFlight = 0;
   private idle: (() => void) | undefined;
-  private connections = 0;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -115,12 +114,8 @@ export class Gateway {
       this.handle,
     );
     this.server.on("connection", (socket: Socket) => {
-      this.connections++;
-      this.metrics?.connections.set(this.connections);
-      socket.once("close", () => {
-        this.connections--;
-        this.metrics?.connections.set(this.connections);
-      });
+      this.metrics?.connectionOpened();
+      socket.once("close", () => this.metrics?.connectionClosed());
     });
   }
 
@@ -185,10 +180,11 @@ export class Gateway {
     const state = url.charCodeAt(0) === 0x2f ? this.match(url) : undefined;
     const x = new Exchange(this.ctx, req, res, state?.config, client);
     this.inFlight++;
-    this.metrics?.active.labels(x.routeName).inc();
+    const active = this.metrics?.activeFor(x.routeName);
+    if (active !== undefined) active.value++;
     res.once("close", () => {
       x.done();
-      this.metrics?.active.labels(x.routeName).dec();
+      if (active !== undefined) active.value--;
       if (--this.inFlight === 0 && this.idle !== undefined) this.idle();
     });
     if (state === undefined) {
@@ -248,11 +244,7 @@ export class Gateway {
       x.fail(d.failure!);
       return;
     }
-    const h = d.headers;
-    for (const _ in h) {
-      x.extraHeaders = { ...h };
-      break;
-    }
+    x.extraHeaders = d.headers;
     this.forward(x, state, headers, incoming, peer, hasBody);
   }
 
