@@ -196,9 +196,13 @@ async function main(): Promise<void> {
     nginx: nginx.port,
   };
   const names = Object.keys(ports) as (keyof typeof ports)[];
-  // Warm-up (JIT, pools).
+  // Warm-up (JIT, pools): 3 s each at full load.
   for (const n of names)
-    await autocannon({ url: `http://127.0.0.1:${ports[n]}/`, connections: 10, duration: 1 });
+    await autocannon({
+      url: `http://127.0.0.1:${ports[n]}/`,
+      connections: CONNECTIONS,
+      duration: 3,
+    });
   const rounds: Record<string, number>[] = [];
   const cpuRounds: Record<string, number>[] = [];
   for (let k = 0; k < ROUNDS; k++) {

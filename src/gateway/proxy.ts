@@ -69,6 +69,8 @@ export class Exchange {
   /** The gateway cut the response itself (upstream failed mid-body). */
   cut = false;
   finished = false;
+  /** An abort decided before the upstream request had a connection (the total timeout). */
+  pendingAbort: Error | undefined;
   /** The streamed request body outgrew the limit (answered 413). */
   requestTooLarge = false;
   private totalTimer: ReturnType<typeof setTimeout> | undefined;
@@ -135,7 +137,9 @@ export class Exchange {
           details: `total timeout of ${ms} ms`,
         }),
       );
-      this.abortUpstream?.(reason);
+      // Still connecting: the request is aborted as soon as it gets a connection.
+      if (this.abortUpstream === undefined) this.pendingAbort = reason;
+      else this.abortUpstream(reason);
     }, ms);
   }
 
@@ -236,6 +240,10 @@ export function dispatchTo(
     onConnect(abort) {
       if (x.finished) {
         abort(new ClientAbort());
+        return;
+      }
+      if (x.pendingAbort !== undefined) {
+        abort(x.pendingAbort);
         return;
       }
       x.abortUpstream = abort as (reason: Error) => void;
