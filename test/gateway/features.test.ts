@@ -246,3 +246,69 @@ describe("limits and the total timeout", () => {
     expect(lines[0]).toMatchObject({ status: 200, "error.type": "http_response_body_size" });
   });
 });
+
+describe("streaming", () => {
+  test("a 4 MiB request body and a 4 MiB response pass through intact, in chunks", async () => {
+    const upstream = http.createServer((req, res) => {
+      let n = 0;
+      let sum = 0;
+      req.on("data", (c: Buffer) => {
+        n += c.length;
+        for (const b of c) sum = (sum + b) % 65_521;
+      });
+      req.on("end", () => {
+        res.writeHead(200, { "x-received": `${n}/${sum}` });
+        const chunk = Buffer.alloc(64 * 1024, 7);
+        let left = 64;
+        const write = () => {
+          while (left > 0) {
+            left--;
+            if (!res.write(chunk)) return void res.once("drain", write);
+          }
+          res.end();
+        };
+        write();
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", () => r()));
+    try {
+      gw = await start({
+        upstreams: {
+          a: { targets: [`http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}`] },
+        },
+        routes: [{ path: "/", upstream: "a" }],
+      });
+      const body = Buffer.alloc(4 * 1024 * 1024);
+      for (let i = 0; i < body.length; i++) body[i] = i % 251;
+      let sum = 0;
+      for (const b of body) sum = (sum + b) % 65_521;
+      const r = await new Promise<{ status: number; received: string; bytes: number }>(
+        (resolve, reject) => {
+          const req = http.request(`${gw!.url}/up`, { method: "POST", agent: false }, (res) => {
+            let bytes = 0;
+            res.on("data", (c: Buffer) => {
+              bytes += c.length;
+            });
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode!,
+                received: String(res.headers["x-received"]),
+                bytes,
+              }),
+            );
+          });
+          req.on("error", reject);
+          // Chunked: written in pieces, no Content-Length.
+          for (let i = 0; i < body.length; i += 256 * 1024)
+            req.write(body.subarray(i, i + 256 * 1024));
+          req.end();
+        },
+      );
+      expect(r).toEqual({ status: 200, received: `${body.length}/${sum}`, bytes: 4 * 1024 * 1024 });
+      await gw.close();
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+});
