@@ -79,6 +79,20 @@ module.exports = {
       to: { path: "node_modules/(express|fastify|hono|@hono|ioredis)/" },
     },
     {
+      name: "gateway-is-a-face",
+      comment:
+        "gateway/ builds on upstream, ratelimit and semantics; it never imports the emit adapters, and only the CLI imports it.",
+      severity: "error",
+      from: { path: "^src/gateway/" },
+      to: { path: "^src/(server|cli)/" },
+    },
+    {
+      name: "only-cli-imports-gateway",
+      severity: "error",
+      from: { pathNot: "^src/(gateway|cli)/" },
+      to: { path: "^src/gateway/" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

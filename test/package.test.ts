@@ -34,6 +34,7 @@ const SUBPATHS = [
 const FACES = [
   "truestatus/upstream",
   "truestatus/ratelimit",
+  "truestatus/gateway",
   "truestatus/express",
   "truestatus/fastify",
   "truestatus/hono",

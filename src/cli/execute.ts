@@ -8,6 +8,7 @@ import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
 import { runDemo } from "./demo-run.js";
 import { EXIT, UsageError } from "./errors.js";
+import { addGatewayCommand } from "./gateway.js";
 import { type Io, stylesFor } from "./output.js";
 import { registerProbe } from "./probe.js";
 import { renderStatus, renderStatusList } from "./status.js";
@@ -82,6 +83,7 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
   registerProbe(program, io, (c) => {
     code = c;
   });
+  addGatewayCommand(program, io, UsageError);
 
   try {
     await program.parseAsync(argv, { from: "user" });

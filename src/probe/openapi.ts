@@ -6,8 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import $RefParser from "@apidevtools/json-schema-ref-parser";
-import { load as loadYaml } from "js-yaml";
+import { parse as parseYaml } from "yaml";
 import { ProbeError } from "./errors.js";
+import { yamlLine } from "./yaml-line.js";
 
 /** A JSON Schema as OpenAPI writes it (the parts the probe reads). */
 export interface Schema {
@@ -82,10 +83,10 @@ async function readDocument(file: string): Promise<Json> {
   }
   let doc: unknown;
   try {
-    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : loadYaml(text, { filename: file });
+    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    const m = (e as { mark?: { line: number } }).mark;
-    const where = m === undefined ? "" : ` at line ${m.line + 1}`;
+    const line = yamlLine(e);
+    const where = line === undefined ? "" : ` at line ${line}`;
     const first = String((e as Error).message).split("\n")[0];
     fail(file, `not valid JSON or YAML${where}: ${first}`, e);
   }

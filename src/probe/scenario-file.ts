@@ -12,8 +12,9 @@
  *       expect: [409, 422]
  */
 import { readFile } from "node:fs/promises";
-import { load as loadYaml } from "js-yaml";
+import { parse as parseYaml } from "yaml";
 import { ProbeError } from "./errors.js";
+import { yamlLine } from "./yaml-line.js";
 
 export interface Step {
   readonly file: string;
@@ -53,11 +54,11 @@ function statusList(where: string, v: unknown): number[] {
 export function parseScenario(file: string, text: string): Step[] {
   let doc: unknown;
   try {
-    doc = loadYaml(text, { filename: file });
+    doc = parseYaml(text);
   } catch (e) {
-    const m = (e as { mark?: { line: number } }).mark;
+    const line = yamlLine(e);
     fail(
-      m === undefined ? file : `${file}:${m.line + 1}`,
+      line === undefined ? file : `${file}:${line}`,
       `not valid YAML: ${String((e as Error).message).split("\n")[0]}`,
       e,
     );

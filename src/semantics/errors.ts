@@ -13,6 +13,8 @@ export const ERROR_CODES = {
     "A failure constructor was given options that cannot produce a truthful answer (e.g. a negative Retry-After, a reserved problem member as an extension).",
   TRUESTATUS_RATE_LIMIT_STORE:
     "A rate-limit store could not decide in time (Redis unreachable, slow or erroring); the limiter fails open or closed as configured.",
+  TRUESTATUS_INVALID_GATEWAY_CONFIG:
+    "The gateway's configuration (YAML file or flags) has an unknown key, a missing or mistyped field, a bad URL, duration or size; the message names the file, line and field.",
   TRUESTATUS_INPUT_NOT_FOUND: "An input given to analyze does not exist.",
   TRUESTATUS_INPUT_UNREADABLE:
     "An input given to analyze exists but cannot be read (permissions, not a regular file).",
