@@ -61,6 +61,7 @@ import {
   sfDictionary,
   sfList,
 } from "../test/semantics/headers/arbitraries.js";
+import { rng } from "./rng.js";
 
 // ---- options ------------------------------------------------------------------------------------
 
@@ -80,23 +81,10 @@ const POOL = 400;
 const SLOW_KEPT = 10;
 const RETIMES = 5;
 
-// ---- a seeded generator (mulberry32): cheap enough for millions of draws --------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Gen {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = rng(seed);
   }
   /** Integer in [0, n). */
   int(n: number): number {

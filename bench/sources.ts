@@ -28,6 +28,7 @@ import { ndjsonFormat } from "../src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../src/audit/sources/nginx.js";
 import { openSource } from "../src/audit/sources/open.js";
 import { NGINX_LOG_FORMAT } from "../test/fixtures/make-fixtures.js";
+import { rng } from "./rng.js";
 
 function flag(name: string): string | undefined {
   const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -37,18 +38,6 @@ function flag(name: string): string | undefined {
 }
 
 const LINES = Number(flag("lines") ?? 100_000);
-
-/** A small deterministic PRNG (mulberry32), so every run parses the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [
   "/api/users/",
