@@ -23,7 +23,13 @@ import { once } from "node:events";
 import { get } from "node:http";
 import { flag, median, ROUTES, verdict } from "./adapters-apps.js";
 
-const FRAMEWORKS = ["express", "fastify", "hono"] as const;
+const ALL_FRAMEWORKS = ["express", "fastify", "hono"] as const;
+/** --only=fastify,hono: measure some frameworks (to repeat a row without the rest). */
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const FRAMEWORKS = ALL_FRAMEWORKS.filter((f) => only === undefined || only.includes(f));
 const runs = flag("runs", 3);
 const rounds = flag("rounds", 4);
 const duration = flag("duration", 2);
