@@ -24,7 +24,10 @@ export function connectionTokens(raw: readonly string[]): Set<string> | undefine
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length === 10 && name.toLowerCase() === "connection") {
-      for (const t of raw[i + 1]!.split(",")) {
+      const value = raw[i + 1]!;
+      // The usual values name only fields that are hop-by-hop anyway: no set to build.
+      if (value === "keep-alive" || value === "close" || value === "Keep-Alive") continue;
+      for (const t of value.split(",")) {
         const token = t.trim().toLowerCase();
         if (token === "") continue;
         tokens ??= new Set();
@@ -38,15 +41,17 @@ export function connectionTokens(raw: readonly string[]): Set<string> | undefine
 /**
  * The list without hop-by-hop fields, without the fields Connection names, and without `drop`
  * (lowercase names the caller replaces, e.g. host or x-forwarded-for). Calls `seen` with each
- * dropped field of `drop`, so that the caller can read them in the same pass.
+ * dropped field of `drop`, so that the caller can read them in the same pass. The kept fields are
+ * appended to `out` (default a new list), so that a caller can put its own fields first without
+ * copying the list again.
  */
 export function stripHopByHop(
   raw: readonly string[],
   drop: ReadonlySet<string>,
   seen?: (name: string, value: string) => void,
+  out: string[] = [],
 ): string[] {
   const named = connectionTokens(raw);
-  const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();

@@ -301,21 +301,29 @@ export function dispatchTo(
       let incomingVia: string | undefined;
       let proxyStatus: string | undefined;
       let contentLength: number | undefined;
-      const out = stripHopByHop(raw, DROP_FROM_RESPONSE, (_name, value) => {
+      const headersOut = stripHopByHop(raw, DROP_FROM_RESPONSE, (_name, value) => {
         incomingVia = incomingVia === undefined ? value : `${incomingVia}, ${value}`;
       });
+      // One pass, compacting in place: the fields to log, the length, and the Proxy-Status
+      // members taken out (they go back as one field, with this hop's member appended).
       let logged: Record<string, string> | undefined;
-      for (let i = 0; i < out.length; i += 2) {
-        const lower = out[i]!.toLowerCase();
+      let w = 0;
+      for (let i = 0; i < headersOut.length; i += 2) {
+        const name = headersOut[i]!;
+        const value = headersOut[i + 1]!;
+        const lower = name.toLowerCase();
         if (LOGGED_RESPONSE_HEADERS.has(lower)) {
           if (lower === "proxy-status") {
-            proxyStatus = proxyStatus === undefined ? out[i + 1] : `${proxyStatus}, ${out[i + 1]}`;
-            out[i + 1] = "";
+            proxyStatus = proxyStatus === undefined ? value : `${proxyStatus}, ${value}`;
+            continue;
           }
           logged ??= {};
-          logged[lower] = out[i + 1]!;
-        } else if (lower === "content-length") contentLength = Number(out[i + 1]);
+          logged[lower] = value;
+        } else if (lower === "content-length") contentLength = Number(value);
+        headersOut[w++] = name;
+        headersOut[w++] = value;
       }
+      headersOut.length = w;
       if (limit !== undefined && contentLength !== undefined && contentLength > limit) {
         x.abortUpstream?.(new ClientAbort());
         x.abortUpstream = undefined;
@@ -330,11 +338,6 @@ export function dispatchTo(
           receivedStatus: statusCode,
         });
         proxyStatus = proxyStatus === undefined ? ours : `${proxyStatus}, ${ours}`;
-      }
-      const headersOut: string[] = [];
-      for (let i = 0; i < out.length; i += 2) {
-        if (out[i + 1] === "" && out[i]!.toLowerCase() === "proxy-status") continue;
-        headersOut.push(out[i]!, out[i + 1]!);
       }
       if (proxyStatus !== undefined) {
         headersOut.push("proxy-status", proxyStatus);

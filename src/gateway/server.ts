@@ -173,9 +173,15 @@ export class Gateway {
     }
     const peer = req.socket.remoteAddress ?? "";
     const incoming: IncomingForwarding = {};
-    const headers = stripHopByHop(req.rawHeaders, DROP_FROM_REQUEST, (name, value) => {
-      if (name !== "host" && name !== "expect") collectForwarding(incoming, name, value);
-    });
+    // The upstream request's field list, with a slot for Host (set per target in dispatchTo).
+    const headers = stripHopByHop(
+      req.rawHeaders,
+      DROP_FROM_REQUEST,
+      (name, value) => {
+        if (name !== "host" && name !== "expect") collectForwarding(incoming, name, value);
+      },
+      ["host", ""],
+    );
     const client = clientAddress(peer, incoming.xff, this.config.trustedProxies, this.anyTrusted);
     const state = url.charCodeAt(0) === 0x2f ? this.match(url) : undefined;
     const x = new Exchange(this.ctx, req, res, state?.config, client);
@@ -284,7 +290,7 @@ export class Gateway {
       return;
     }
     const req = x.req;
-    const headers = ["host", "", ...raw];
+    const headers = raw;
     const host = req.headers.host;
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
     appendForwarding(
