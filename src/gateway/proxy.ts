@@ -219,183 +219,12 @@ export function dispatchTo(
   r: UpstreamRequest,
   retriesLeft: number,
 ): void {
-  const route = x.route!;
   const upstream = x.upstream!;
   x.target = target;
   x.attempts++;
   if (x.attempts === 1) x.ctx.budget.deposit();
-  const sentAt = performance.now();
   const headers = r.headers;
   headers[1] = upstream.config.preserveHost ? (x.req.headers.host ?? target.host) : target.host;
-  const limit = x.ctx.responseBodyLimit;
-  let resume: (() => void) | undefined;
-  let onDrain: (() => void) | undefined;
-  let sentHeaders = false;
-  /** The response's Content-Length, when it has one: its last chunk ends the response at once. */
-  let expected = -1;
-  let ended = false;
-  const res = x.res;
-
-  const handler: Dispatcher.DispatchHandlers = {
-    onConnect(abort) {
-      if (x.finished) {
-        abort(new ClientAbort());
-        return;
-      }
-      if (x.pendingAbort !== undefined) {
-        abort(x.pendingAbort);
-        return;
-      }
-      x.abortUpstream = abort as (reason: Error) => void;
-    },
-    onError(err) {
-      x.abortUpstream = undefined;
-      if (onDrain !== undefined) res.off("drain", onDrain);
-      if (err instanceof ClientAbort || x.finished) return;
-      if (x.requestTooLarge) {
-        x.fail(payloadTooLarge({ limit: x.ctx.requestBodyLimit }));
-        return;
-      }
-      const failure = classifyUpstream(err, {
-        nextHop: upstream.name,
-        ...(sentHeaders ? { phase: "body" as const } : {}),
-      });
-      const error = (failure as { error?: ProxyErrorType } | undefined)?.error;
-      const errorType = error ?? (failure === undefined ? "proxy_internal_error" : failure.kind);
-      const now = Date.now();
-      if (!sentHeaders) {
-        x.ctx.metrics?.upstream(
-          upstream.name,
-          undefined,
-          errorType,
-          (performance.now() - sentAt) / 1000,
-        );
-        if (isConnectFailure(error)) upstream.connectFailed(target, now);
-      }
-      if (sentHeaders) {
-        x.cutResponse(error === "connection_terminated" ? "http_response_incomplete" : errorType);
-        return;
-      }
-      x.ctx.metrics?.upstreamFailure(upstream.name, errorType, false);
-      if (retriesLeft > 0 && isRetryable(x.req.method ?? "", r.hasBody, error)) {
-        if (x.ctx.budget.withdraw(now)) {
-          const next = upstream.pick(now, target);
-          if (next !== undefined) {
-            x.ctx.metrics?.retry(upstream.name, "sent");
-            dispatchTo(x, next, r, retriesLeft - 1);
-            return;
-          }
-        } else x.ctx.metrics?.retry(upstream.name, "budget_exhausted");
-      }
-      // An error nothing classifies is ours (a bug): 500, never blamed on the upstream.
-      x.fail(failure ?? { kind: "internal", cause: err });
-    },
-    onHeaders(statusCode, rawHeaders, resumeFn) {
-      if (statusCode < 200) return true;
-      x.upstreamStatus = statusCode;
-      x.upstreamTimeMs = performance.now() - sentAt;
-      upstream.succeeded(target);
-      x.ctx.metrics?.upstream(upstream.name, statusCode, "", x.upstreamTimeMs / 1000);
-      const raw: string[] = new Array(rawHeaders.length);
-      for (let i = 0; i < rawHeaders.length; i++) raw[i] = rawHeaders[i]!.toString("latin1");
-      let incomingVia: string | undefined;
-      let proxyStatus: string | undefined;
-      let contentLength: number | undefined;
-      const headersOut = stripHopByHop(raw, DROP_FROM_RESPONSE, (_name, value) => {
-        incomingVia = incomingVia === undefined ? value : `${incomingVia}, ${value}`;
-      });
-      // One pass, compacting in place: the fields to log, the length, and the Proxy-Status
-      // members taken out (they go back as one field, with this hop's member appended).
-      let logged: Record<string, string> | undefined;
-      let w = 0;
-      for (let i = 0; i < headersOut.length; i += 2) {
-        const name = headersOut[i]!;
-        const value = headersOut[i + 1]!;
-        const lower = name.toLowerCase();
-        if (LOGGED_RESPONSE_HEADERS.has(lower)) {
-          if (lower === "proxy-status") {
-            proxyStatus = proxyStatus === undefined ? value : `${proxyStatus}, ${value}`;
-            continue;
-          }
-          logged ??= {};
-          logged[lower] = value;
-        } else if (lower === "content-length") contentLength = Number(value);
-        headersOut[w++] = name;
-        headersOut[w++] = value;
-      }
-      headersOut.length = w;
-      if (limit !== undefined && contentLength !== undefined && contentLength > limit) {
-        x.abortUpstream?.(new ClientAbort());
-        x.abortUpstream = undefined;
-        x.ctx.metrics?.upstreamFailure(upstream.name, "http_response_body_size", false);
-        x.fail({ kind: "bad_gateway", error: "http_response_body_size" });
-        return false;
-      }
-      // Upstream error responses pass through unchanged, with this hop's Proxy-Status appended.
-      if (statusCode >= 500) {
-        const ours = buildProxyStatus({
-          proxy: x.ctx.policy.proxyName,
-          receivedStatus: statusCode,
-        });
-        proxyStatus = proxyStatus === undefined ? ours : `${proxyStatus}, ${ours}`;
-      }
-      if (proxyStatus !== undefined) {
-        headersOut.push("proxy-status", proxyStatus);
-        logged ??= {};
-        logged["proxy-status"] = proxyStatus;
-        x.proxyStatus = proxyStatus;
-      }
-      headersOut.push(
-        "via",
-        incomingVia === undefined ? x.ctx.via : `${incomingVia}, ${x.ctx.via}`,
-      );
-      if (x.extraHeaders !== undefined)
-        for (const name in x.extraHeaders) headersOut.push(name, x.extraHeaders[name]!);
-      if (x.ctx.draining()) headersOut.push("connection", "close");
-      x.status = statusCode;
-      x.failureClass = classOfStatus(statusCode);
-      if (statusCode >= 500) x.errorType = String(statusCode);
-      x.loggedHeaders = logged;
-      try {
-        res.writeHead(statusCode, headersOut);
-      } catch {
-        // A field Node refuses to send (e.g. a control character): the response is invalid.
-        x.abortUpstream?.(new ClientAbort());
-        x.abortUpstream = undefined;
-        x.fail({ kind: "bad_gateway", error: "http_protocol_error" });
-        return false;
-      }
-      sentHeaders = true;
-      if (contentLength !== undefined && x.req.method !== "HEAD") expected = contentLength;
-      resume = resumeFn;
-      return true;
-    },
-    onData(chunk) {
-      x.bytes += chunk.length;
-      if (limit !== undefined && x.bytes > limit) {
-        x.abortUpstream?.(new ClientAbort());
-        x.abortUpstream = undefined;
-        x.ctx.metrics?.upstreamFailure(upstream.name, "http_response_body_size", true);
-        x.cutResponse("http_response_body_size");
-        return false;
-      }
-      if (x.bytes === expected) {
-        // The last chunk: one write that also ends the response.
-        ended = true;
-        res.end(chunk);
-        return true;
-      }
-      if (res.write(chunk)) return true;
-      onDrain ??= () => resume?.();
-      res.once("drain", onDrain);
-      return false;
-    },
-    onComplete() {
-      x.abortUpstream = undefined;
-      if (!ended) res.end();
-    },
-  };
-
   let body: Readable | null = null;
   if (r.hasBody) {
     if (x.req.headers["content-length"] === undefined) {
@@ -417,7 +246,7 @@ export function dispatchTo(
       body = x.req.pipe(counter);
     } else body = x.req;
   }
-  const t = route.timeouts;
+  const t = x.route!.timeouts;
   target.pool(t.connect).dispatch(
     {
       origin: target.origin,
@@ -428,8 +257,197 @@ export function dispatchTo(
       headersTimeout: t.headers,
       bodyTimeout: t.idle,
     },
-    handler,
+    new Attempt(x, target, r, retriesLeft),
   );
+}
+
+/**
+ * One attempt's undici handler: its state in fields and its callbacks as methods, so that a
+ * proxied request allocates one object here rather than a closure per callback.
+ */
+class Attempt implements Dispatcher.DispatchHandlers {
+  private readonly sentAt = performance.now();
+  private resume: (() => void) | undefined;
+  private onDrain: (() => void) | undefined;
+  private sentHeaders = false;
+  /** The response's Content-Length, when it has one: its last chunk ends the response at once. */
+  private expected = -1;
+  private ended = false;
+
+  constructor(
+    private readonly x: Exchange,
+    private readonly target: Target,
+    private readonly r: UpstreamRequest,
+    private readonly retriesLeft: number,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    const x = this.x;
+    if (x.finished) {
+      abort(new ClientAbort());
+      return;
+    }
+    if (x.pendingAbort !== undefined) {
+      abort(x.pendingAbort);
+      return;
+    }
+    x.abortUpstream = abort as (reason: Error) => void;
+  }
+
+  onError(err: Error): void {
+    const { x, target } = this;
+    const upstream = x.upstream!;
+    x.abortUpstream = undefined;
+    if (this.onDrain !== undefined) x.res.off("drain", this.onDrain);
+    if (err instanceof ClientAbort || x.finished) return;
+    if (x.requestTooLarge) {
+      x.fail(payloadTooLarge({ limit: x.ctx.requestBodyLimit }));
+      return;
+    }
+    const sentHeaders = this.sentHeaders;
+    const failure = classifyUpstream(err, {
+      nextHop: upstream.name,
+      ...(sentHeaders ? { phase: "body" as const } : {}),
+    });
+    const error = (failure as { error?: ProxyErrorType } | undefined)?.error;
+    const errorType = error ?? (failure === undefined ? "proxy_internal_error" : failure.kind);
+    const now = Date.now();
+    if (!sentHeaders) {
+      x.ctx.metrics?.upstream(
+        upstream.name,
+        undefined,
+        errorType,
+        (performance.now() - this.sentAt) / 1000,
+      );
+      if (isConnectFailure(error)) upstream.connectFailed(target, now);
+    }
+    if (sentHeaders) {
+      x.cutResponse(error === "connection_terminated" ? "http_response_incomplete" : errorType);
+      return;
+    }
+    x.ctx.metrics?.upstreamFailure(upstream.name, errorType, false);
+    if (this.retriesLeft > 0 && isRetryable(x.req.method ?? "", this.r.hasBody, error)) {
+      if (x.ctx.budget.withdraw(now)) {
+        const next = upstream.pick(now, target);
+        if (next !== undefined) {
+          x.ctx.metrics?.retry(upstream.name, "sent");
+          dispatchTo(x, next, this.r, this.retriesLeft - 1);
+          return;
+        }
+      } else x.ctx.metrics?.retry(upstream.name, "budget_exhausted");
+    }
+    // An error nothing classifies is ours (a bug): 500, never blamed on the upstream.
+    x.fail(failure ?? { kind: "internal", cause: err });
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
+    const x = this.x;
+    const upstream = x.upstream!;
+    const limit = x.ctx.responseBodyLimit;
+    x.upstreamStatus = statusCode;
+    x.upstreamTimeMs = performance.now() - this.sentAt;
+    upstream.succeeded(this.target);
+    x.ctx.metrics?.upstream(upstream.name, statusCode, "", x.upstreamTimeMs / 1000);
+    const raw: string[] = new Array(rawHeaders.length);
+    for (let i = 0; i < rawHeaders.length; i++) raw[i] = rawHeaders[i]!.toString("latin1");
+    let incomingVia: string | undefined;
+    let proxyStatus: string | undefined;
+    let contentLength: number | undefined;
+    const headersOut = stripHopByHop(raw, DROP_FROM_RESPONSE, (_name, value) => {
+      incomingVia = incomingVia === undefined ? value : `${incomingVia}, ${value}`;
+    });
+    // One pass, compacting in place: the fields to log, the length, and the Proxy-Status
+    // members taken out (they go back as one field, with this hop's member appended).
+    let logged: Record<string, string> | undefined;
+    let w = 0;
+    for (let i = 0; i < headersOut.length; i += 2) {
+      const name = headersOut[i]!;
+      const value = headersOut[i + 1]!;
+      const lower = name.toLowerCase();
+      if (LOGGED_RESPONSE_HEADERS.has(lower)) {
+        if (lower === "proxy-status") {
+          proxyStatus = proxyStatus === undefined ? value : `${proxyStatus}, ${value}`;
+          continue;
+        }
+        logged ??= {};
+        logged[lower] = value;
+      } else if (lower === "content-length") contentLength = Number(value);
+      headersOut[w++] = name;
+      headersOut[w++] = value;
+    }
+    headersOut.length = w;
+    if (limit !== undefined && contentLength !== undefined && contentLength > limit) {
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      x.ctx.metrics?.upstreamFailure(upstream.name, "http_response_body_size", false);
+      x.fail({ kind: "bad_gateway", error: "http_response_body_size" });
+      return false;
+    }
+    // Upstream error responses pass through unchanged, with this hop's Proxy-Status appended.
+    if (statusCode >= 500) {
+      const ours = buildProxyStatus({
+        proxy: x.ctx.policy.proxyName,
+        receivedStatus: statusCode,
+      });
+      proxyStatus = proxyStatus === undefined ? ours : `${proxyStatus}, ${ours}`;
+    }
+    if (proxyStatus !== undefined) {
+      headersOut.push("proxy-status", proxyStatus);
+      logged ??= {};
+      logged["proxy-status"] = proxyStatus;
+      x.proxyStatus = proxyStatus;
+    }
+    headersOut.push("via", incomingVia === undefined ? x.ctx.via : `${incomingVia}, ${x.ctx.via}`);
+    if (x.extraHeaders !== undefined)
+      for (const name in x.extraHeaders) headersOut.push(name, x.extraHeaders[name]!);
+    if (x.ctx.draining()) headersOut.push("connection", "close");
+    x.status = statusCode;
+    x.failureClass = classOfStatus(statusCode);
+    if (statusCode >= 500) x.errorType = String(statusCode);
+    x.loggedHeaders = logged;
+    try {
+      x.res.writeHead(statusCode, headersOut);
+    } catch {
+      // A field Node refuses to send (e.g. a control character): the response is invalid.
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      x.fail({ kind: "bad_gateway", error: "http_protocol_error" });
+      return false;
+    }
+    this.sentHeaders = true;
+    if (contentLength !== undefined && x.req.method !== "HEAD") this.expected = contentLength;
+    this.resume = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const x = this.x;
+    const limit = x.ctx.responseBodyLimit;
+    x.bytes += chunk.length;
+    if (limit !== undefined && x.bytes > limit) {
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      x.ctx.metrics?.upstreamFailure(x.upstream!.name, "http_response_body_size", true);
+      x.cutResponse("http_response_body_size");
+      return false;
+    }
+    if (x.bytes === this.expected) {
+      // The last chunk: one write that also ends the response.
+      this.ended = true;
+      x.res.end(chunk);
+      return true;
+    }
+    if (x.res.write(chunk)) return true;
+    this.onDrain ??= () => this.resume?.();
+    x.res.once("drain", this.onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.x.abortUpstream = undefined;
+    if (!this.ended) this.x.res.end();
+  }
 }
 
 function isConnectFailure(error: ProxyErrorType | undefined): boolean {
