@@ -67,7 +67,7 @@ else
   now = (tonumber(t[1]) - ${REDIS_EPOCH_SECONDS}) * 1000 + tonumber(t[2]) / 1000
 end
 local n = #KEYS
-local out = {}
+local out
 for i = 1, n do
   local key = KEYS[i]
   local interval = tonumber(ARGV[2 * i])
@@ -92,6 +92,7 @@ for i = 1, n do
     end
   end
   if n == 1 then return d end
+  out = out or {}
   out[i] = d
 end
 return out
@@ -259,13 +260,22 @@ export class RedisStore implements RateLimitStore {
     else this.tail.next = f;
     this.tail = f;
     if (this.timer === undefined) this.timer = setTimeout(this.expire, this.timeout).unref();
-    const settle = (value: unknown) => this.settle(f, value);
-    this.client.evalsha(SHA, n, ...args).then(settle, (error: unknown) => {
-      // NOSCRIPT (a restarted or flushed Redis): send the script itself, which caches it again.
-      if (!f.done && String((error as Error)?.message).startsWith("NOSCRIPT"))
-        this.client.eval(GCRA_SCRIPT, n, ...args).then(settle, (e: unknown) => this.fail(f, e));
-      else this.fail(f, error);
-    });
+    // Inline arrows, not named ones: a bundler keeping function names (tsx, esbuild's keepNames)
+    // would define a `name` property on each, per call.
+    this.client.evalsha(SHA, n, ...args).then(
+      (value: unknown) => this.settle(f, value),
+      (error: unknown) => this.retry(f, args, error),
+    );
+  }
+
+  /** NOSCRIPT (a restarted or flushed Redis): sends the script itself, which caches it again. */
+  private retry(f: Flight, args: readonly string[], error: unknown): void {
+    if (!f.done && String((error as Error)?.message).startsWith("NOSCRIPT"))
+      this.client.eval(GCRA_SCRIPT, f.batch.length, ...args).then(
+        (value: unknown) => this.settle(f, value),
+        (e: unknown) => this.fail(f, e),
+      );
+    else this.fail(f, error);
   }
 
   /** Marks a flight settled and drops the settled ones at the head of the list. */
