@@ -201,7 +201,15 @@ export class RedisStore implements RateLimitStore {
 
   consume(key: string, interval: number, tolerance: number): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.ask(new Pending(this.prefix + key, interval, tolerance, resolve as never, reject));
+      this.ask(
+        new Pending(
+          this.prefix + key,
+          interval,
+          tolerance,
+          resolve as (v: unknown) => void,
+          reject,
+        ),
+      );
     });
   }
 
@@ -214,14 +222,30 @@ export class RedisStore implements RateLimitStore {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const k = this.prefix + key;
-      this.ask(new Pending(k, interval, tolerance, resolve as never, reject, onResult, onError));
+      this.ask(
+        new Pending(
+          k,
+          interval,
+          tolerance,
+          resolve as (v: unknown) => void,
+          reject,
+          onResult,
+          onError,
+        ),
+      );
     });
   }
 
   /** The same decision at a fixed `now` (ms since REDIS_EPOCH_SECONDS): for tests of the script. */
   consumeAt(key: string, interval: number, tolerance: number, now: number): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const p = new Pending(this.prefix + key, interval, tolerance, resolve as never, reject);
+      const p = new Pending(
+        this.prefix + key,
+        interval,
+        tolerance,
+        resolve as (v: unknown) => void,
+        reject,
+      );
       this.send([p], String(now));
     });
   }
@@ -313,11 +337,9 @@ export class RedisStore implements RateLimitStore {
     this.timer = undefined;
     const now = performance.now();
     let h = this.head;
-    while (h !== undefined && (h.done || h.deadline <= now)) {
-      if (!h.done)
-        this.fail(h, new RateLimitStoreError(`no answer from Redis within ${this.timeout} ms`));
-      h = this.head;
-    }
+    for (; h !== undefined && h.deadline <= now; h = this.head)
+      if (h.done) this.land(h);
+      else this.fail(h, new RateLimitStoreError(`no answer from Redis within ${this.timeout} ms`));
     if (h !== undefined)
       this.timer = setTimeout(this.expire, Math.max(1, Math.ceil(h.deadline - now))).unref();
   };
