@@ -218,7 +218,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     throw new RangeError('rate limiter option "onStoreError": must be "open" or "closed"');
   const storeErrorRetryAfter = options.storeErrorRetryAfter ?? 5;
   checkInt(storeErrorRetryAfter, "storeErrorRetryAfter", 1);
-  const store = options.store ?? new MemoryStore();
+  const store: RateLimitStore = options.store ?? new MemoryStore();
   const log = options.log ?? defaultLog();
   const params: GcraParams = gcraParams(options.limit, options.window, burst);
   const { interval, tolerance } = params;
@@ -275,6 +275,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const check = (key: string): Promise<RateLimitDecision> => {
     let r: number | Promise<number>;
     try {
+      // An asynchronous store that maps in its own promise: one promise per decision, not two.
+      if (store.consumeMapped !== undefined)
+        return store.consumeMapped(storeKey(key), interval, tolerance, fromResult, fromError);
       r = store.consume(storeKey(key), interval, tolerance);
     } catch (e) {
       return Promise.resolve(fromError(e));

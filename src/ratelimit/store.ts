@@ -15,4 +15,17 @@ export interface RateLimitStore {
   readonly shared: boolean;
   /** True when `consume` always returns a number (never a promise): `checkSync` may be used. */
   readonly synchronous?: boolean;
+  /**
+   * Optional, for an asynchronous store: the same decision, passed through `onResult` (or the
+   * failure through `onError`) inside the promise the store makes anyway, so that the caller
+   * saves a promise and a microtask per decision. The promise never rejects (unless a callback
+   * throws). The limiter uses it when present.
+   */
+  consumeMapped?<T>(
+    key: string,
+    interval: number,
+    tolerance: number,
+    onResult: (d: number) => T,
+    onError: (error: unknown) => T,
+  ): Promise<T>;
 }

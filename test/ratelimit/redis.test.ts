@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { decide } from "../../src/index.js";
 import { gcra, gcraParams } from "../../src/ratelimit/gcra.js";
 import { createRateLimiter } from "../../src/ratelimit/limiter.js";
-import { RateLimitStoreError, RedisStore } from "../../src/ratelimit/stores/redis.js";
+import { GCRA_SCRIPT, RateLimitStoreError, RedisStore } from "../../src/ratelimit/stores/redis.js";
 import { noLeaks } from "../helpers/leaks.js";
 import { type RedisServer, startRedis } from "../helpers/redis-server.js";
 
@@ -105,6 +105,30 @@ describe("RedisStore", () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  test("on a Redis older than 7.0 (SET with NX and GET refused) the script decides the same", async () => {
+    const client = await connect();
+    // Redis 6 answers "syntax error" to SET … NX … GET; an unknown option gets the same answer.
+    const old = GCRA_SCRIPT.replace("'PX', math.ceil(new - now), 'GET')", "'PX', 1, 'NOPE')");
+    expect(old).not.toBe(GCRA_SCRIPT);
+    const key = `${prefix()}old-redis`;
+    const params = gcraParams(2, 10, 2);
+    let now = 60_000_000_000;
+    let tat: number | undefined;
+    const got: number[] = [];
+    const want: number[] = [];
+    for (const gap of [0, 0, 0, 4_000, 1_000, 20_000, 0]) {
+      now += gap;
+      const expected = gcra(tat, now, params);
+      if (expected > 0) tat = Math.max(tat ?? now, now) + params.interval;
+      const r = await client.eval(old, 1, key, now, params.interval, params.tolerance);
+      got.push(r === 1 ? params.interval : Number(r));
+      want.push(expected);
+    }
+    expect(got).toEqual(want);
+    expect(want.filter((d) => d < 0)).toHaveLength(2);
+    expect(await client.pttl(key)).toBeGreaterThan(0);
   });
 
   for (const batch of [true, false]) {

@@ -49,8 +49,14 @@ export const REDIS_EPOCH_SECONDS = 1_735_689_600;
 /**
  * One script call decides for one key or a batch of keys, in order, each atomically (the whole
  * call is). KEYS: the keys. ARGV[1]: "" (use Redis TIME) or, in tests only, a fixed now in ms
- * since the epoch; then, per key, T and τ (ms). Returns one result per key, as strings (a Lua
- * number returned to Redis would be truncated to an integer).
+ * since the epoch; then, per key, T and τ (ms). Returns the result for one key, or one per key
+ * for a batch: the integer 1 when the bucket was full (no key: admitted, the result is T, which
+ * the caller knows), else the result as a string (a Lua number returned to Redis would be
+ * truncated to an integer). A full bucket, the common case, costs one command: SET NX stores
+ * now + T and (Redis ≥ 7.0, GET) answers the TAT that is there instead; an older Redis refuses
+ * NX with GET, and the script then reads and writes as two commands. The TAT is stored as the
+ * number itself: Redis converts a Lua number argument with "%.17g", which reads back as the
+ * same double.
  */
 export const GCRA_SCRIPT = `
 local now
@@ -60,33 +66,102 @@ else
   local t = redis.call('TIME')
   now = (tonumber(t[1]) - ${REDIS_EPOCH_SECONDS}) * 1000 + tonumber(t[2]) / 1000
 end
-local out = {}
-for i = 1, #KEYS do
+local n = #KEYS
+local out
+for i = 1, n do
+  local key = KEYS[i]
   local interval = tonumber(ARGV[2 * i])
-  local tolerance = tonumber(ARGV[2 * i + 1])
-  local tat = tonumber(redis.call('GET', KEYS[i]))
-  if tat == nil or tat < now then tat = now end
-  local ahead = tat - now
-  if ahead - tolerance > interval * ${EPSILON} then
-    out[i] = string.format('%.17g', -ahead)
-  else
-    local new = tat + interval
-    redis.call('SET', KEYS[i], string.format('%.17g', new), 'PX', math.ceil(new - now))
-    out[i] = string.format('%.17g', ahead + interval)
+  local new = now + interval
+  local d = 1
+  local v = redis.pcall('SET', key, new, 'NX', 'PX', math.ceil(new - now), 'GET')
+  if type(v) == 'table' then
+    v = redis.call('GET', key)
+    if not v then redis.call('SET', key, new, 'PX', math.ceil(new - now)) end
   end
+  if v then
+    local tolerance = tonumber(ARGV[2 * i + 1])
+    local tat = tonumber(v)
+    if tat < now then tat = now end
+    local ahead = tat - now
+    if ahead - tolerance > interval * ${EPSILON} then
+      d = string.format('%.17g', -ahead)
+    else
+      new = tat + interval
+      redis.call('SET', key, new, 'PX', math.ceil(new - now))
+      d = string.format('%.17g', ahead + interval)
+    end
+  end
+  if n == 1 then return d end
+  out = out or {}
+  out[i] = d
 end
 return out
 `;
 
 const SHA = createHash("sha1").update(GCRA_SCRIPT).digest("hex");
 
-/** One decision waiting for its batch to be sent and answered. */
-interface Pending {
-  readonly key: string;
-  readonly interval: number;
-  readonly tolerance: number;
-  readonly resolve: (d: number) => void;
-  readonly reject: (e: unknown) => void;
+/**
+ * One decision waiting for its script call to be sent and answered: it settles its promise with
+ * the result (or the failure), mapped when asked through `consumeMapped`.
+ */
+class Pending {
+  constructor(
+    readonly key: string,
+    readonly interval: number,
+    readonly tolerance: number,
+    private readonly resolve: (v: unknown) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly onResult?: (d: number) => unknown,
+    private readonly onError?: (e: unknown) => unknown,
+  ) {}
+
+  /** Settles with the script's result for this key: 1 (a full bucket: T), or a decimal string. */
+  answer(v: unknown): void {
+    const d = v === 1 ? this.interval : typeof v === "string" ? Number(v) : Number.NaN;
+    if (Number.isFinite(d) && d !== 0) {
+      if (this.onResult === undefined) this.resolve(d);
+      else this.mapped(this.onResult, d);
+    } else this.fail(new RateLimitStoreError(`unexpected result: ${String(v)}`));
+  }
+
+  fail(e: unknown): void {
+    if (this.onError === undefined) this.reject(e);
+    else this.mapped(this.onError, e);
+  }
+
+  private mapped<A>(f: (a: A) => unknown, a: A): void {
+    try {
+      this.resolve(f(a));
+    } catch (e) {
+      this.reject(e);
+    }
+  }
+}
+
+/**
+ * A script call sent and not yet settled. Flights wait in the order they were sent, which is
+ * the order of their deadlines (one timeout for all): one timer watches the oldest.
+ */
+class Flight {
+  done = false;
+  next: Flight | undefined = undefined;
+  constructor(
+    readonly batch: readonly Pending[],
+    readonly deadline: number,
+  ) {}
+}
+
+/** A number as the script's argument, converted once for the values seen last. */
+class ArgCache {
+  private n = Number.NaN;
+  private s = "";
+  get(n: number): string {
+    if (n !== this.n) {
+      this.n = n;
+      this.s = String(n);
+    }
+    return this.s;
+  }
 }
 
 export class RedisStore implements RateLimitStore {
@@ -96,8 +171,18 @@ export class RedisStore implements RateLimitStore {
   readonly maxBatch: number;
   private readonly client: RedisScriptClient;
   private queue: Pending[] = [];
-  /** Script calls sent and not yet answered. */
-  private inFlight = 0;
+  /** Script calls sent and not yet settled, oldest first (a linked list). */
+  private head: Flight | undefined = undefined;
+  private tail: Flight | undefined = undefined;
+  /**
+   * The one deadline timer (unref'd): armed when a call is sent and none is armed; when it
+   * fires it fails the overdue calls and re-arms for the oldest one left. It is not cleared
+   * when the last answer comes (that would cost a timer per decision): it then fires once,
+   * finds nothing, and stops, at most `timeout` ms later.
+   */
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private readonly intervals = new ArgCache();
+  private readonly tolerances = new ArgCache();
 
   constructor(options: RedisStoreOptions) {
     if (typeof options?.client?.evalsha !== "function" || typeof options.client.eval !== "function")
@@ -116,24 +201,65 @@ export class RedisStore implements RateLimitStore {
 
   consume(key: string, interval: number, tolerance: number): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const p: Pending = { key: this.prefix + key, interval, tolerance, resolve, reject };
-      // Nothing waiting on Redis (e.g. one request at a time): send at once, no batching delay.
-      if (this.maxBatch === 1 || (this.inFlight === 0 && this.queue.length === 0)) {
-        this.send([p], "");
-        return;
-      }
-      // Otherwise the decisions asked for in this turn of the event loop share one script call.
-      if (this.queue.length === 0) setImmediate(this.flush);
-      this.queue.push(p);
-      if (this.queue.length >= this.maxBatch) this.flush();
+      this.ask(
+        new Pending(
+          this.prefix + key,
+          interval,
+          tolerance,
+          resolve as (v: unknown) => void,
+          reject,
+        ),
+      );
+    });
+  }
+
+  consumeMapped<T>(
+    key: string,
+    interval: number,
+    tolerance: number,
+    onResult: (d: number) => T,
+    onError: (error: unknown) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const k = this.prefix + key;
+      this.ask(
+        new Pending(
+          k,
+          interval,
+          tolerance,
+          resolve as (v: unknown) => void,
+          reject,
+          onResult,
+          onError,
+        ),
+      );
     });
   }
 
   /** The same decision at a fixed `now` (ms since REDIS_EPOCH_SECONDS): for tests of the script. */
   consumeAt(key: string, interval: number, tolerance: number, now: number): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.send([{ key: this.prefix + key, interval, tolerance, resolve, reject }], String(now));
+      const p = new Pending(
+        this.prefix + key,
+        interval,
+        tolerance,
+        resolve as (v: unknown) => void,
+        reject,
+      );
+      this.send([p], String(now));
     });
+  }
+
+  private ask(p: Pending): void {
+    // Nothing waiting on Redis (e.g. one request at a time): send at once, no batching delay.
+    if (this.maxBatch === 1 || (this.head === undefined && this.queue.length === 0)) {
+      this.send([p], "");
+      return;
+    }
+    // Otherwise the decisions asked for in this turn of the event loop share one script call.
+    if (this.queue.length === 0) setImmediate(this.flush);
+    this.queue.push(p);
+    if (this.queue.length >= this.maxBatch) this.flush();
   }
 
   private readonly flush = (): void => {
@@ -145,51 +271,76 @@ export class RedisStore implements RateLimitStore {
 
   private send(batch: readonly Pending[], now: string): void {
     const n = batch.length;
-    const args: (string | number)[] = new Array(n + 1 + 2 * n);
+    const args: string[] = new Array(n + 1 + 2 * n);
     for (let i = 0; i < n; i++) {
       const p = batch[i]!;
       args[i] = p.key;
-      args[n + 1 + 2 * i] = p.interval;
-      args[n + 2 + 2 * i] = p.tolerance;
+      args[n + 1 + 2 * i] = this.intervals.get(p.interval);
+      args[n + 2 + 2 * i] = this.tolerances.get(p.tolerance);
     }
     args[n] = now;
-    let done = false;
-    this.inFlight++;
-    const fail = (error: unknown) => {
-      if (done) return;
-      done = true;
-      this.inFlight--;
-      clearTimeout(timer);
-      const e =
-        error instanceof RateLimitStoreError
-          ? error
-          : new RateLimitStoreError("Redis failed", error);
-      for (const p of batch) p.reject(e);
-    };
-    const timer = setTimeout(
-      () => fail(new RateLimitStoreError(`no answer from Redis within ${this.timeout} ms`)),
-      this.timeout,
+    const f = new Flight(batch, performance.now() + this.timeout);
+    if (this.tail === undefined) this.head = f;
+    else this.tail.next = f;
+    this.tail = f;
+    if (this.timer === undefined) this.timer = setTimeout(this.expire, this.timeout).unref();
+    // Inline arrows, not named ones: a bundler keeping function names (tsx, esbuild's keepNames)
+    // would define a `name` property on each, per call.
+    this.client.evalsha(SHA, n, ...args).then(
+      (value: unknown) => this.settle(f, value),
+      (error: unknown) => this.retry(f, args, error),
     );
-    const settle = (value: unknown) => {
-      if (done) return;
-      if (!Array.isArray(value) || value.length !== n) {
-        fail(new RateLimitStoreError(`unexpected answer from the script: ${String(value)}`));
-        return;
-      }
-      done = true;
-      this.inFlight--;
-      clearTimeout(timer);
-      for (let i = 0; i < n; i++) {
-        const d = typeof value[i] === "string" ? Number(value[i]) : Number.NaN;
-        if (Number.isFinite(d) && d !== 0) batch[i]!.resolve(d);
-        else batch[i]!.reject(new RateLimitStoreError(`unexpected result: ${String(value[i])}`));
-      }
-    };
-    this.client.evalsha(SHA, n, ...args).then(settle, (error: unknown) => {
-      // NOSCRIPT (a restarted or flushed Redis): send the script itself, which caches it again.
-      if (!done && String((error as Error)?.message).startsWith("NOSCRIPT"))
-        this.client.eval(GCRA_SCRIPT, n, ...args).then(settle, fail);
-      else fail(error);
-    });
   }
+
+  /** NOSCRIPT (a restarted or flushed Redis): sends the script itself, which caches it again. */
+  private retry(f: Flight, args: readonly string[], error: unknown): void {
+    if (!f.done && String((error as Error)?.message).startsWith("NOSCRIPT"))
+      this.client.eval(GCRA_SCRIPT, f.batch.length, ...args).then(
+        (value: unknown) => this.settle(f, value),
+        (e: unknown) => this.fail(f, e),
+      );
+    else this.fail(f, error);
+  }
+
+  /** Marks a flight settled and drops the settled ones at the head of the list. */
+  private land(f: Flight): void {
+    f.done = true;
+    let h = this.head;
+    while (h?.done) h = h.next;
+    this.head = h;
+    if (h === undefined) this.tail = undefined;
+  }
+
+  private settle(f: Flight, value: unknown): void {
+    if (f.done) return;
+    const batch = f.batch;
+    const n = batch.length;
+    if (n === 1 ? Array.isArray(value) : !Array.isArray(value) || value.length !== n) {
+      this.fail(f, new RateLimitStoreError(`unexpected answer from the script: ${String(value)}`));
+      return;
+    }
+    this.land(f);
+    if (n === 1) batch[0]!.answer(value);
+    else for (let i = 0; i < n; i++) batch[i]!.answer((value as unknown[])[i]);
+  }
+
+  private fail(f: Flight, error: unknown): void {
+    if (f.done) return;
+    this.land(f);
+    const e =
+      error instanceof RateLimitStoreError ? error : new RateLimitStoreError("Redis failed", error);
+    for (const p of f.batch) p.fail(e);
+  }
+
+  /** The deadline timer: fails the overdue flights, then watches the oldest one left. */
+  private readonly expire = (): void => {
+    this.timer = undefined;
+    const now = performance.now();
+    let h = this.head;
+    for (; h !== undefined && h.deadline <= now; h = this.head)
+      if (h.done) this.land(h);
+      else this.fail(h, new RateLimitStoreError(`no answer from Redis within ${this.timeout} ms`));
+    if (h !== undefined)
+      this.timer = setTimeout(this.expire, Math.max(1, Math.ceil(h.deadline - now))).unref();
+  };
 }
