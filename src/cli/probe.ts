@@ -8,8 +8,7 @@ import { isReportFormat, REPORTERS, type ReportFormat } from "../audit/report/in
 import type { Severity } from "../audit/rule.js";
 import { findingsAtLeast } from "../audit/summary.js";
 import { isProbeError } from "../probe/errors.js";
-import { runProbe } from "../probe/probe.js";
-import { probeReport } from "../probe/report.js";
+import type { runProbe } from "../probe/probe.js";
 import { EXIT, UsageError } from "./errors.js";
 import { type Io, reportColor, writeReport } from "./output.js";
 
@@ -103,6 +102,11 @@ Safe by default: GET, HEAD and OPTIONS, plus bodies no parser accepts; --unsafe 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.`,
     )
     .action(async (url: string, flags: ProbeFlags) => {
+      // Loaded when the command runs (undici, yaml, the OpenAPI parser): the CLI starts faster.
+      const [{ runProbe }, { probeReport }] = await Promise.all([
+        import("../probe/probe.js"),
+        import("../probe/report.js"),
+      ]);
       let result: Awaited<ReturnType<typeof runProbe>>;
       try {
         result = await runProbe({
