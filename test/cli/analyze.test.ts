@@ -84,6 +84,16 @@ describe("truestatus analyze", () => {
     ).toBe(5001);
   });
 
+  it("the built worker entry is one bundled file (npm run build): it imports node: builtins only", () => {
+    // Each worker loads its entry in a fresh isolate: one file instead of ~80 modules is ~50 ms
+    // less per worker start (bench/RESULTS.md F).
+    const worker = readFileSync(new URL("../../dist/audit/worker.js", import.meta.url), "utf8");
+    const specifiers = [...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    expect(worker).toContain("// src/audit/engine.ts");
+  });
+
   it.each([
     [["analyze", "/nonexistent/x.log"], /error: .*x\.log/],
     [["analyze"], /at least one input/],
