@@ -21,8 +21,28 @@ const KNOWN_METHODS = new Set([
   "CONNECT",
 ]);
 
-/** The method as a bounded label: a standard method, or "_OTHER" (OpenTelemetry's convention). */
+/**
+ * The method as a bounded label: a standard method, or "_OTHER" (OpenTelemetry's convention).
+ * The common methods come back as the literal, not the string cut from the line: a literal is
+ * internalized (its hash is computed once), so the engine's per-method Map lookups stay cheap.
+ */
 export function methodLabel(method: string): string {
+  switch (method) {
+    case "GET":
+      return "GET";
+    case "POST":
+      return "POST";
+    case "HEAD":
+      return "HEAD";
+    case "PUT":
+      return "PUT";
+    case "DELETE":
+      return "DELETE";
+    case "PATCH":
+      return "PATCH";
+    case "OPTIONS":
+      return "OPTIONS";
+  }
   if (KNOWN_METHODS.has(method)) return method;
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
