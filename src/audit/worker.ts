@@ -1,11 +1,11 @@
 /** A worker thread of parallel.ts: analyses one byte range of a plain line file. */
-import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { Analysis } from "./engine.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
 import { malformed, safeParse } from "./sources/fields.js";
 import { lineBatches } from "./sources/lines.js";
 import { openSource } from "./sources/open.js";
+import { rangeChunks } from "./sources/range.js";
 
 async function run(task: RangeTask): Promise<RangeResult> {
   const opened = await openSource(task.file, {
@@ -20,15 +20,10 @@ async function run(task: RangeTask): Promise<RangeResult> {
     ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
   });
   const add = analysis.source(task.file, opened.format, opened.capabilities);
-  const stream = createReadStream(task.file, {
-    start: task.start,
-    end: task.end - 1,
-    highWaterMark: 1 << 20,
-  });
   let lines = 0;
   let nextReport = 1_000_000;
   const file = task.file;
-  for await (const batch of lineBatches(stream)) {
+  for await (const batch of lineBatches(rangeChunks(task.file, task))) {
     const list = batch.lines;
     for (let i = 0; i < list.length; i++) {
       const line = list[i];
