@@ -4,7 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { isReportFormat, REPORTERS, type ReportFormat } from "../audit/report/index.js";
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/report/formats.js";
 import type { Severity } from "../audit/rule.js";
 import { findingsAtLeast } from "../audit/summary.js";
 import { isProbeError } from "../probe/errors.js";
@@ -78,7 +78,7 @@ export function registerProbe(program: Command, io: Io, done: (code: number) => 
         .default("text")
         .argParser((v: string) => {
           if (!isReportFormat(v))
-            throw new InvalidArgumentError(`expected one of: ${Object.keys(REPORTERS).join(", ")}`);
+            throw new InvalidArgumentError(`expected one of: ${REPORT_FORMATS.join(", ")}`);
           return v;
         }),
     )
