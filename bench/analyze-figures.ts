@@ -48,7 +48,7 @@ const CASES: readonly Case[] = [
     cmd: [...pin, "goaccess", FILE, "--log-format=COMBINED", "-o", "bench/out/goaccess.json"],
   },
   { name: "node split", cmd: [...pin, process.execPath, "bench/split-lines.mjs", FILE] },
-  // The same split reading into one reused buffer, as the analyze workers do since RESULTS F.2:
+  // The same split reading into one reused buffer, as the analyze workers do (RESULTS F, D4):
   // a faster floor, shown beside the one the ≥ 0.40 target was set against.
   {
     name: "node split (reused buffer)",
