@@ -66,6 +66,8 @@ function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promi
         if (m.progress !== undefined) onProgress?.(m.progress);
         else if (m.result !== undefined) {
           done = true;
+          // The worker ends by itself; the process need not wait for its isolate to be torn down.
+          w.unref();
           resolve(m.result);
         } else if (m.error !== undefined) {
           done = true;

@@ -21,8 +21,28 @@ const KNOWN_METHODS = new Set([
   "CONNECT",
 ]);
 
-/** The method as a bounded label: a standard method, or "_OTHER" (OpenTelemetry's convention). */
+/**
+ * The method as a bounded label: a standard method, or "_OTHER" (OpenTelemetry's convention).
+ * The common methods come back as the literal, not the string cut from the line: a literal is
+ * internalized (its hash is computed once), so the engine's per-method Map lookups stay cheap.
+ */
 export function methodLabel(method: string): string {
+  switch (method) {
+    case "GET":
+      return "GET";
+    case "POST":
+      return "POST";
+    case "HEAD":
+      return "HEAD";
+    case "PUT":
+      return "PUT";
+    case "DELETE":
+      return "DELETE";
+    case "PATCH":
+      return "PATCH";
+    case "OPTIONS":
+      return "OPTIONS";
+  }
   if (KNOWN_METHODS.has(method)) return method;
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
@@ -168,14 +188,23 @@ export function scanTemplate(path: string): number {
   let start = 1;
   let count = 0;
   for (;;) {
-    let end = path.indexOf("/", start);
-    if (end === -1) end = len;
     if (count === MAX_TEMPLATE_SEGMENTS) return Number.NaN;
-    const kind = mayBeDynamic(path, start, end) ? segmentKind(path, start, end) : 0;
-    h = Math.imul(h ^ 47, 0x01000193);
-    if (kind === 0)
-      for (let i = start; i < end; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+    // One pass per segment: find its end, hash it as static text, and see whether it is a plain
+    // word (lowercase letters, - and _), which is static without looking further.
+    const before = Math.imul(h ^ 47, 0x01000193);
+    let text = before;
+    let plain = true;
+    let end = start;
+    for (; end < len; end++) {
+      const c = path.charCodeAt(end);
+      if (c === 47) break;
+      if (plain && !((c >= 97 && c <= 122) || c === 45 || c === 95)) plain = false;
+      text = Math.imul(text ^ c, 0x01000193);
+    }
+    const kind = plain && end - start <= MAX_SEGMENT_LENGTH ? 0 : segmentKind(path, start, end);
+    if (kind === 0) h = text;
     else if (kind === INNER_KIND) {
+      h = before;
       // Token by token, as innerIds rewrites them: ids become a code, the rest hashes as text.
       let t = start;
       while (t < end) {
@@ -187,7 +216,7 @@ export function scanTemplate(path: string): number {
         if (u < end) h = Math.imul(h ^ path.charCodeAt(u), 0x01000193);
         t = u + 1;
       }
-    } else h = Math.imul(h ^ (0x10000 + kind), 0x01000193);
+    } else h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
     const k = 1 + 3 * count;
     SCAN[k] = start;
     SCAN[k + 1] = end;

@@ -9,7 +9,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { analyzeInputs } from "../audit/analyze.js";
 import { ruleMap } from "../audit/engine.js";
 import type { SourceFormat } from "../audit/exchange.js";
-import { isReportFormat, REPORTERS, type ReportFormat } from "../audit/report/index.js";
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/report/formats.js";
 import type { Severity } from "../audit/rule.js";
 import { isInputError } from "../audit/sources/errors.js";
 import {
@@ -50,7 +50,7 @@ function parseJobs(value: string): number {
 
 function parseFormat(value: string): ReportFormat {
   if (!isReportFormat(value))
-    throw new InvalidArgumentError(`expected one of: ${Object.keys(REPORTERS).join(", ")}`);
+    throw new InvalidArgumentError(`expected one of: ${REPORT_FORMATS.join(", ")}`);
   return value;
 }
 
@@ -125,6 +125,8 @@ export async function runAnalyze(
 ): Promise<number> {
   if (inputs.length === 0)
     throw new UsageError("analyze needs at least one input (a file, a directory, or - for stdin)");
+  // The reporters load while the inputs are read (they are not needed before).
+  const reporters = import("../audit/report/index.js");
   const progress = progressLine(io, io.stderr.isTTY === true && !flags.quiet);
   let summary: Summary;
   let errors: readonly Error[] = [];
@@ -163,6 +165,7 @@ export async function runAnalyze(
   }
   progress.clear();
   const color = reportColor(io, flags.output);
+  const { REPORTERS } = await reporters;
   const report = REPORTERS[flags.format](summary, {
     color,
     quiet: flags.quiet === true,

@@ -6,7 +6,6 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
-import { runDemo } from "./demo-run.js";
 import { EXIT, UsageError } from "./errors.js";
 import { addGatewayCommand } from "./gateway.js";
 import { type Io, stylesFor } from "./output.js";
@@ -57,6 +56,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
         io.stdout.write(renderDemo(out));
         return;
       }
+      // Loaded when the command runs: it starts servers and probes them (undici, yaml).
+      const { runDemo } = await import("./demo-run.js");
       code = await runDemo(io, out, flags.output);
     });
 

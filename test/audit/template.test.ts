@@ -43,6 +43,20 @@ describe("endpoint templates", () => {
     expect(segmentPlaceholder("users")).toBeUndefined();
   });
 
+  it("methodLabel: the standard method in upper case, else _OTHER, whatever the spelling (property)", () => {
+    const known = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"];
+    const method = fc.oneof(
+      fc.constantFrom(...known, ...known.map((m) => m.toLowerCase()), "Get", "pOST", "BREW", ""),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(method, (m) => {
+        const upper = m.toUpperCase();
+        expect(methodLabel(m)).toBe(known.includes(upper) ? upper : "_OTHER");
+      }),
+    );
+  });
+
   const segment = fc.oneof(
     fc.constantFrom("users", "orders", "v1", "", "app.3f2a9c1d.js", "a@b.c", "x%20y", "2026-11-24"),
     fc.constantFrom(

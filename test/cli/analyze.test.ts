@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 // Worker threads load compiled JavaScript: this test uses the build (npm test builds first).
 import { analyzeInputs } from "../../dist/audit/analyze.js";
+import { NGINX_LOG_FORMAT } from "../fixtures/make-fixtures.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "truestatus-analyze-"));
@@ -82,6 +83,46 @@ describe("truestatus analyze", () => {
     expect(
       two.summary.malformed.reasons[Object.keys(two.summary.malformed.reasons)[0]!]!.first[0]!.line,
     ).toBe(5001);
+  });
+
+  it.each([
+    ["alb.log", {}],
+    ["caddy.log", {}],
+    ["envoy.log", {}],
+    ["haproxy.log", {}],
+    ["nginx-combined.log", {}],
+    ["nginx-upstream.log", { logFormat: NGINX_LOG_FORMAT }],
+    ["app.ndjson (fields found from its first lines)", {}],
+    ["app.ndjson (--field)", { fieldMap: { status: "s.code", method: "r.m", target: "r.u" } }],
+  ])("worker threads give exactly the single-threaded summary: %s", async (name, options) => {
+    let file = new URL(`../fixtures/logs/${name}`, import.meta.url).pathname;
+    if (name.startsWith("app.ndjson")) {
+      file = join(dir, "workers.ndjson");
+      const records = Array.from({ length: 400 }, (_, i) => ({
+        time: `2026-11-24T10:00:${String(i % 60).padStart(2, "0")}Z`,
+        method: i % 7 === 0 ? "HEAD" : "GET",
+        url: `/users/${i}`,
+        status: [200, 204, 404, 503][i % 4],
+        bytes: i % 5,
+        r: { m: "GET", u: `/orders/${i}` },
+        s: { code: [200, 204, 500][i % 3] },
+      }));
+      writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join("\n")}\nnot json\n`);
+    }
+    const one = await analyzeInputs([file], { ...options, jobs: 1 });
+    const three = await analyzeInputs([file], { ...options, jobs: 3, parallelMinBytes: 1 });
+    expect(one.summary.exchanges).toBeGreaterThan(0);
+    expect(JSON.stringify(three.summary)).toBe(JSON.stringify(one.summary));
+  });
+
+  it("the built worker entry is one bundled file (npm run build): it imports node: builtins only", () => {
+    // Each worker loads its entry in a fresh isolate: one file instead of ~80 modules is ~50 ms
+    // less per worker start (bench/RESULTS.md F).
+    const worker = readFileSync(new URL("../../dist/audit/worker.js", import.meta.url), "utf8");
+    const specifiers = [...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    expect(worker).toContain("// src/audit/engine.ts");
   });
 
   it.each([

@@ -74,4 +74,26 @@ describe("truestatus CLI", () => {
     const bad = spawnSync(process.execPath, [bin, "status", "x"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
   });
+
+  it("starting the CLI loads no command's heavy dependencies (they load when that command runs)", () => {
+    // analyze's fixed cost (bench/RESULTS.md F): undici, yaml, zod, prom-client and the OpenAPI
+    // parser belong to probe, demo and gateway. CommonJS packages show up in require.cache.
+    const execute = new URL("../../dist/cli/execute.js", import.meta.url).href;
+    const script = `await import(${JSON.stringify(execute)});
+const { createRequire } = await import("node:module");
+const cache = Object.keys(createRequire(import.meta.url).cache);
+console.log(JSON.stringify(cache.filter((f) => /node_modules[\\/](undici|yaml|prom-client|@apidevtools)[\\/]/.test(f))));`;
+    const loaded = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    expect(JSON.parse(loaded)).toEqual([]);
+    // The same check sees them once the gateway's modules are loaded (the test can fail).
+    const gateway = new URL("../../dist/gateway/server.js", import.meta.url).href;
+    const after = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", script.replace(execute, gateway)],
+      { encoding: "utf8" },
+    );
+    expect(JSON.parse(after).length).toBeGreaterThan(0);
+  });
 });

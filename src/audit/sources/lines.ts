@@ -65,7 +65,9 @@ function stripCr(s: string): string {
 
 /**
  * Batches of lines from chunks of bytes. A UTF-8 byte order mark at the very start is dropped.
- * A final line without '\n' is a line.
+ * A final line without '\n' is a line. Nothing kept points into a chunk (lines are decoded
+ * strings, an unfinished line is copied), so the producer may reuse a chunk's buffer once the
+ * next chunk is asked for (range.ts's rangeChunks does).
  */
 export async function* lineBatches(
   chunks: AsyncIterable<Buffer>,

@@ -2,7 +2,6 @@
  * Reading a byte range of a plain (non-gzip) line file, for worker threads: a line belongs to the
  * range its first byte lies in, so ranges that tile a file give every line exactly once.
  */
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import type { LineFormat, SourceRecord } from "../source.js";
 import { malformed, safeParse } from "./fields.js";
@@ -53,6 +52,38 @@ export function splitRanges(size: number, parts: number): ByteRange[] {
   return out;
 }
 
+/** Bytes read at a time from a range. */
+export const RANGE_CHUNK = 1 << 20;
+
+/**
+ * The bytes of file[range.start, range.end) in chunks, all read into ONE buffer: a chunk is valid
+ * only until the next one is asked for (lineBatches copies what it keeps: decoded lines and the
+ * bytes of an unfinished line). A file stream allocates a fresh buffer per read instead, and on
+ * big files the page faults of those fresh pages cost more than the reading (the bare line split
+ * of bench/split-lines.mjs on 341 MB: 0.8 s of system time with fresh buffers, 0.15 s reused).
+ * A file that ends before range.end ends the chunks there.
+ */
+export async function* rangeChunks(
+  file: string,
+  range: ByteRange,
+  chunkBytes: number = RANGE_CHUNK,
+): AsyncGenerator<Buffer> {
+  if (range.end <= range.start) return;
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, range.end - range.start)));
+    let pos = range.start;
+    while (pos < range.end) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, range.end - pos), pos);
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * The records of the lines of an aligned range, in batches. Line numbers count from `firstLine`
  * (default 1: relative to the range; a caller that knows how many lines came before passes it).
@@ -63,13 +94,7 @@ export async function* rangeBatches(
   range: ByteRange,
   firstLine = 1,
 ): AsyncGenerator<readonly SourceRecord[]> {
-  if (range.end <= range.start) return;
-  const chunks = createReadStream(file, {
-    start: range.start,
-    end: range.end - 1,
-    highWaterMark: 256 * 1024,
-  }) as AsyncIterable<Buffer>;
-  for await (const batch of lineBatches(chunks, MAX_LINE_BYTES)) {
+  for await (const batch of lineBatches(rangeChunks(file, range), MAX_LINE_BYTES)) {
     const out: SourceRecord[] = [];
     const lines = batch.lines;
     for (let i = 0; i < lines.length; i++) {

@@ -1,9 +1,15 @@
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SourceRecord } from "../../../src/audit/source.js";
 import { clf } from "../../../src/audit/sources/clf.js";
-import { alignRange, rangeBatches, splitRanges } from "../../../src/audit/sources/range.js";
+import { lineBatches } from "../../../src/audit/sources/lines.js";
+import {
+  alignRange,
+  rangeBatches,
+  rangeChunks,
+  splitRanges,
+} from "../../../src/audit/sources/range.js";
 import { exchanges, tempDir, write } from "./helpers.js";
 
 const dir = tempDir();
@@ -52,6 +58,54 @@ describe("byte ranges for workers", () => {
       { malformed: true, reason: "clf parser failed: boom", file: path, line: 10 },
       { malformed: true, reason: "clf parser failed: boom", file: path, line: 11 },
     ]);
+  });
+
+  it("rangeChunks: the range's bytes, in chunks read into one reused buffer", async () => {
+    const path = write(dir, "c.log", "0123456789abcdefghij\nklmnopqrstuvwxyz\n");
+    const bytes = readFileSync(path);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: bytes.length }),
+        fc.integer({ min: 0, max: bytes.length + 5 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (start, end, chunk) => {
+          const got: Buffer[] = [];
+          const buffers = new Set<ArrayBufferLike>();
+          for await (const c of rangeChunks(path, { start, end }, chunk)) {
+            got.push(Buffer.from(c));
+            buffers.add(c.buffer);
+          }
+          expect(Buffer.concat(got).toString()).toBe(bytes.subarray(start, end).toString());
+          expect(buffers.size).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("lineBatches over reused chunks gives the lines of fresh chunks (nothing kept points into the buffer)", async () => {
+    const text = fc.array(
+      fc.oneof(fc.string({ maxLength: 30 }), fc.constant("é€ long line ".repeat(4))),
+      { maxLength: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(text, fc.integer({ min: 1, max: 24 }), async (lines, chunk) => {
+        const body = lines.join("\n").replace(/\r/g, "");
+        const path = write(dir, "p.log", body);
+        const size = Buffer.byteLength(body);
+        const reused: (string | null)[] = [];
+        for await (const b of lineBatches(rangeChunks(path, { start: 0, end: size }, chunk), 40))
+          reused.push(...b.lines);
+        const fresh: (string | null)[] = [];
+        async function* copies() {
+          for await (const c of rangeChunks(path, { start: 0, end: size }, chunk))
+            yield Buffer.from(c);
+        }
+        for await (const b of lineBatches(copies(), 40)) fresh.push(...b.lines);
+        expect(reused).toEqual(fresh);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("splitRanges covers the file", () => {
