@@ -71,6 +71,8 @@ export class Exchange {
   finished = false;
   /** An abort decided before the upstream request had a connection (the total timeout). */
   pendingAbort: Error | undefined;
+  /** The request's Host field (first value), read from the raw list. */
+  host: string | undefined;
   /** The streamed request body outgrew the limit (answered 413). */
   requestTooLarge = false;
   private totalTimer: ReturnType<typeof setTimeout> | undefined;
@@ -170,7 +172,7 @@ export class Exchange {
       time: this.startEpoch,
       method: this.req.method ?? "-",
       url: this.req.url ?? "/",
-      host: this.req.headers.host,
+      host: this.host,
       client: this.client,
       status: this.status,
       durationMs: seconds * 1000,
@@ -207,6 +209,8 @@ export interface UpstreamRequest {
   readonly path: string;
   readonly headers: string[];
   readonly hasBody: boolean;
+  /** A body without Content-Length (chunked): counted as it passes and stopped at the limit. */
+  readonly streamed: boolean;
 }
 
 /**
@@ -224,10 +228,10 @@ export function dispatchTo(
   x.attempts++;
   if (x.attempts === 1) x.ctx.budget.deposit();
   const headers = r.headers;
-  headers[1] = upstream.config.preserveHost ? (x.req.headers.host ?? target.host) : target.host;
+  headers[1] = upstream.config.preserveHost ? (x.host ?? target.host) : target.host;
   let body: Readable | null = null;
   if (r.hasBody) {
-    if (x.req.headers["content-length"] === undefined) {
+    if (r.streamed) {
       // A streamed (chunked) body: counted as it passes, and stopped at the limit.
       const max = x.ctx.requestBodyLimit;
       let seen = 0;

@@ -64,6 +64,30 @@ interface Disconnectable {
   disconnect(): void;
 }
 
+/**
+ * Host, Content-Length and whether a Transfer-Encoding is present, read from the raw field list
+ * (first value of each): on the common path the gateway never reads `req.headers`, which Node
+ * builds on first access.
+ */
+export function framing(raw: readonly string[]): {
+  host: string | undefined;
+  length: string | undefined;
+  chunked: boolean;
+} {
+  let host: string | undefined;
+  let length: string | undefined;
+  let chunked = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4) {
+      if (host === undefined && name.toLowerCase() === "host") host = raw[i + 1];
+    } else if (name.length === 14) {
+      if (length === undefined && name.toLowerCase() === "content-length") length = raw[i + 1];
+    } else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") chunked = true;
+  }
+  return { host, length, chunked };
+}
+
 export class Gateway {
   readonly metrics: GatewayMetrics | undefined;
   private readonly server: Server;
@@ -185,6 +209,8 @@ export class Gateway {
     const client = clientAddress(peer, incoming.xff, this.config.trustedProxies, this.anyTrusted);
     const state = url.charCodeAt(0) === 0x2f ? this.match(url) : undefined;
     const x = new Exchange(this.ctx, req, res, state?.config, client);
+    const facts = framing(req.rawHeaders);
+    x.host = facts.host;
     this.inFlight++;
     const active = this.metrics?.activeFor(x.routeName);
     if (active !== undefined) active.value++;
@@ -197,25 +223,33 @@ export class Gateway {
       x.fail(notFound({ detail: "No route of this gateway matches the request's path." }));
       return;
     }
-    const cl = req.headers["content-length"];
-    const hasBody =
-      (cl !== undefined && cl !== "0") || req.headers["transfer-encoding"] !== undefined;
+    const cl = facts.length;
+    const hasBody = (cl !== undefined && cl !== "0") || facts.chunked;
     if (cl !== undefined && Number(cl) > this.config.limits.requestBody) {
       x.fail(payloadTooLarge({ limit: this.config.limits.requestBody }));
       return;
     }
     const limiter = state.limiter;
     if (limiter === undefined) {
-      this.forward(x, state, headers, incoming, peer, hasBody);
+      this.forward(x, state, headers, incoming, peer, hasBody, cl === undefined);
       return;
     }
     const key = this.rateKey(state.config, req, client);
     if (limiter.store.synchronous === true) {
-      this.admit(x, state, limiter.checkSync(key), headers, incoming, peer, hasBody);
+      this.admit(
+        x,
+        state,
+        limiter.checkSync(key),
+        headers,
+        incoming,
+        peer,
+        hasBody,
+        cl === undefined,
+      );
       return;
     }
     limiter.check(key).then(
-      (d) => this.admit(x, state, d, headers, incoming, peer, hasBody),
+      (d) => this.admit(x, state, d, headers, incoming, peer, hasBody, cl === undefined),
       () => x.fail({ kind: "internal" }),
     );
   };
@@ -240,6 +274,7 @@ export class Gateway {
     incoming: IncomingForwarding,
     peer: string,
     hasBody: boolean,
+    streamed: boolean,
   ): void {
     if (x.finished) return;
     this.metrics?.rateLimitDecision(
@@ -251,7 +286,7 @@ export class Gateway {
       return;
     }
     x.extraHeaders = d.headers;
-    this.forward(x, state, headers, incoming, peer, hasBody);
+    this.forward(x, state, headers, incoming, peer, hasBody, streamed);
   }
 
   private forward(
@@ -261,6 +296,7 @@ export class Gateway {
     incoming: IncomingForwarding,
     peer: string,
     hasBody: boolean,
+    streamed: boolean,
   ): void {
     const upstream = state.upstream;
     if (upstream.full()) {
@@ -291,7 +327,7 @@ export class Gateway {
     }
     const req = x.req;
     const headers = raw;
-    const host = req.headers.host;
+    const host = x.host;
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
     appendForwarding(
       headers,
@@ -309,6 +345,7 @@ export class Gateway {
       path: path.charCodeAt(0) === 0x2f ? path : `/${path}`,
       headers,
       hasBody,
+      streamed: hasBody && streamed,
     };
     x.startTotalTimer(state.config.timeouts.total);
     dispatchTo(x, target, r, state.config.retries);
