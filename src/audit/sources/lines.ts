@@ -70,7 +70,7 @@ function stripCr(s: string): string {
  * next chunk is asked for (range.ts's rangeChunks does).
  */
 export async function* lineBatches(
-  chunks: AsyncIterable<Buffer>,
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
   maxLineBytes: number = MAX_LINE_BYTES,
 ): AsyncGenerator<LineBatch> {
   let rest: Buffer | undefined;

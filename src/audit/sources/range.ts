@@ -2,6 +2,7 @@
  * Reading a byte range of a plain (non-gzip) line file, for worker threads: a line belongs to the
  * range its first byte lies in, so ranges that tile a file give every line exactly once.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { LineFormat, SourceRecord } from "../source.js";
 import { malformed, safeParse } from "./fields.js";
@@ -63,24 +64,26 @@ export const RANGE_CHUNK = 1 << 20;
  * of bench/split-lines.mjs on 341 MB: 0.8 s of system time with fresh buffers, 0.15 s reused).
  * A file that ends before range.end ends the chunks there.
  */
-export async function* rangeChunks(
+export function* rangeChunks(
   file: string,
   range: ByteRange,
   chunkBytes: number = RANGE_CHUNK,
-): AsyncGenerator<Buffer> {
+): Generator<Buffer> {
   if (range.end <= range.start) return;
-  const fh = await open(file, "r");
+  // Synchronous reads: this runs in a worker thread with nothing else to do while it waits, and an
+  // async read's hand-off to the thread pool left each worker idle 3-5 % of its time.
+  const fd = openSync(file, "r");
   try {
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, range.end - range.start)));
     let pos = range.start;
     while (pos < range.end) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, range.end - pos), pos);
+      const bytesRead = readSync(fd, buf, 0, Math.min(buf.length, range.end - pos), pos);
       if (bytesRead === 0) return;
       pos += bytesRead;
       yield buf.subarray(0, bytesRead);
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
