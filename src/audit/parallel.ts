@@ -50,8 +50,9 @@ const YOUNG_GENERATION_MB = Number(process.env.TRUESTATUS_YOUNG_MB ?? 48);
 
 function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    // The compiled worker beside this module (tests that use workers run against dist/).
-    const w = new Worker(new URL("./worker.js", import.meta.url), {
+    // The bundled worker entry (tests that use workers run against dist/). The path is the same
+    // from dist/audit/ (the library) and from dist/cli/ (the bundled CLI).
+    const w = new Worker(new URL("../audit/worker.js", import.meta.url), {
       workerData: task,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { run } from "./run.js";
 
@@ -78,22 +79,26 @@ describe("truestatus CLI", () => {
   it("starting the CLI loads no command's heavy dependencies (they load when that command runs)", () => {
     // analyze's fixed cost (bench/RESULTS.md F): undici, yaml, zod, prom-client and the OpenAPI
     // parser belong to probe, demo and gateway. CommonJS packages show up in require.cache.
-    const execute = new URL("../../dist/cli/execute.js", import.meta.url).href;
-    const script = `await import(${JSON.stringify(execute)});
+    // The built bin is the esbuild bundle (npm run build), the file users run.
+    const bin = new URL("../../dist/cli/bin.js", import.meta.url);
+    expect(readFileSync(bin, "utf8")).not.toMatch(/from "\.\/execute\.js"/);
+    const script = `process.argv = [process.argv[0], "bin", "status", "200"];
+await import(${JSON.stringify(bin.href)});
 const { createRequire } = await import("node:module");
 const cache = Object.keys(createRequire(import.meta.url).cache);
 console.log(JSON.stringify(cache.filter((f) => /node_modules[\\/](undici|yaml|prom-client|@apidevtools)[\\/]/.test(f))));`;
     const loaded = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
       encoding: "utf8",
     });
-    expect(JSON.parse(loaded)).toEqual([]);
+    expect(loaded).toContain("OK");
+    expect(JSON.parse(loaded.trim().split("\n").pop()!)).toEqual([]);
     // The same check sees them once the gateway's modules are loaded (the test can fail).
     const gateway = new URL("../../dist/gateway/server.js", import.meta.url).href;
     const after = execFileSync(
       process.execPath,
-      ["--input-type=module", "-e", script.replace(execute, gateway)],
+      ["--input-type=module", "-e", script.replace(bin.href, gateway)],
       { encoding: "utf8" },
     );
-    expect(JSON.parse(after).length).toBeGreaterThan(0);
+    expect(JSON.parse(after.trim().split("\n").pop()!).length).toBeGreaterThan(0);
   });
 });
