@@ -193,15 +193,23 @@ export function scanTemplate(path: string): number {
     // word (lowercase letters, - and _), which is static without looking further.
     const before = Math.imul(h ^ 47, 0x01000193);
     let text = before;
-    let plain = true;
+    let bits = 0;
     let end = start;
     for (; end < len; end++) {
       const c = path.charCodeAt(end);
       if (c === 47) break;
-      if (plain && !((c >= 97 && c <= 122) || c === 45 || c === 95)) plain = false;
+      bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT;
       text = Math.imul(text ^ c, 0x01000193);
     }
-    const kind = plain && end - start <= MAX_SEGMENT_LENGTH ? 0 : segmentKind(path, start, end);
+    // Plain words and numbers, most segments, are decided here; the rest by segmentKind.
+    const kind =
+      end - start > MAX_SEGMENT_LENGTH
+        ? segmentKind(path, start, end)
+        : (bits & NOT_PLAIN) === 0
+          ? 0
+          : (bits & NOT_DIGIT) === 0
+            ? 1
+            : segmentKind(path, start, end);
     if (kind === 0) h = text;
     else if (kind === INNER_KIND) {
       h = before;
@@ -229,6 +237,19 @@ export function scanTemplate(path: string): number {
   // 30 bits: a small integer in V8 (no heap number allocated per lookup).
   return h & 0x3fffffff;
 }
+
+/** Bits of SCAN_CLASS: the character is not a plain-word one ([a-z_-]), is not a digit. */
+const NOT_PLAIN = 1;
+const NOT_DIGIT = 2;
+/** By ASCII code: which of NOT_PLAIN and NOT_DIGIT hold. */
+const SCAN_CLASS = (() => {
+  const t = new Uint8Array(128).fill(NOT_PLAIN | NOT_DIGIT);
+  for (let c = 97; c <= 122; c++) t[c] = NOT_DIGIT;
+  t[45] = NOT_DIGIT;
+  t[95] = NOT_DIGIT;
+  for (let c = 48; c <= 57; c++) t[c] = NOT_PLAIN;
+  return t;
+})();
 
 const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
 
