@@ -42,11 +42,12 @@ export async function splitByLines(file: string, size: number, parts: number): P
 }
 
 /**
- * Young generation of each worker. The engine allocates a few short-lived objects per line; with
- * V8's default (16 MiB semi-spaces) scavenges took ~30 % of the time, and a larger young
- * generation cut the CPU per line by about a third (bench/RESULTS.md).
+ * Young generation of each worker (MiB). 16 measured best once the per-line allocations were cut
+ * (bench/RESULTS.md D6): with two workers, 48 cost ~7 % more CPU per worker (two 48 MiB nurseries
+ * compete for the caches), and below 12 the scavenges promote so much that the run takes ~60 %
+ * longer. TRUESTATUS_YOUNG_MB overrides it, for such measurements.
  */
-const YOUNG_GENERATION_MB = Number(process.env.TRUESTATUS_YOUNG_MB ?? 48);
+const YOUNG_GENERATION_MB = Number(process.env.TRUESTATUS_YOUNG_MB ?? 16);
 
 function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
