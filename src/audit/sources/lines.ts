@@ -30,22 +30,19 @@ function pushLines(text: string, lines: (string | null)[]): void {
 }
 
 /**
- * Decodes UTF-8. Most logs are ASCII, and Node 20's UTF-8 decoder is slower than latin1 on them;
- * for ASCII bytes both give the same string, so check first (isAscii is SIMD).
- */
-function decode(chunk: Buffer, start: number, end: number): string {
-  const part = chunk.subarray(start, end);
-  return isAscii(part) ? part.toString("latin1") : part.toString("utf8");
-}
-
-/**
  * Strings of 128 KiB or more go to V8's large-object space, where each allocation maps fresh
  * pages: decoding a 1 MiB chunk at once measured ~15× slower than in 32 KiB pieces. So complete
- * lines are decoded in pieces of about this size, each cut after a '\n'.
+ * lines are looked at in pieces of about this size, each cut after a '\n'.
  */
 const DECODE_PIECE = 32 * 1024;
 
-/** Pushes the lines of chunk[start, end) (end is just after a '\n'), decoding in pieces. */
+/**
+ * Pushes the lines of chunk[start, end) (end is just after a '\n'), piece by piece. Most logs are
+ * ASCII (isAscii is SIMD): then each line is decoded on its own, as latin1 (the same string as
+ * UTF-8 for ASCII bytes, and Node 20's latin1 decoder is the faster). A line of its own is a flat
+ * string; a slice of a decoded piece is a view the parsers read ~10 % slower per line, more than
+ * the separate decodes cost (bench/RESULTS.md D6). Other pieces are decoded as UTF-8 at once.
+ */
 function pushDecoded(chunk: Buffer, start: number, end: number, lines: (string | null)[]): void {
   let from = start;
   while (from < end) {
@@ -54,7 +51,15 @@ function pushDecoded(chunk: Buffer, start: number, end: number, lines: (string |
       const nl = chunk.lastIndexOf(NL, from + DECODE_PIECE - 1);
       to = nl >= from ? nl + 1 : chunk.indexOf(NL, from + DECODE_PIECE) + 1;
     }
-    pushLines(decode(chunk, from, to), lines);
+    const part = chunk.subarray(from, to);
+    if (isAscii(part)) {
+      let at = from;
+      while (at < to) {
+        const nl = chunk.indexOf(NL, at);
+        lines.push(chunk.toString("latin1", at, nl > at && chunk[nl - 1] === 13 ? nl - 1 : nl));
+        at = nl + 1;
+      }
+    } else pushLines(part.toString("utf8"), lines);
     from = to;
   }
 }
