@@ -6,8 +6,6 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkConfig } from "../src/gateway/config.js";
-import { createGateway } from "../src/gateway/server.js";
 
 const [mode, upstreamPort, ...flags] = process.argv.slice(2);
 const BODY = JSON.stringify({ id: 42, name: "truestatus", ok: true });
@@ -24,6 +22,15 @@ async function main(): Promise<void> {
   }
   const target = `http://127.0.0.1:${upstreamPort}`;
   if (mode === "truestatus") {
+    // The built gateway (npm run build), as `truestatus gateway` runs it; GATEWAY_FROM=src loads
+    // the TypeScript sources through tsx instead.
+    const from = process.env.GATEWAY_FROM === "src" ? "../src" : "../dist";
+    const { checkConfig } = (await import(
+      `${from}/gateway/config.js`
+    )) as typeof import("../src/gateway/config.js");
+    const { createGateway } = (await import(
+      `${from}/gateway/server.js`
+    )) as typeof import("../src/gateway/server.js");
     const gw = await createGateway(
       checkConfig({
         listen: { host: "127.0.0.1", port: 0 },

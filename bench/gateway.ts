@@ -1,7 +1,10 @@
 /**
  * Gateway throughput and added latency (bench/RESULTS.md section G).
  *
- *   node --import tsx bench/gateway.ts [--duration=5] [--rounds=3] [--connections=50]
+ *   npm run build && node --import tsx bench/gateway.ts [--duration=5] [--rounds=3] [--connections=50]
+ *
+ * The gateway measured is the built one (dist/, what `truestatus gateway` runs), not the sources
+ * through tsx (whose keepNames helpers cost ~2 % more CPU per request).
  *
  * One upstream (node:http, a 41-byte JSON body) pinned to core 1; in front of it, each pinned
  * to core 0 and measured in turn against the same upstream: the truestatus gateway (bare, with
@@ -20,7 +23,7 @@
  * open loop in this process is used instead, which saturates near 6,000 req/s on a shared core.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -321,6 +324,8 @@ function isolatedCosts(): { metricsNs: number; limiterNs: number } {
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(join(import.meta.dirname, "../dist/gateway/server.js")))
+    throw new Error("bench/gateway.ts measures the built gateway: run npm run build first");
   if (PIN) spawnSync("taskset", ["-pc", "1", String(process.pid)], { stdio: "ignore" });
   const started = new Date().toISOString();
   const load = loadavg().map((x) => x.toFixed(2));
