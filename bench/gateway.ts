@@ -13,7 +13,9 @@
  * core 1) measures the throughput with --connections for --duration seconds (--client=autocannon:
  * autocannon in this process instead, which saturates core 1 before a proxy saturates core 0);
  * rounds run in the orders forward / reverse / forward and each figure is the median of the
- * per-round ratios.
+ * per-round ratios. Then the paired ratios, which decide the throughput figures: the gateway and
+ * one peer in --pairs back-to-back runs of --pair-duration seconds (order alternating), one
+ * ratio per pair, so that each ratio sees one state of this shared host.
  * Then the added latency: a load at 50 % of the bare gateway's max rate, p99 through each proxy
  * minus p99 straight to the upstream, measured one after the other (order alternating per round).
  * The load comes from h2load (Debian nghttp2-client, C): 64 HTTP/1.1 clients, each sending
@@ -39,6 +41,9 @@ const flag = (name: string, def: number): number => {
 };
 const DURATION = flag("duration", 5);
 const ROUNDS = flag("rounds", 3);
+/** Back-to-back short runs per pair for the paired ratios (see paired()). */
+const PAIRS = flag("pairs", 10);
+const PAIR_SECONDS = flag("pair-duration", 2);
 const CONNECTIONS = flag("connections", 50);
 /** --interleaved: p99 direct and through the gateway from one alternating load (noisy machines). */
 const INTERLEAVED = process.argv.includes("--interleaved");
@@ -164,17 +169,20 @@ function wrkRun(port: number, duration: number): { requests: number; rps: number
 }
 
 /** req/s (wall clock) and requests per CPU-second of the serving process. */
-async function throughput(port: number): Promise<{ rps: number; perCpu: number }> {
+async function throughput(
+  port: number,
+  duration = DURATION,
+): Promise<{ rps: number; perCpu: number }> {
   const pid = pids.get(port)!;
   const cpu0 = cpuSeconds(pid);
   if (WRK) {
-    const w = wrkRun(port, DURATION);
+    const w = wrkRun(port, duration);
     return { rps: w.rps, perCpu: w.requests / (cpuSeconds(pid) - cpu0) };
   }
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/`,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
   });
   const cpu = cpuSeconds(pid) - cpu0;
   if (r.errors > 0 || r.non2xx > 0)
@@ -323,6 +331,25 @@ function isolatedCosts(): { metricsNs: number; limiterNs: number } {
   return { metricsNs, limiterNs };
 }
 
+/**
+ * Ratios of `a`'s throughput to `b`'s from PAIRS back-to-back runs of PAIR_SECONDS each (order
+ * alternating): each ratio is taken within a few seconds, where a round of six servers spans half
+ * a minute, over which this shared host's speed was seen to move by 2× (RESULTS G6).
+ */
+async function paired(a: number, b: number): Promise<{ wall: number[]; cpu: number[] }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const first = i % 2 === 0 ? a : b;
+    const t1 = await throughput(first, PAIR_SECONDS);
+    const t2 = await throughput(first === a ? b : a, PAIR_SECONDS);
+    const [ta, tb] = first === a ? [t1, t2] : [t2, t1];
+    wall.push(ta.rps / tb.rps);
+    cpu.push(ta.perCpu / tb.perCpu);
+  }
+  return { wall, cpu };
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(import.meta.dirname, "../dist/gateway/server.js")))
     throw new Error("bench/gateway.ts measures the built gateway: run npm run build first");
@@ -367,6 +394,10 @@ async function main(): Promise<void> {
   const med = (n: string) => median(rounds.map((r) => r[n]!));
   const ratio = (a: string, b: string) => median(rounds.map((r) => r[a]! / r[b]!));
 
+  const pairs = {
+    nginx: await paired(ports.truestatus, ports.nginx),
+    "@fastify/http-proxy": await paired(ports.truestatus, ports["@fastify/http-proxy"]),
+  };
   const rate = Math.round(med("truestatus") * 0.5);
   const variants = ["truestatus", "truestatus+metrics", "truestatus+ratelimit", "nginx"] as const;
   const lat = new Map(variants.map((v) => [v, { direct: [] as number[], via: [] as number[] }]));
@@ -432,6 +463,23 @@ async function main(): Promise<void> {
   );
   row("with metrics", "truestatus+metrics", "@fastify/http-proxy", (r) => r >= 0.9, "≥ 0.9×");
   row("with rate limit", "truestatus+ratelimit", "@fastify/http-proxy", (r) => r >= 0.9, "≥ 0.9×");
+  console.log(
+    `\nPaired: truestatus against each peer in ${PAIRS} back-to-back ${PAIR_SECONDS} s wrk runs (order alternating), one ratio per pair; the median decides:\n`,
+  );
+  console.log(
+    "| truestatus ÷ | ratio per CPU-second, median | per pair | ratio req/s, median | target | result (CPU) |",
+  );
+  console.log("|---|---:|---|---:|---|---|");
+  for (const [peer, target] of [
+    ["nginx", 0.5],
+    ["@fastify/http-proxy", 1],
+  ] as const) {
+    const p = pairs[peer];
+    const c = median(p.cpu);
+    console.log(
+      `| ${peer} | ${c.toFixed(2)}× | ${p.cpu.map((x) => x.toFixed(2)).join(" ")} | ${median(p.wall).toFixed(2)}× | ≥ ${target.toFixed(1)}× | ${c >= target ? "PASS" : "FAIL"} |`,
+    );
+  }
   console.log(
     `\nAdded p99 latency at 50 % of the bare gateway's max (${rate.toLocaleString("en-US")} req/s through each, ${INTERLEAVED ? "JS open loop in 1 ms ticks, 64 connections, direct and through the proxy interleaved request by request" : H2LOAD ? "h2load: 64 HTTP/1.1 clients started 1 ms apart, each at 1/64 of the rate; first 10 % of requests left out; direct and through the proxy one after the other, order alternating per round" : "JS open loop in 1 ms ticks, 64 connections; direct and through the proxy one after the other, order alternating per round"}); nginx is the peer's figure in the same run:\n`,
   );
