@@ -54,6 +54,20 @@ describe("fields: in-place readers", () => {
       path: "/p",
     });
     expect(parseRequestLine("-")).toEqual({ method: "-", target: "-", path: "-" });
+    // The edges of the split, as the parser has always read them (the property above compares the
+    // in-place reader with the cut-out one, which share their code, so these pin the behaviour).
+    const cases: [string, { method: string; target: string; path: string; host?: string }][] = [
+      ["GET HTTP/1.1", { method: "GET", target: "HTTP/1.1", path: "HTTP/1.1" }],
+      ["GET  HTTP/1.1", { method: "-", target: "GET  HTTP/1.1", path: "-" }],
+      ["GET /a", { method: "GET", target: "/a", path: "/a" }],
+      ["GET /a b HTTP/1.1", { method: "GET", target: "/a b", path: "/a b" }],
+      ["GET /a HTTP", { method: "GET", target: "/a HTTP", path: "/a HTTP" }],
+      ["GET  /a", { method: "GET", target: " /a", path: " /a" }],
+      ["GET ", { method: "-", target: "GET ", path: "-" }],
+      ["GET http://h:80/x?y HTTP/1.1", { method: "GET", target: "/x?y", path: "/x", host: "h:80" }],
+      ["G\u00c9T /a HTTP/1.1", { method: "-", target: "G\u00c9T /a HTTP/1.1", path: "-" }],
+    ];
+    for (const [line, want] of cases) expect(parseRequestLine(line), line).toEqual(want);
   });
 
   it("parseClfTimeAt equals parseClfTime on the cut-out text, with the cache warm or cold", () => {
