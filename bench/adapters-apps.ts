@@ -14,10 +14,10 @@ import Fastify from "fastify";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import createError from "http-errors";
-import { HttpFailure, unauthenticated, unprocessable } from "../src/index.js";
-import * as tsExpress from "../src/server/express.js";
-import * as tsFastify from "../src/server/fastify.js";
-import * as tsHono from "../src/server/hono.js";
+import { HttpFailure, unauthenticated, unprocessable } from "../packages/truestatus/src/index.js";
+import * as tsExpress from "../packages/truestatus/src/server/express.js";
+import * as tsFastify from "../packages/truestatus/src/server/fastify.js";
+import * as tsHono from "../packages/truestatus/src/server/hono.js";
 
 export type Variant = "bare" | "truestatus";
 const verify = (token: string) => (token === "good" ? { id: "1" } : null);

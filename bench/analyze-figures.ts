@@ -21,7 +21,7 @@ function flag(name: string, def: number): number {
 const LINES = flag("lines", 2_000_000);
 const ROUNDS = flag("rounds", 3);
 const FILE = `bench/out/combined-${LINES}.log`;
-const BIN = "dist/cli/bin.js";
+const BIN = "packages/cli/dist/cli/bin.js";
 const pin = spawnSync("taskset", ["-c", "0", "true"]).status === 0 ? ["taskset", "-c", "0"] : [];
 
 interface Case {

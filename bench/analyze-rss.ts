@@ -44,7 +44,7 @@ for (const r of RUNS) {
       "-f",
       "TS_RSS %M",
       process.execPath,
-      "dist/cli/bin.js",
+      "packages/cli/dist/cli/bin.js",
       "analyze",
       ...r.args,
       "--format",

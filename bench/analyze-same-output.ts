@@ -16,7 +16,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 const [oldRoot, file = "bench/out/combined-2000000.log"] = process.argv.slice(2);
-if (oldRoot === undefined || !existsSync(join(oldRoot, "dist/cli/bin.js"))) {
+/** The built CLI of a checkout: packages/cli/dist (workspaces) or dist (before the split). */
+function binOf(root: string): string {
+  const split = join(root, "packages/cli/dist/cli/bin.js");
+  return existsSync(split) ? split : join(root, "dist/cli/bin.js");
+}
+
+if (oldRoot === undefined || !existsSync(binOf(oldRoot))) {
   process.stderr.write("usage: analyze-same-output.ts <root of a previous build> [file]\n");
   process.exit(2);
 }
@@ -24,7 +30,7 @@ if (oldRoot === undefined || !existsSync(join(oldRoot, "dist/cli/bin.js"))) {
 function summary(root: string, jobs: number): string {
   const r = spawnSync(
     process.execPath,
-    [join(root, "dist/cli/bin.js"), "analyze", file, "--format", "json", "--jobs", String(jobs)],
+    [binOf(root), "analyze", file, "--format", "json", "--jobs", String(jobs)],
     { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
   );
   if (r.status !== 0 && r.status !== 1)

@@ -16,7 +16,7 @@ import {
   serializeProblem,
   unauthenticated,
   unavailable,
-} from "../src/index.js";
+} from "../packages/truestatus/src/index.js";
 import { type Case, type Comparison, main } from "./harness.js";
 
 // Realm "api", as in the Boom call, so that every 401 case sends the same challenge parameters.

@@ -4,7 +4,7 @@
  *   node --import tsx bench/fuzz-sources.ts                 # seed 20261124, 100,000 inputs per parser
  *   node --import tsx bench/fuzz-sources.ts --seed=7 --inputs=300000
  *
- * Inputs: real fixture lines (test/fixtures/logs, made by the real proxies) with 1–6 edits
+ * Inputs: real fixture lines (packages/cli/test/fixtures/logs, made by the real proxies) with 1–6 edits
  * (insert, delete, replace with format metacharacters), random strings over several alphabets,
  * and a fixed set of 1 MiB hostile lines (one fragment repeated) to find super-linear time.
  * A crash is any throw; a bad result is a record that breaks the contract (no reason, a location
@@ -13,17 +13,17 @@
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { isMalformed, type LineFormat } from "../src/audit/source.js";
-import { alb } from "../src/audit/sources/alb.js";
-import { caddy } from "../src/audit/sources/caddy.js";
-import { clf, combined } from "../src/audit/sources/clf.js";
-import { envoy } from "../src/audit/sources/envoy.js";
-import { haproxy } from "../src/audit/sources/haproxy.js";
-import { HarSplitter, HarSyntaxError } from "../src/audit/sources/har-split.js";
-import { ndjsonFormat } from "../src/audit/sources/ndjson.js";
-import { NGINX_COMBINED, nginxFormat } from "../src/audit/sources/nginx.js";
-import { edit, mutated } from "../test/audit/sources/arbitraries.js";
-import { NGINX_LOG_FORMAT } from "../test/fixtures/make-fixtures.js";
+import { isMalformed, type LineFormat } from "../packages/cli/src/audit/source.js";
+import { alb } from "../packages/cli/src/audit/sources/alb.js";
+import { caddy } from "../packages/cli/src/audit/sources/caddy.js";
+import { clf, combined } from "../packages/cli/src/audit/sources/clf.js";
+import { envoy } from "../packages/cli/src/audit/sources/envoy.js";
+import { haproxy } from "../packages/cli/src/audit/sources/haproxy.js";
+import { HarSplitter, HarSyntaxError } from "../packages/cli/src/audit/sources/har-split.js";
+import { ndjsonFormat } from "../packages/cli/src/audit/sources/ndjson.js";
+import { NGINX_COMBINED, nginxFormat } from "../packages/cli/src/audit/sources/nginx.js";
+import { edit, mutated } from "../packages/cli/test/audit/sources/arbitraries.js";
+import { NGINX_LOG_FORMAT } from "../packages/cli/test/fixtures/make-fixtures.js";
 
 function flag(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -33,7 +33,7 @@ const SEED = Number(flag("seed") ?? 20261124);
 const INPUTS = Number(flag("inputs") ?? 100_000);
 
 const fixture = (name: string) =>
-  readFileSync(new URL(`../test/fixtures/logs/${name}`, import.meta.url), "utf8")
+  readFileSync(new URL(`../packages/cli/test/fixtures/logs/${name}`, import.meta.url), "utf8")
     .split("\n")
     .filter(Boolean);
 
@@ -189,7 +189,10 @@ for (const [name, f, lines] of PARSERS) {
 }
 
 // The HAR splitter: mutated documents fed in random chunk sizes; only HarSyntaxError may be thrown.
-const doc = readFileSync(new URL("../test/fixtures/logs/chromium.har", import.meta.url), "utf8");
+const doc = readFileSync(
+  new URL("../packages/cli/test/fixtures/logs/chromium.har", import.meta.url),
+  "utf8",
+);
 const docs = fc.sample(
   fc.tuple(
     fc.array(

@@ -23,17 +23,26 @@
  * the contract.
  */
 import fc from "fast-check";
-import { parseAllow } from "../src/semantics/headers/allow.js";
-import { formatHttpDate, parseHttpDate } from "../src/semantics/headers/http-date.js";
-import { buildProxyStatus, parseProxyStatus } from "../src/semantics/headers/proxy-status.js";
+import { parseAllow } from "../packages/truestatus/src/semantics/headers/allow.js";
+import {
+  formatHttpDate,
+  parseHttpDate,
+} from "../packages/truestatus/src/semantics/headers/http-date.js";
+import {
+  buildProxyStatus,
+  parseProxyStatus,
+} from "../packages/truestatus/src/semantics/headers/proxy-status.js";
 import {
   buildRateLimit,
   buildRateLimitPolicy,
   parseRateLimit,
   parseRateLimitPolicy,
-} from "../src/semantics/headers/ratelimit.js";
-import { MAX_FIELD_LENGTH } from "../src/semantics/headers/result.js";
-import { buildRetryAfter, parseRetryAfter } from "../src/semantics/headers/retry-after.js";
+} from "../packages/truestatus/src/semantics/headers/ratelimit.js";
+import { MAX_FIELD_LENGTH } from "../packages/truestatus/src/semantics/headers/result.js";
+import {
+  buildRetryAfter,
+  parseRetryAfter,
+} from "../packages/truestatus/src/semantics/headers/retry-after.js";
 import {
   parseDictionary,
   parseItem,
@@ -41,12 +50,12 @@ import {
   serializeDictionary,
   serializeItem,
   serializeList,
-} from "../src/semantics/headers/structured-fields.js";
+} from "../packages/truestatus/src/semantics/headers/structured-fields.js";
 import {
   buildWwwAuthenticate,
   parseWwwAuthenticate,
-} from "../src/semantics/headers/www-authenticate.js";
-import { MAX_PROBLEM_LENGTH, parseProblem } from "../src/semantics/problem.js";
+} from "../packages/truestatus/src/semantics/headers/www-authenticate.js";
+import { MAX_PROBLEM_LENGTH, parseProblem } from "../packages/truestatus/src/semantics/problem.js";
 import {
   challenge,
   httpDateMs,
@@ -60,7 +69,7 @@ import {
   resultViolation,
   sfDictionary,
   sfList,
-} from "../test/semantics/headers/arbitraries.js";
+} from "../packages/truestatus/test/semantics/headers/arbitraries.js";
 import { rng } from "./rng.js";
 
 // ---- options ------------------------------------------------------------------------------------

@@ -27,10 +27,10 @@ async function main(): Promise<void> {
     const from = process.env.GATEWAY_FROM === "src" ? "../src" : "../dist";
     const { checkConfig } = (await import(
       `${from}/gateway/config.js`
-    )) as typeof import("../src/gateway/config.js");
+    )) as typeof import("../packages/cli/src/gateway/config.js");
     const { createGateway } = (await import(
       `${from}/gateway/server.js`
-    )) as typeof import("../src/gateway/server.js");
+    )) as typeof import("../packages/cli/src/gateway/server.js");
     const gw = await createGateway(
       checkConfig({
         listen: { host: "127.0.0.1", port: 0 },

@@ -25,7 +25,7 @@ const arg = (name: string, def: number): number => {
 };
 const MINUTES = arg("minutes", 5);
 const CONCURRENCY = arg("concurrency", 32);
-const BIN = join(import.meta.dirname, "../dist/cli/bin.js");
+const BIN = join(import.meta.dirname, "../packages/cli/dist/cli/bin.js");
 
 const BIG = Buffer.alloc(64 * 1024, 120);
 const upstream = http.createServer((req, res) => {

@@ -30,8 +30,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { GatewayMetrics } from "../src/gateway/metrics.js";
-import { createRateLimiter } from "../src/ratelimit/limiter.js";
+import { GatewayMetrics } from "../packages/cli/src/gateway/metrics.js";
+import { createRateLimiter } from "../packages/truestatus/src/ratelimit/limiter.js";
 import { freePort } from "../test/helpers/redis-server.js";
 import { hasTaskset, median } from "./harness.js";
 
@@ -351,7 +351,7 @@ async function paired(a: number, b: number): Promise<{ wall: number[]; cpu: numb
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(import.meta.dirname, "../dist/gateway/server.js")))
+  if (!existsSync(join(import.meta.dirname, "../packages/cli/dist/gateway/server.js")))
     throw new Error("bench/gateway.ts measures the built gateway: run npm run build first");
   if (PIN) spawnSync("taskset", ["-pc", "1", String(process.pid)], { stdio: "ignore" });
   const started = new Date().toISOString();

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSource } from "../src/audit/sources/open.js";
+import { openSource } from "../packages/cli/src/audit/sources/open.js";
 
 function flag(name: string): string | undefined {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));

@@ -21,7 +21,7 @@ import {
   parseRateLimitPolicy,
   parseRetryAfter,
   parseWwwAuthenticate,
-} from "../src/semantics/headers/index.js";
+} from "../packages/truestatus/src/semantics/headers/index.js";
 import { type Case, type Comparison, main } from "./harness.js";
 
 const V = {

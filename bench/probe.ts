@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
-import { runProbe } from "../src/probe/probe.js";
+import { runProbe } from "../packages/cli/src/probe/probe.js";
 import { median } from "./harness.js";
 
 const OPERATIONS = 50;

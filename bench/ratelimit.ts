@@ -31,9 +31,9 @@
 import { MemoryStore as ErlMemoryStore } from "express-rate-limit";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
-import { createRateLimiter } from "../src/ratelimit/limiter.js";
-import { MemoryStore } from "../src/ratelimit/stores/memory.js";
-import { RedisStore } from "../src/ratelimit/stores/redis.js";
+import { createRateLimiter } from "../packages/truestatus/src/ratelimit/limiter.js";
+import { MemoryStore } from "../packages/truestatus/src/ratelimit/stores/memory.js";
+import { RedisStore } from "../packages/truestatus/src/ratelimit/stores/redis.js";
 import { startRedis } from "../test/helpers/redis-server.js";
 import { hasTaskset, median, runChild } from "./harness.js";
 

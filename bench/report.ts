@@ -12,9 +12,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { analyzeExchanges } from "../src/audit/engine.js";
-import { REPORTERS } from "../src/audit/report/index.js";
-import { ALL_CAPABILITIES, exchange } from "../test/audit/helpers.js";
+import { analyzeExchanges } from "../packages/cli/src/audit/engine.js";
+import { REPORTERS } from "../packages/cli/src/audit/report/index.js";
+import { ALL_CAPABILITIES, exchange } from "../packages/cli/test/audit/helpers.js";
 import { launch } from "../test/helpers/browser.js";
 
 const LINES = 1_000_000;
@@ -49,7 +49,18 @@ for (const [format, file] of [
   const t = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    ["dist/cli/bin.js", "analyze", LOG, "--format", format, "-o", file, "--fail-on", "none", "-q"],
+    [
+      "packages/cli/dist/cli/bin.js",
+      "analyze",
+      LOG,
+      "--format",
+      format,
+      "-o",
+      file,
+      "--fail-on",
+      "none",
+      "-q",
+    ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   if (r.status !== 0) throw new Error(`analyze --format ${format} exited ${r.status}`);

@@ -18,16 +18,16 @@ import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LineFormat } from "../src/audit/source.js";
-import { alb } from "../src/audit/sources/alb.js";
-import { caddy } from "../src/audit/sources/caddy.js";
-import { clf, combined } from "../src/audit/sources/clf.js";
-import { envoy } from "../src/audit/sources/envoy.js";
-import { haproxy } from "../src/audit/sources/haproxy.js";
-import { ndjsonFormat } from "../src/audit/sources/ndjson.js";
-import { NGINX_COMBINED, nginxFormat } from "../src/audit/sources/nginx.js";
-import { openSource } from "../src/audit/sources/open.js";
-import { NGINX_LOG_FORMAT } from "../test/fixtures/make-fixtures.js";
+import type { LineFormat } from "../packages/cli/src/audit/source.js";
+import { alb } from "../packages/cli/src/audit/sources/alb.js";
+import { caddy } from "../packages/cli/src/audit/sources/caddy.js";
+import { clf, combined } from "../packages/cli/src/audit/sources/clf.js";
+import { envoy } from "../packages/cli/src/audit/sources/envoy.js";
+import { haproxy } from "../packages/cli/src/audit/sources/haproxy.js";
+import { ndjsonFormat } from "../packages/cli/src/audit/sources/ndjson.js";
+import { NGINX_COMBINED, nginxFormat } from "../packages/cli/src/audit/sources/nginx.js";
+import { openSource } from "../packages/cli/src/audit/sources/open.js";
+import { NGINX_LOG_FORMAT } from "../packages/cli/test/fixtures/make-fixtures.js";
 import { rng } from "./rng.js";
 
 function flag(name: string): string | undefined {

@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeInputs } from "../src/audit/analyze.js";
-import { REPORTERS } from "../src/audit/report/index.js";
-import { fixtureHar } from "../test/audit/report/html-fixture.js";
+import { analyzeInputs } from "../packages/cli/src/audit/analyze.js";
+import { REPORTERS } from "../packages/cli/src/audit/report/index.js";
+import { fixtureHar } from "../packages/cli/test/audit/report/html-fixture.js";
 import { launch, openReport } from "../test/helpers/browser.js";
 
 const dir = mkdtempSync(join(tmpdir(), "truestatus-shot-"));

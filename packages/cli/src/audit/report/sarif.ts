@@ -1,0 +1,121 @@
+/**
+ * The SARIF 2.1.0 reporter (OASIS; what code-scanning tools read): one run, the rules as
+ * reportingDescriptors, one result per sample finding (each with the rule's exact total in its
+ * properties), and coverage gaps as tool execution notifications. Validated in the tests against
+ * the official schema.
+ */
+
+import { CAPABILITY_LABELS } from "../exchange.js";
+import { REPOSITORY_URL } from "../links.js";
+import type { Severity } from "../rule.js";
+import { RULES } from "../rules/index.js";
+import type { Summary } from "../summary.js";
+import { type ReportOptions, ruleDocsUrl, specLabel } from "./options.js";
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  error: "error",
+  warning: "warning",
+  info: "note",
+};
+
+export function sarifReport(summary: Summary, options: ReportOptions = {}): string {
+  const rules = options.rules ?? RULES;
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results: unknown[] = [];
+  for (const [id, rf] of Object.entries(summary.findings)) {
+    const i = index.get(id);
+    for (const s of rf.samples) {
+      const region =
+        s.location.line !== undefined ? { region: { startLine: s.location.line } } : {};
+      const excerpt = s.evidence.excerpt === undefined ? "" : ` Evidence: ${s.evidence.excerpt}`;
+      results.push({
+        ruleId: id,
+        ...(i !== undefined ? { ruleIndex: i } : {}),
+        level: LEVEL[s.severity],
+        message: {
+          text: `${s.message} (${s.evidence.request}${s.evidence.status !== undefined ? ` → ${s.evidence.status}` : ""}).${excerpt}`,
+        },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri: encodeURI(s.location.file) }, ...region },
+          },
+        ],
+        properties: {
+          totalFindingsOfRule: rf.count,
+          ...(s.location.entry !== undefined ? { harEntry: s.location.entry } : {}),
+          evidence: s.evidence,
+        },
+      });
+    }
+  }
+  const notifications: unknown[] = [];
+  for (const [id, cov] of Object.entries(summary.coverage)) {
+    for (const [file, missing] of Object.entries(cov.notChecked)) {
+      notifications.push({
+        level: "note",
+        message: {
+          text: `${id}: not checked, ${file} does not record ${missing.map((m) => CAPABILITY_LABELS[m]).join(", ")}`,
+        },
+        descriptor: { id },
+      });
+    }
+  }
+  for (const [file, src] of Object.entries(summary.sources)) {
+    if (src.partial)
+      notifications.push({
+        level: "error",
+        message: { text: `${file}: partial: ${src.error ?? "the input ended early"}` },
+      });
+  }
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "truestatus",
+            ...(options.version !== undefined
+              ? { version: options.version, semanticVersion: options.version }
+              : {}),
+            informationUri: REPOSITORY_URL,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m: string, _d: string, c: string) =>
+                c.toUpperCase(),
+              ),
+              shortDescription: { text: r.meta.title },
+              fullDescription: { text: r.meta.description },
+              help: {
+                text: `${r.meta.fix} (${specLabel(r.meta.spec)})`,
+                markdown: `${r.meta.fix}\n\nSee ${specLabel(r.meta.spec)}.`,
+              },
+              helpUri: ruleDocsUrl(r.id),
+              defaultConfiguration: { level: LEVEL[r.meta.severity] },
+              properties: {
+                tags: [r.meta.csf, "http-status"],
+                spec: specLabel(r.meta.spec),
+                needs: r.meta.needs,
+              },
+            })),
+          },
+        },
+        invocations: [
+          { executionSuccessful: !summary.partial, toolExecutionNotifications: notifications },
+        ],
+        artifacts: Object.keys(summary.sources).map((file) => ({
+          location: { uri: encodeURI(file) },
+        })),
+        results,
+        properties: {
+          exchanges: summary.exchanges,
+          malformed: summary.malformed.count,
+          partial: summary.partial,
+          statuses: summary.statuses,
+          classes: summary.classes,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

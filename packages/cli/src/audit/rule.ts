@@ -1,0 +1,93 @@
+/**
+ * A rule: one file, one default export, pure. It reads an exchange and returns findings; the
+ * engine aggregates. `needs` names the exchange fields it reads, so the engine can skip a rule
+ * a source cannot feed and say so.
+ */
+import type { Policy } from "truestatus";
+import type { Capability, Exchange, Location } from "./exchange.js";
+
+export type Severity = "error" | "warning" | "info";
+
+/** NIST CSF 2.0 categories the findings map to (shared/reference/standards.md §5). */
+export type CsfCategory = "PR.AA" | "PR.DS" | "PR.IR" | "DE.CM" | "DE.AE";
+
+export interface RuleMeta {
+  readonly title: string;
+  readonly severity: Severity;
+  /** The RFC (or guide) section the rule rests on, e.g. { document: "RFC 9110", section: "15.5.2" }. */
+  readonly spec: { readonly document: string; readonly section?: string };
+  readonly csf: CsfCategory;
+  readonly needs: readonly Capability[];
+  /** One paragraph: what is wrong and why it matters. */
+  readonly description: string;
+  /** How to fix it, in a sentence or two. */
+  readonly fix: string;
+}
+
+export interface Evidence {
+  readonly request: string;
+  readonly status?: number;
+  /** Redacted excerpts: header lines or a body excerpt. Never secrets. */
+  readonly excerpt?: string;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: Location;
+  readonly evidence: Evidence;
+}
+
+export interface RuleContext {
+  readonly policy: Policy;
+}
+
+/** Findings a rule concludes from state gathered across exchanges: the exact count and the first few. */
+export interface Conclusion {
+  readonly count: number;
+  /** At most a few, ordered by location (the engine keeps the first ones). */
+  readonly samples: readonly Finding[];
+}
+
+/**
+ * The aggregation hook, for a rule whose judgement needs more than one exchange (a token accepted
+ * on one route and refused on another; a route that is JSON everywhere but in its error pages).
+ * The rule stays pure: it extracts a small, JSON-serializable fact from each exchange; the engine
+ * keeps the state, merges it (also across worker threads and `--merge`), and asks the rule to
+ * conclude. `merge` must be associative and commutative, so that any split of the input gives the
+ * same conclusion.
+ */
+export interface Aggregation<S> {
+  /** The state one exchange contributes, or undefined for none. */
+  observe(exchange: Exchange, context: RuleContext): S | undefined;
+  /** Combines two states; may update and return `into`, never changes `from`. */
+  merge(into: S, from: S): S;
+  conclude(state: S): Conclusion;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly meta: RuleMeta;
+  check(exchange: Exchange, context: RuleContext): readonly Finding[];
+  /** Cross-exchange judgement (optional): see {@link Aggregation}. */
+  readonly aggregate?: Aggregation<unknown>;
+}
+
+export interface RuleDefinition<S> {
+  readonly id: string;
+  readonly meta: RuleMeta;
+  check(exchange: Exchange, context: RuleContext): readonly Finding[];
+  readonly aggregate?: Aggregation<S>;
+}
+
+/** Types a rule and checks its id once, at definition (kebab-case, stable: it names the docs page). */
+export function defineRule<S = never>(rule: RuleDefinition<S>): Rule {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id))
+    throw new TypeError(`rule id "${rule.id}" is not kebab-case`);
+  // The engine hands each rule back only the state that rule produced, so erasing S is sound.
+  return Object.freeze(rule) as unknown as Rule;
+}
+
+/** Rules check nothing most of the time: share one empty result instead of allocating. */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);

@@ -1,0 +1,470 @@
+/**
+ * One proxied request: the upstream call through undici's dispatch (no whole-body buffering:
+ * chunks go to the client as they come, with backpressure both ways), the timeouts, the retry of
+ * safe failures, and the honest end of each way it can fail:
+ *
+ * - before the response started: the most specific gateway answer (decide(): 502/503/504 with
+ *   Proxy-Status, problem+json without upstream addresses);
+ * - after it started: the connection is cut, so the client sees an incomplete body, and the
+ *   exchange is logged and counted as http_response_incomplete;
+ * - the client went away: the upstream request is aborted at once, logged as 499 client_abort.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Readable, Transform } from "node:stream";
+import type { Policy } from "truestatus";
+import {
+  buildProxyStatus,
+  decide,
+  type Failure,
+  gatewayTimeout,
+  HttpFailure,
+  PROBLEM_CONTENT_TYPE,
+  type ProxyErrorType,
+  payloadTooLarge,
+  serializeProblem,
+} from "truestatus";
+import { classifyUpstream } from "truestatus/upstream";
+import type { Dispatcher } from "undici";
+import type { AccessLog } from "./access-log.js";
+import { LOGGED_RESPONSE_HEADERS } from "./access-log.js";
+import type { RouteConfig } from "./config.js";
+import { classOfStatus } from "./failure-class.js";
+import { stripHopByHop } from "./hop-by-hop.js";
+import type { GatewayMetrics } from "./metrics.js";
+import { isRetryable, type RetryBudget } from "./retry.js";
+import type { Target, Upstream } from "./upstreams.js";
+
+/** What a proxied request needs from the gateway. */
+export interface ProxyContext {
+  readonly policy: Policy;
+  readonly metrics: GatewayMetrics | undefined;
+  readonly log: AccessLog | undefined;
+  readonly budget: RetryBudget;
+  readonly via: string;
+  readonly responseBodyLimit: number | undefined;
+  readonly requestBodyLimit: number;
+  /** True while draining: answers carry Connection: close. */
+  readonly draining: () => boolean;
+}
+
+const DROP_FROM_RESPONSE: ReadonlySet<string> = new Set(["via"]);
+
+/** One client request's state, from arrival to the log line. */
+export class Exchange {
+  readonly start = performance.now();
+  readonly startEpoch = Date.now();
+  status = 0;
+  errorType = "";
+  failureClass = "";
+  proxyStatus: string | undefined;
+  bytes = 0;
+  attempts = 0;
+  upstreamStatus: number | undefined;
+  upstreamTimeMs: number | undefined;
+  target: Target | undefined;
+  upstream: Upstream | undefined;
+  /** Header fields every answer carries (RateLimit fields of an admitted request). */
+  extraHeaders: Readonly<Record<string, string>> | undefined;
+  loggedHeaders: Record<string, string> | undefined;
+  /** The upstream dispatch in flight: abort() ends it. */
+  abortUpstream: ((reason: Error) => void) | undefined;
+  /** The gateway cut the response itself (upstream failed mid-body). */
+  cut = false;
+  finished = false;
+  /** An abort decided before the upstream request had a connection (the total timeout). */
+  pendingAbort: Error | undefined;
+  /** The request's Host field (first value), read from the raw list. */
+  host: string | undefined;
+  /** The streamed request body outgrew the limit (answered 413). */
+  requestTooLarge = false;
+  private totalTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly ctx: ProxyContext,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly route: RouteConfig | undefined,
+    readonly client: string,
+  ) {}
+
+  get routeName(): string {
+    return this.route?.name ?? "";
+  }
+
+  /** Answers with a failure the gateway decided (nothing sent yet). */
+  fail(failure: Failure): void {
+    const d = decide(failure, this.ctx.policy, { method: this.req.method ?? "GET" });
+    const headers: Record<string, string> = {
+      ...this.extraHeaders,
+      ...d.headers,
+      "content-type": PROBLEM_CONTENT_TYPE,
+      via: this.ctx.via,
+    };
+    if (this.ctx.draining()) headers.connection = "close";
+    const body = this.req.method === "HEAD" ? "" : serializeProblem(d.problem);
+    headers["content-length"] = String(Buffer.byteLength(body));
+    this.status = d.status;
+    this.failureClass = d.class;
+    const upstreamError = (failure as { error?: ProxyErrorType }).error;
+    this.errorType = upstreamError ?? (d.status >= 500 ? failure.kind : "");
+    this.proxyStatus = d.headers["proxy-status"];
+    const logged: Record<string, string> = {};
+    for (const name in headers)
+      if (LOGGED_RESPONSE_HEADERS.has(name)) logged[name] = headers[name]!;
+    this.loggedHeaders = logged;
+    if (this.res.headersSent) {
+      this.cutResponse(this.errorType);
+      return;
+    }
+    this.res.writeHead(d.status, headers);
+    this.bytes = body.length;
+    this.res.end(body);
+  }
+
+  /** Ends a response whose header section is already sent: the client sees it incomplete. */
+  cutResponse(errorType: string): void {
+    this.cut = true;
+    this.errorType = errorType;
+    this.failureClass = "dependency";
+    this.ctx.metrics?.upstreamFailure(this.upstream?.name ?? "", errorType, true);
+    this.res.destroy();
+  }
+
+  startTotalTimer(ms: number | undefined): void {
+    if (ms === undefined) return;
+    this.totalTimer = setTimeout(() => {
+      this.totalTimer = undefined;
+      const headers = this.res.headersSent;
+      const reason = new HttpFailure(
+        gatewayTimeout({
+          error: headers ? "connection_read_timeout" : "http_response_timeout",
+          details: `total timeout of ${ms} ms`,
+        }),
+      );
+      // Still connecting: the request is aborted as soon as it gets a connection.
+      if (this.abortUpstream === undefined) this.pendingAbort = reason;
+      else this.abortUpstream(reason);
+    }, ms);
+  }
+
+  /** Called once, when the response is over (sent, cut, or the client left). */
+  done(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
+    const clientGone = !this.res.writableFinished && !this.cut;
+    if (clientGone) {
+      // The client went away first: stop the upstream work now.
+      this.abortUpstream?.(new ClientAbort());
+      this.status = 499;
+      this.failureClass = "client_abort";
+      this.errorType = "client_abort";
+    }
+    if (this.upstream !== undefined) this.upstream.inFlight--;
+    const seconds = (performance.now() - this.start) / 1000;
+    this.ctx.metrics?.request({
+      method: this.req.method ?? "",
+      route: this.routeName,
+      status: this.status,
+      errorType: this.errorType,
+      failureClass: this.failureClass,
+      seconds,
+    });
+    this.ctx.log?.write({
+      time: this.startEpoch,
+      method: this.req.method ?? "-",
+      url: this.req.url ?? "/",
+      host: this.host,
+      client: this.client,
+      status: this.status,
+      durationMs: seconds * 1000,
+      size: this.bytes,
+      route: this.routeName,
+      upstream: this.upstream?.name,
+      upstreamAddr: this.target?.address,
+      upstreamStatus: this.upstreamStatus,
+      upstreamTimeMs: this.upstreamTimeMs,
+      failureClass: this.failureClass,
+      errorType: this.errorType,
+      proxyStatus: this.proxyStatus,
+      attempts: this.attempts,
+      responseHeaders: this.loggedHeaders,
+    });
+  }
+}
+
+/** The reason an upstream request is aborted when its client left. */
+export class ClientAbort extends Error {
+  override readonly name = "ClientAbort";
+  constructor() {
+    super("the client closed the connection");
+  }
+}
+
+/** The reason an upstream request is aborted when the request body outgrew the limit. */
+class RequestTooLarge extends Error {
+  override readonly name = "RequestTooLarge";
+}
+
+/** The upstream request for an exchange (headers and path), built once and reused by retries. */
+export interface UpstreamRequest {
+  readonly path: string;
+  readonly headers: string[];
+  readonly hasBody: boolean;
+  /** A body without Content-Length (chunked): counted as it passes and stopped at the limit. */
+  readonly streamed: boolean;
+}
+
+/**
+ * Sends the exchange to `target`; retries on another target (or the same one) when the failure
+ * is retryable and the budget allows.
+ */
+export function dispatchTo(
+  x: Exchange,
+  target: Target,
+  r: UpstreamRequest,
+  retriesLeft: number,
+): void {
+  const upstream = x.upstream!;
+  x.target = target;
+  x.attempts++;
+  if (x.attempts === 1) x.ctx.budget.deposit();
+  const headers = r.headers;
+  headers[1] = upstream.config.preserveHost ? (x.host ?? target.host) : target.host;
+  let body: Readable | null = null;
+  if (r.hasBody) {
+    if (r.streamed) {
+      // A streamed (chunked) body: counted as it passes, and stopped at the limit.
+      const max = x.ctx.requestBodyLimit;
+      let seen = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          seen += chunk.length;
+          if (seen <= max) callback(null, chunk);
+          else {
+            x.requestTooLarge = true;
+            x.req.unpipe(counter);
+            x.req.resume();
+            callback(new RequestTooLarge(`request body over ${max} bytes`));
+          }
+        },
+      });
+      body = x.req.pipe(counter);
+    } else body = x.req;
+  }
+  const t = x.route!.timeouts;
+  target.pool(t.connect).dispatch(
+    {
+      origin: target.origin,
+      path: r.path,
+      method: (x.req.method ?? "GET") as Dispatcher.HttpMethod,
+      headers,
+      body,
+      headersTimeout: t.headers,
+      bodyTimeout: t.idle,
+    },
+    new Attempt(x, target, r, retriesLeft),
+  );
+}
+
+/**
+ * One attempt's undici handler: its state in fields and its callbacks as methods, so that a
+ * proxied request allocates one object here rather than a closure per callback.
+ */
+class Attempt implements Dispatcher.DispatchHandlers {
+  private readonly sentAt = performance.now();
+  private resume: (() => void) | undefined;
+  private onDrain: (() => void) | undefined;
+  private sentHeaders = false;
+  /** The response's Content-Length, when it has one: its last chunk ends the response at once. */
+  private expected = -1;
+  private ended = false;
+
+  constructor(
+    private readonly x: Exchange,
+    private readonly target: Target,
+    private readonly r: UpstreamRequest,
+    private readonly retriesLeft: number,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    const x = this.x;
+    if (x.finished) {
+      abort(new ClientAbort());
+      return;
+    }
+    if (x.pendingAbort !== undefined) {
+      abort(x.pendingAbort);
+      return;
+    }
+    x.abortUpstream = abort as (reason: Error) => void;
+  }
+
+  onError(err: Error): void {
+    const { x, target } = this;
+    const upstream = x.upstream!;
+    x.abortUpstream = undefined;
+    if (this.onDrain !== undefined) x.res.off("drain", this.onDrain);
+    if (err instanceof ClientAbort || x.finished) return;
+    if (x.requestTooLarge) {
+      x.fail(payloadTooLarge({ limit: x.ctx.requestBodyLimit }));
+      return;
+    }
+    const sentHeaders = this.sentHeaders;
+    const failure = classifyUpstream(err, {
+      nextHop: upstream.name,
+      ...(sentHeaders ? { phase: "body" as const } : {}),
+    });
+    const error = (failure as { error?: ProxyErrorType } | undefined)?.error;
+    const errorType = error ?? (failure === undefined ? "proxy_internal_error" : failure.kind);
+    const now = Date.now();
+    if (!sentHeaders) {
+      x.ctx.metrics?.upstream(
+        upstream.name,
+        undefined,
+        errorType,
+        (performance.now() - this.sentAt) / 1000,
+      );
+      if (isConnectFailure(error)) upstream.connectFailed(target, now);
+    }
+    if (sentHeaders) {
+      x.cutResponse(error === "connection_terminated" ? "http_response_incomplete" : errorType);
+      return;
+    }
+    x.ctx.metrics?.upstreamFailure(upstream.name, errorType, false);
+    if (this.retriesLeft > 0 && isRetryable(x.req.method ?? "", this.r.hasBody, error)) {
+      if (x.ctx.budget.withdraw(now)) {
+        const next = upstream.pick(now, target);
+        if (next !== undefined) {
+          x.ctx.metrics?.retry(upstream.name, "sent");
+          dispatchTo(x, next, this.r, this.retriesLeft - 1);
+          return;
+        }
+      } else x.ctx.metrics?.retry(upstream.name, "budget_exhausted");
+    }
+    // An error nothing classifies is ours (a bug): 500, never blamed on the upstream.
+    x.fail(failure ?? { kind: "internal", cause: err });
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
+    const x = this.x;
+    const upstream = x.upstream!;
+    const limit = x.ctx.responseBodyLimit;
+    x.upstreamStatus = statusCode;
+    x.upstreamTimeMs = performance.now() - this.sentAt;
+    upstream.succeeded(this.target);
+    x.ctx.metrics?.upstream(upstream.name, statusCode, "", x.upstreamTimeMs / 1000);
+    const raw: string[] = new Array(rawHeaders.length);
+    for (let i = 0; i < rawHeaders.length; i++) raw[i] = rawHeaders[i]!.toString("latin1");
+    let incomingVia: string | undefined;
+    let proxyStatus: string | undefined;
+    let contentLength: number | undefined;
+    const headersOut = stripHopByHop(raw, DROP_FROM_RESPONSE, (_name, value) => {
+      incomingVia = incomingVia === undefined ? value : `${incomingVia}, ${value}`;
+    });
+    // One pass, compacting in place: the fields to log, the length, and the Proxy-Status
+    // members taken out (they go back as one field, with this hop's member appended).
+    let logged: Record<string, string> | undefined;
+    let w = 0;
+    for (let i = 0; i < headersOut.length; i += 2) {
+      const name = headersOut[i]!;
+      const value = headersOut[i + 1]!;
+      const lower = name.toLowerCase();
+      if (LOGGED_RESPONSE_HEADERS.has(lower)) {
+        if (lower === "proxy-status") {
+          proxyStatus = proxyStatus === undefined ? value : `${proxyStatus}, ${value}`;
+          continue;
+        }
+        logged ??= {};
+        logged[lower] = value;
+      } else if (lower === "content-length") contentLength = Number(value);
+      headersOut[w++] = name;
+      headersOut[w++] = value;
+    }
+    headersOut.length = w;
+    if (limit !== undefined && contentLength !== undefined && contentLength > limit) {
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      x.ctx.metrics?.upstreamFailure(upstream.name, "http_response_body_size", false);
+      x.fail({ kind: "bad_gateway", error: "http_response_body_size" });
+      return false;
+    }
+    // Upstream error responses pass through unchanged, with this hop's Proxy-Status appended.
+    if (statusCode >= 500) {
+      const ours = buildProxyStatus({
+        proxy: x.ctx.policy.proxyName,
+        receivedStatus: statusCode,
+      });
+      proxyStatus = proxyStatus === undefined ? ours : `${proxyStatus}, ${ours}`;
+    }
+    if (proxyStatus !== undefined) {
+      headersOut.push("proxy-status", proxyStatus);
+      logged ??= {};
+      logged["proxy-status"] = proxyStatus;
+      x.proxyStatus = proxyStatus;
+    }
+    headersOut.push("via", incomingVia === undefined ? x.ctx.via : `${incomingVia}, ${x.ctx.via}`);
+    if (x.extraHeaders !== undefined)
+      for (const name in x.extraHeaders) headersOut.push(name, x.extraHeaders[name]!);
+    if (x.ctx.draining()) headersOut.push("connection", "close");
+    x.status = statusCode;
+    x.failureClass = classOfStatus(statusCode);
+    if (statusCode >= 500) x.errorType = String(statusCode);
+    x.loggedHeaders = logged;
+    try {
+      x.res.writeHead(statusCode, headersOut);
+    } catch {
+      // A field Node refuses to send (e.g. a control character): the response is invalid.
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      x.fail({ kind: "bad_gateway", error: "http_protocol_error" });
+      return false;
+    }
+    this.sentHeaders = true;
+    if (contentLength !== undefined && x.req.method !== "HEAD") this.expected = contentLength;
+    this.resume = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const x = this.x;
+    const limit = x.ctx.responseBodyLimit;
+    x.bytes += chunk.length;
+    if (limit !== undefined && x.bytes > limit) {
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      x.ctx.metrics?.upstreamFailure(x.upstream!.name, "http_response_body_size", true);
+      x.cutResponse("http_response_body_size");
+      return false;
+    }
+    if (x.bytes === this.expected) {
+      // The last chunk: one write that also ends the response.
+      this.ended = true;
+      x.res.end(chunk);
+      return true;
+    }
+    if (x.res.write(chunk)) return true;
+    this.onDrain ??= () => this.resume?.();
+    x.res.once("drain", this.onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.x.abortUpstream = undefined;
+    if (!this.ended) this.x.res.end();
+  }
+}
+
+function isConnectFailure(error: ProxyErrorType | undefined): boolean {
+  return (
+    error === "connection_refused" ||
+    error === "connection_timeout" ||
+    error === "dns_error" ||
+    error === "dns_timeout" ||
+    error === "destination_ip_unroutable" ||
+    error === "tls_certificate_error" ||
+    error === "tls_protocol_error" ||
+    error === "tls_alert_received"
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Parity (convention 4): every rule has a file named by its id, a test file and a docs page, and
+ * every docs page and test file has a rule; the registry is sorted; each page names the standard
+ * and shows the fix for Express, Fastify and Hono.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { RULES } from "../../../src/audit/rules/index.js";
+
+const root = new URL("../../../../../", import.meta.url);
+const names = (dir: string, ext: string) =>
+  readdirSync(new URL(dir, root))
+    .filter((f) => f.endsWith(ext))
+    .map((f) => f.slice(0, -ext.length))
+    .sort();
+
+const ids = RULES.map((r) => r.id);
+
+describe("rule catalogue parity", () => {
+  it("the registry is sorted by id and has no duplicates", () => {
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("every rule has its own file named by its id, and every file is registered", async () => {
+    expect(names("packages/cli/src/audit/rules/", ".ts").filter((n) => n !== "index")).toEqual(ids);
+    for (const id of ids) {
+      const mod = (await import(`../../../src/audit/rules/${id}.ts`)) as {
+        default: { id: string };
+      };
+      expect(mod.default.id).toBe(id);
+    }
+  });
+
+  it("every rule has a test file, and every test file a rule", () => {
+    expect(
+      names("packages/cli/test/audit/rules/", ".test.ts").filter((n) => n !== "parity"),
+    ).toEqual(ids);
+  });
+
+  it("every rule has docs/rules/<id>.md, and every page a rule", () => {
+    expect(names("docs/rules/", ".md")).toEqual(ids);
+  });
+
+  it.each(RULES.map((r) => [r.id, r] as const))(
+    "docs/rules/%s.md names the standard and fixes it in Express, Fastify and Hono",
+    (id, rule) => {
+      const doc = readFileSync(new URL(`docs/rules/${id}.md`, root), "utf8");
+      expect(doc).toContain(`\`${id}\``);
+      expect(doc).toMatch(new RegExp(`\\|\\s*severity\\s*\\|\\s*${rule.meta.severity}\\s*\\|`));
+      expect(doc).toContain(rule.meta.spec.document);
+      if (rule.meta.spec.section) expect(doc).toContain(`§${rule.meta.spec.section}`);
+      for (const h of [
+        "## Why",
+        "## Example",
+        "## How to fix",
+        "### Express",
+        "### Fastify",
+        "### Hono",
+      ])
+        expect(doc).toContain(h);
+    },
+  );
+
+  it("every rule's meta is complete", () => {
+    for (const r of RULES) {
+      expect(r.meta.title.length, r.id).toBeGreaterThan(5);
+      expect(r.meta.description.length, r.id).toBeGreaterThan(40);
+      expect(r.meta.fix.length, r.id).toBeGreaterThan(20);
+      expect(["PR.AA", "PR.DS", "PR.IR", "DE.CM", "DE.AE"]).toContain(r.meta.csf);
+    }
+  });
+});
