@@ -61,6 +61,7 @@ export async function analyzeInputs(
           ...(options.fieldMap !== undefined ? { fieldMap: options.fieldMap } : {}),
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.templateLimit !== undefined ? { templateLimit: options.templateLimit } : {}),
+          ...(options.maxFindings !== undefined ? { maxFindings: options.maxFindings } : {}),
         },
         size,
         jobs,

@@ -27,7 +27,8 @@ const ENVOY_DEPENDENCY = new Set(["UT", "UF", "UH", "UC", "UR", "URX", "DF", "UP
 
 /** Whether the upstream facts say a dependency (not the app itself) failed. */
 export function upstreamFailed(u: UpstreamFacts | undefined): boolean {
-  if (u === undefined) return false;
+  // The upstream's own answer, passed on (Envoy via_upstream): whatever the flags, it answered.
+  if (u === undefined || u.generatedBy === "upstream") return false;
   if (u.flags?.some((f) => ENVOY_DEPENDENCY.has(f))) return true;
   if (
     u.details !== undefined &&
@@ -66,7 +67,11 @@ export function classify(
 ): SummaryClass | undefined {
   if (clientAborted(ex)) return "client_abort";
   const res = ex.response;
-  if (res === undefined) return ex.networkError !== undefined ? "network_error" : "client_abort";
+  if (res === undefined) {
+    if (ex.networkError !== undefined) return "network_error";
+    // No response because the dependency failed (Envoy "0 UF,URX"): not the client's doing.
+    return upstreamFailed(ex.upstream) ? "dependency" : "client_abort";
+  }
   const s = res.status;
   const flags = ex.upstream?.flags;
   if (flags !== undefined && flags.length > 0) {

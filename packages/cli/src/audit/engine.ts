@@ -15,9 +15,11 @@ import {
   addSample,
   canonical,
   concludeAggregates,
+  DEFAULT_MAX_FINDINGS,
   type EndpointStats,
   emptyEndpoint,
   type MalformedStats,
+  orderedSeverities,
   type RuleCoverage,
   type RuleFindings,
   SCHEMA_VERSION,
@@ -45,6 +47,8 @@ export interface EngineOptions {
   readonly templateLimit?: number;
   /** Time buckets kept at most (the bucket width grows to fit); see timeline.ts. */
   readonly timelineLimit?: number;
+  /** Findings listed per rule at most (`--max-findings`); counts stay exact. */
+  readonly maxFindings?: number;
 }
 
 /** The rules by id, for merging and concluding summaries. */
@@ -67,6 +71,54 @@ interface SourceAcc {
   malformed: number;
   partial: boolean;
   error?: string;
+  /** By rule id: exchanges the rule is about whose record lacks what it needs (see RuleCoverage). */
+  readonly notRecorded: Map<string, { total: number; byCapability: Map<Capability, number> }>;
+}
+
+/**
+ * Capabilities a source may declare and still not have on every exchange, as bits: an exchange of
+ * a HAR may come without its body, a sanitized export may hide whether credentials were sent.
+ * (Headers are not among them: a source that records headers records their absence too.)
+ */
+const RECORDED_BITS: ReadonlyMap<Capability, number> = new Map<Capability, number>([
+  ["response.body", 1],
+  ["response.size", 2],
+  ["request.credentials", 4],
+]);
+
+/** Whether a response with this status to this method has no body by protocol (nothing to record). */
+function noBodyByProtocol(status: number, method: string): boolean {
+  return status < 200 || status === 204 || status === 205 || status === 304 || method === "HEAD";
+}
+
+/** The RECORDED_BITS this exchange's record has. */
+function recordedBits(ex: Exchange): number {
+  let bits = 0;
+  const req = ex.request;
+  const c = req.credentials;
+  if (c === "present" || c === "absent") bits |= 4;
+  const res = ex.response;
+  // No response: nothing of it could have been recorded, so nothing is missing.
+  if (res === undefined) return bits | 1 | 2;
+  if (res.body !== undefined || noBodyByProtocol(res.status, req.method)) bits |= 1;
+  if (res.size !== undefined) bits |= 2;
+  return bits;
+}
+
+/** A rule as one source runs it: its screen and the RECORDED_BITS it needs on each exchange. */
+interface Planned {
+  readonly rule: Rule;
+  readonly screen: Rule["screen"];
+  readonly needs: number;
+}
+
+function plan(rule: Rule, capabilities: ReadonlySet<Capability>): Planned {
+  let needs = 0;
+  for (const c of rule.meta.needs) {
+    const bit = RECORDED_BITS.get(c);
+    if (bit !== undefined && capabilities.has(c)) needs |= bit;
+  }
+  return { rule, screen: rule.screen, needs };
 }
 
 /** Capabilities a rule needs that a source lacks. */
@@ -96,6 +148,7 @@ export class Analysis {
   private readonly context: RuleContext;
   private readonly templateLimit: number;
   private readonly timelineLimit: number;
+  private readonly maxFindings: number;
   private exchanges = 0;
   private untruthful = 0;
   /** Time bucket start (epoch seconds) → counts by status class; `width` seconds wide. */
@@ -125,6 +178,7 @@ export class Analysis {
     this.context = { policy: options.policy ?? DEFAULT_POLICY };
     this.templateLimit = options.templateLimit ?? TEMPLATE_LIMIT;
     this.timelineLimit = options.timelineLimit ?? TIMELINE_LIMIT;
+    this.maxFindings = options.maxFindings ?? DEFAULT_MAX_FINDINGS;
   }
 
   /**
@@ -138,16 +192,23 @@ export class Analysis {
   ): (record: SourceRecord) => void {
     let acc = this.sources.get(file);
     if (acc === undefined) {
-      acc = { format, capabilities, exchanges: 0, malformed: 0, partial: false };
+      acc = {
+        format,
+        capabilities,
+        exchanges: 0,
+        malformed: 0,
+        partial: false,
+        notRecorded: new Map(),
+      };
       this.sources.set(file, acc);
     }
     const src = acc;
-    const checks: Rule[] = [];
-    const aggregations: Rule[] = [];
+    const checks: Planned[] = [];
+    const aggregations: Planned[] = [];
     for (const r of this.rules) {
       if (missingCapabilities(r, capabilities).length > 0) continue;
-      if (r.aggregate !== undefined) aggregations.push(r);
-      else checks.push(r);
+      if (r.aggregate !== undefined) aggregations.push(plan(r, capabilities));
+      else checks.push(plan(r, capabilities));
     }
     const inspectBodies = capabilities.has("response.body");
     return (record) => {
@@ -157,8 +218,20 @@ export class Analysis {
         return;
       }
       src.exchanges++;
-      this.addExchange(record, checks, aggregations, inspectBodies);
+      this.addExchange(src, record, checks, aggregations, inspectBodies);
     };
+  }
+
+  /** Counts an exchange the rule is about and could not check (`missing`: RECORDED_BITS). */
+  private notRecorded(src: SourceAcc, rule: Rule, missing: number): void {
+    let r = src.notRecorded.get(rule.id);
+    if (r === undefined) {
+      r = { total: 0, byCapability: new Map() };
+      src.notRecorded.set(rule.id, r);
+    }
+    r.total++;
+    for (const [cap, bit] of RECORDED_BITS)
+      if ((missing & bit) !== 0) r.byCapability.set(cap, (r.byCapability.get(cap) ?? 0) + 1);
   }
 
   /** Records (exchanges and malformed) taken so far. */
@@ -199,7 +272,7 @@ export class Analysis {
     }
     rf.count++;
     rf.bySeverity[f.severity] = (rf.bySeverity[f.severity] ?? 0) + 1;
-    addSample(rf.samples, f, cls);
+    addSample(rf.samples, f, cls, this.maxFindings);
   }
 
   private addTime(ms: number, status: number): void {
@@ -216,9 +289,10 @@ export class Analysis {
   }
 
   private addExchange(
+    src: SourceAcc,
     ex: Exchange,
-    checks: readonly Rule[],
-    aggregations: readonly Rule[],
+    checks: readonly Planned[],
+    aggregations: readonly Planned[],
     inspectBodies: boolean,
   ): void {
     this.exchanges++;
@@ -232,9 +306,22 @@ export class Analysis {
     } else if (status === 207) bodyKind = "partial";
     const cls = classify(ex, bodyKind);
     const ctx = this.context;
+    const method = ex.request.method;
     let flagged = cls === "soft_error";
+    // What this exchange's record has, computed once and only if a rule asks (-1: not yet).
+    let recorded = -1;
     for (let i = 0; i < checks.length; i++) {
-      const found = checks[i]!.check(ex, ctx);
+      const p = checks[i]!;
+      if (p.screen !== undefined && !p.screen(status, method)) continue;
+      if (p.needs !== 0) {
+        if (recorded === -1) recorded = recordedBits(ex);
+        const missing = p.needs & ~recorded;
+        if (missing !== 0) {
+          this.notRecorded(src, p.rule, missing);
+          continue;
+        }
+      }
+      const found = p.rule.check(ex, ctx);
       for (let j = 0; j < found.length; j++) {
         const f = found[j]!;
         if (f.severity !== "info") flagged = true;
@@ -242,7 +329,17 @@ export class Analysis {
       }
     }
     for (let i = 0; i < aggregations.length; i++) {
-      const rule = aggregations[i]!;
+      const p = aggregations[i]!;
+      if (p.screen !== undefined && !p.screen(status, method)) continue;
+      if (p.needs !== 0) {
+        if (recorded === -1) recorded = recordedBits(ex);
+        const missing = p.needs & ~recorded;
+        if (missing !== 0) {
+          this.notRecorded(src, p.rule, missing);
+          continue;
+        }
+      }
+      const rule = p.rule;
       const agg = rule.aggregate!;
       const state = agg.observe(ex, ctx);
       if (state === undefined) continue;
@@ -368,9 +465,19 @@ export class Analysis {
       partial ||= s.partial;
       for (const r of this.rules) {
         const missing = missingCapabilities(r, s.capabilities);
-        if (missing.length === 0) coverage[r.id]!.checked += s.exchanges;
+        const cov = coverage[r.id]!;
+        if (missing.length === 0) {
+          const nr = s.notRecorded.get(r.id);
+          cov.checked += s.exchanges - (nr?.total ?? 0);
+          if (nr !== undefined) {
+            cov.notRecorded ??= {};
+            cov.notRecorded[file] = sortKeys(
+              Object.fromEntries(nr.byCapability) as Record<string, number>,
+            );
+          }
+        }
         // A probe-only rule is no coverage gap of recorded traffic: no log could feed it.
-        else if (!missing.includes("probe")) coverage[r.id]!.notChecked[file] = missing.sort();
+        else if (!missing.includes("probe")) cov.notChecked[file] = missing.sort();
       }
     }
     const endpoints: Record<string, EndpointStats> = {};
@@ -380,11 +487,18 @@ export class Analysis {
     for (const [k, m] of this.malformed) reasons[k] = { count: m.count, first: [...m.first] };
     const findings: Record<string, RuleFindings> = {};
     for (const [k, f] of this.findings)
-      findings[k] = { count: f.count, bySeverity: { ...f.bySeverity }, samples: [...f.samples] };
+      findings[k] = {
+        count: f.count,
+        bySeverity: orderedSeverities(f.bySeverity),
+        samples: [...f.samples],
+      };
     const aggregates: Record<string, unknown> = {};
     for (const [k, v] of this.aggregates) aggregates[k] = canonical(v);
+    for (const c of Object.values(coverage))
+      if (c.notRecorded !== undefined) c.notRecorded = sortKeys(c.notRecorded);
     const summary: Summary = {
       schemaVersion: SCHEMA_VERSION,
+      maxFindings: this.maxFindings,
       partial,
       exchanges: this.exchanges,
       statuses: sortKeys(

@@ -22,6 +22,7 @@ export interface RangeTask {
   readonly end: number;
   readonly policy?: Policy;
   readonly templateLimit?: number;
+  readonly maxFindings?: number;
 }
 
 export interface RangeResult {

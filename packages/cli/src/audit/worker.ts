@@ -30,6 +30,7 @@ async function run(task: RangeTask): Promise<RangeResult> {
   const analysis = new Analysis({
     ...(task.policy ? { policy: task.policy } : {}),
     ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
+    ...(task.maxFindings !== undefined ? { maxFindings: task.maxFindings } : {}),
   });
   const add = analysis.source(task.file, task.format, format.capabilities);
   let lines = 0;

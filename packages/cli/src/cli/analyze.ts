@@ -13,8 +13,10 @@ import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/repo
 import type { Severity } from "../audit/rule.js";
 import { isInputError } from "../audit/sources/errors.js";
 import {
+  DEFAULT_MAX_FINDINGS,
   emptySummary,
   findingsAtLeast,
+  LEGACY_MAX_FINDINGS,
   mergeSummaries,
   SCHEMA_VERSION,
   type Summary,
@@ -35,6 +37,8 @@ export interface AnalyzeFlags {
   readonly quiet?: boolean;
   readonly merge?: boolean;
   readonly jobs?: number;
+  /** Findings listed per rule in JSON and SARIF (the count stays exact). */
+  readonly maxFindings?: number;
   /** Hidden: the file size from which workers are used (tests use a small one). */
   readonly parallelMinBytes?: number;
 }
@@ -45,6 +49,13 @@ const MAX_SUMMARY_BYTES = 256 * 1024 * 1024;
 function parseJobs(value: string): number {
   if (!/^[1-9]\d{0,3}$/.test(value))
     throw new InvalidArgumentError("expected a whole number from 1 to 9999");
+  return Number(value);
+}
+
+/** --max-findings: a whole number from 1 (the reports need at least one finding per rule). */
+export function parseMaxFindings(value: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(value))
+    throw new InvalidArgumentError("expected a whole number from 1 to 999999999");
   return Number(value);
 }
 
@@ -97,6 +108,10 @@ async function readSummary(file: string): Promise<Summary> {
   for (const key of Object.keys(emptySummary()) as (keyof Summary)[]) {
     if (!(key in v)) throw new UsageError(`${file}: the summary has no "${key}"`);
   }
+  // Written before findings were listed up to a limit: each rule listed its first three.
+  if (v.maxFindings === undefined) return { ...(v as Summary), maxFindings: LEGACY_MAX_FINDINGS };
+  if (typeof v.maxFindings !== "number" || !Number.isInteger(v.maxFindings) || v.maxFindings < 1)
+    throw new UsageError(`${file}: "maxFindings" is not a whole number from 1`);
   return v as Summary;
 }
 
@@ -133,7 +148,11 @@ export async function runAnalyze(
   try {
     if (flags.merge) {
       const rules = ruleMap();
-      summary = emptySummary();
+      // --max-findings lowers the limit of what is merged (it cannot list what the inputs cut).
+      summary =
+        flags.maxFindings === undefined
+          ? emptySummary()
+          : { ...emptySummary(), maxFindings: flags.maxFindings };
       for (const file of inputs) summary = mergeSummaries(summary, await readSummary(file), rules);
     } else {
       const r = await analyzeInputs(inputs, {
@@ -143,6 +162,7 @@ export async function runAnalyze(
           ? { fieldMap: fieldMap(flags.field) }
           : {}),
         ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+        maxFindings: flags.maxFindings ?? DEFAULT_MAX_FINDINGS,
         ...(flags.parallelMinBytes !== undefined
           ? { parallelMinBytes: flags.parallelMinBytes }
           : {}),
@@ -209,6 +229,12 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     )
     .option("-q, --quiet", "no progress line; the text report shows findings only")
     .option("--merge", "the inputs are JSON summaries (--format json) to combine into one")
+    .addOption(
+      new Option(
+        "--max-findings <n>",
+        `findings listed per rule in JSON and SARIF (default ${DEFAULT_MAX_FINDINGS.toLocaleString("en-US")}; counts stay exact, the report says when it cut)`,
+      ).argParser(parseMaxFindings),
+    )
     .addOption(
       new Option(
         "-j, --jobs <n>",

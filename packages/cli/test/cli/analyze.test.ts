@@ -75,6 +75,43 @@ describe("truestatus analyze", () => {
     expect(JSON.parse(merged.out).schemaVersion).toBe(2);
   });
 
+  it("--max-findings: JSON and SARIF list up to it per rule and say what they cut; merging keeps the smaller", async () => {
+    const all = JSON.parse((await run(["analyze", a, "--format", "json"])).out);
+    const count = all.findings["no-content-with-body"].count as number;
+    expect(count).toBeGreaterThan(5);
+    expect(all.findings["no-content-with-body"].samples).toHaveLength(count);
+    const cut = JSON.parse(
+      (await run(["analyze", a, "--format", "json", "--max-findings", "5"])).out,
+    );
+    expect(cut.maxFindings).toBe(5);
+    expect(cut.findings["no-content-with-body"].count).toBe(count);
+    expect(cut.findings["no-content-with-body"].samples).toEqual(
+      all.findings["no-content-with-body"].samples.slice(0, 5),
+    );
+    expect(cut.rules["no-content-with-body"]).toMatchObject({ listed: 5, omitted: count - 5 });
+    const sarif = JSON.parse(
+      (await run(["analyze", a, "--format", "sarif", "--max-findings", "5"])).out,
+    );
+    expect(sarif.runs[0].properties.omittedFindings["no-content-with-body"]).toBe(count - 5);
+    // --merge: a summary written before maxFindings existed listed 3 per rule.
+    const ja = join(dir, "limit-a.json");
+    const legacy = join(dir, "legacy-b.json");
+    await run(["analyze", a, "--format", "json", "-o", ja]);
+    const { maxFindings: _, ...old } = JSON.parse(
+      (await run(["analyze", b, "--format", "json", "--max-findings", "3"])).out,
+    );
+    writeFileSync(legacy, JSON.stringify(old));
+    const merged = JSON.parse(
+      (await run(["analyze", "--merge", ja, legacy, "--format", "json"])).out,
+    );
+    expect(merged.maxFindings).toBe(3);
+    expect(merged.findings["no-content-with-body"].samples).toHaveLength(3);
+    const lowered = JSON.parse(
+      (await run(["analyze", "--merge", ja, "--format", "json", "--max-findings", "2"])).out,
+    );
+    expect(lowered.findings["no-content-with-body"].samples).toHaveLength(2);
+  });
+
   it("worker threads give exactly the single-threaded summary", async () => {
     const big = logFile("big.log", 0, 5000, ["garbage"]);
     const one = await analyzeInputs([big], { jobs: 1 });
@@ -131,6 +168,8 @@ describe("truestatus analyze", () => {
     [["analyze", a, "--format", "xml"], /expected one of: text, json, sarif/],
     [["analyze", a, "--fail-on", "critical"], /Allowed choices are error, warning, info, none/],
     [["analyze", a, "--jobs", "0"], /whole number/],
+    [["analyze", a, "--max-findings", "0"], /whole number from 1/],
+    [["analyze", a, "--max-findings", "ten"], /whole number from 1/],
     [["analyze", a, "--input-format", "yaml"], /"yaml" is not an input format/],
     [["analyze", "--merge", a], /not JSON/],
     [["analyze", a, "--field", "nope"], /expected <field>=<json\.path>/],

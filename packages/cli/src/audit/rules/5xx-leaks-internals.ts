@@ -38,6 +38,7 @@ const rule: Rule = defineRule({
       "An error body that carries a stack trace, an SQL error, a server file path or an internal host name tells an attacker which software, schema and network sit behind the API. Clients need none of it.",
     fix: "Answer 5xx with a generic problem body and log the cause on the server (truestatus' internal({ cause }) keeps the cause out of the response unless exposeInternals is on, for development only).",
   },
+  screen: (status) => status >= 500,
   check(ex) {
     const res = ex.response;
     if (res === undefined || res.status < 500 || res.body === undefined) return NO_FINDINGS;

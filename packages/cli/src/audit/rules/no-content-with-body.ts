@@ -24,6 +24,7 @@ const rule: Rule = defineRule({
       "A 204, 205 or 304 ends at its header section: it cannot contain content. Bytes sent after it are read as the start of the next response on a keep-alive connection, which desynchronises clients and proxies (and is a request-smuggling ingredient).",
     fix: "Send no body with 204, 205 and 304; if there is something to say, answer 200.",
   },
+  screen: (status) => status === 204 || status === 205 || status === 304,
   check(ex) {
     const res = ex.response;
     if (res === undefined || res.status < 200 || contentAllowed(res.status)) return NO_FINDINGS;

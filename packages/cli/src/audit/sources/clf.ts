@@ -5,7 +5,9 @@
  *   %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"   (combined; further fields ignored)
  *
  * One pass of indexOf over the line, no regular expression. `%b` is "-" for no body (Apache) or a
- * number (nginx). A user in `%u` means credentials were sent (Basic), "-" tells nothing.
+ * number (nginx): body bytes only, as sent (Apache and nginx log "-" or 0 for HEAD, 204 and 304
+ * whatever the handler wrote, and a count when they did send a body). A user in `%u` means
+ * credentials were sent (Basic), "-" tells nothing.
  */
 import type { Capability, Exchange, SourceFormat } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
@@ -67,11 +69,12 @@ function prefix(line: string): string | undefined {
   const status = parseUint(line, s0, statusEnd);
   if (status === undefined || statusEnd - s0 !== 3)
     return `not a CLF line: status "${line.slice(s0, Math.min(statusEnd, s0 + 12))}" is not a 3-digit code`;
-  let size: number | undefined;
+  let size: number | undefined = 0;
   let end = statusEnd;
   if (s1 !== -1) {
     const z1 = line.indexOf(" ", s1 + 1);
     end = z1 === -1 ? line.length : z1;
+    // "-": Apache's way of writing 0 bytes of body.
     if (!(end - s1 === 2 && line.charCodeAt(s1 + 1) === 0x2d)) {
       size = parseUint(line, s1 + 1, end);
       if (size === undefined) return "not a CLF line: the size is not a number or -";
