@@ -14,8 +14,9 @@
  * - headers keep repeats in order, names lowercased, credentials redacted (scheme kept);
  * - credentials: "present" when Authorization, Cookie, an API-key header, a cookie, or an
  *   access_token/api_key query parameter was sent; otherwise "unknown" when the file may have
- *   been sanitized (Chrome DevTools' default export strips them) or the request lacks the arrays
- *   that would show them, else "absent". A 403 of a possibly sanitized export is held back to the
+ *   been sanitized (Chrome DevTools' default export strips them), the request lacks the arrays
+ *   that would show them, or its headers are a browser's provisional ones (no Host, :authority,
+ *   Accept-Encoding or Connection: the network stack adds the cookies after), else "absent". A 403 of a possibly sanitized export is held back to the
  *   end of the file: when the same file shows Authorization or Cookie sent to (or Set-Cookie from)
  *   that origin, what the sanitizer removes was kept for it, so the 403's request sent none
  *   ("absent"). An API-key header is no such proof: sanitizing leaves it in place.
@@ -177,9 +178,25 @@ function credentialsOf(
     }
   }
   if (creator === undefined || SANITIZING_CREATORS.test(creator)) return "unknown";
-  if (!Array.isArray(req.cookies) || !Array.isArray(req.headers) || req.headers.length === 0)
-    return "unknown";
+  if (!Array.isArray(req.cookies) || !onTheWire(headers)) return "unknown";
   return "absent";
+}
+
+/**
+ * Whether the request's headers are the ones sent on the wire, not a browser's provisional
+ * headers (Accept, Referer, User-Agent: what the page asked for, before the network stack adds
+ * Host, Accept-Encoding and the cookies). Chrome records provisional headers when it lacks the
+ * network's view (chrome-har from a log without the extra-info events, Safari, requests served
+ * by a service worker): their missing Cookie says nothing.
+ */
+function onTheWire(headers: HeaderBag | undefined): boolean {
+  if (headers === undefined) return false;
+  return (
+    headers.host !== undefined ||
+    headers[":authority"] !== undefined ||
+    headers["accept-encoding"] !== undefined ||
+    headers.connection !== undefined
+  );
 }
 
 /** One HAR entry (already parsed) → an exchange, or a malformed record saying what is missing. */
@@ -268,7 +285,7 @@ function readEntry(entry: Json, index: number, ctx: HarContext): SourceRecord | 
     status === 403 &&
     origin !== undefined &&
     request.credentials === "unknown" &&
-    mayBeSanitized(req, ctx.creator) &&
+    mayBeSanitized(req, headers, ctx.creator) &&
     ctx.held !== undefined &&
     ctx.held.length < HELD_LIMIT
   ) {
@@ -281,13 +298,16 @@ function readEntry(entry: Json, index: number, ctx: HarContext): SourceRecord | 
 /** A record harEntryToExchange kept back (see HarContext.held): nothing to hand out yet. */
 const HELD: unique symbol = Symbol("held");
 
-/** "unknown" because the export may be sanitized (not because the request lacks its arrays). */
-function mayBeSanitized(req: JsonObject, creator: string | undefined): boolean {
+/** "unknown" only because the export may be sanitized (its headers are those on the wire). */
+function mayBeSanitized(
+  req: JsonObject,
+  headers: HeaderBag | undefined,
+  creator: string | undefined,
+): boolean {
   return (
     (creator === undefined || SANITIZING_CREATORS.test(creator)) &&
     Array.isArray(req.cookies) &&
-    Array.isArray(req.headers) &&
-    req.headers.length > 0
+    onTheWire(headers)
   );
 }
 

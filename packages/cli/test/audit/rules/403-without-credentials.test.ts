@@ -34,17 +34,26 @@ describe(rule.id, () => {
 });
 
 /** A Chrome DevTools export (a creator whose exports may be sanitized). */
-function chromeHar(entries: object[]): string {
+function chromeHar(entries: object[], creator = "WebInspector"): string {
   return JSON.stringify({
-    log: { version: "1.2", creator: { name: "WebInspector", version: "537.36" }, entries },
+    log: { version: "1.2", creator: { name: creator, version: "537.36" }, entries },
   });
 }
+
+/** The headers Chrome records when it has the network's view (HTTP/2). */
+const wire = (url: string) => [
+  { name: ":authority", value: new URL(url).host },
+  { name: ":method", value: "GET" },
+  { name: "accept", value: "application/json" },
+  { name: "accept-encoding", value: "gzip, deflate, br" },
+];
 
 function entry(
   url: string,
   status: number,
   headers: { name: string; value: string }[] = [],
   responseHeaders: { name: string; value: string }[] = [],
+  requestHeaders = wire(url),
 ): object {
   return {
     startedDateTime: "2026-11-24T19:00:00.000Z",
@@ -53,7 +62,7 @@ function entry(
       method: "GET",
       url,
       httpVersion: "HTTP/1.1",
-      headers: [{ name: "Accept", value: "application/json" }, ...headers],
+      headers: [...requestHeaders, ...headers],
       cookies: [],
       queryString: [],
       headersSize: -1,
@@ -121,6 +130,37 @@ describe("403-without-credentials on HAR exports that may be sanitized", () => {
         entry("https://auth.example.test/token", 200, auth),
         entry("https://api.example.test/orders", 200, [{ name: "X-Api-Key", value: "k-123" }]),
       ]),
+    );
+    const { summary } = await analyzeInputs([file]);
+    expect(summary.findings[rule.id]).toBeUndefined();
+    expect(summary.coverage[rule.id]?.notRecorded).toEqual({
+      [file]: { "request.credentials": 1 },
+    });
+  });
+
+  it("provisional headers (no Host, :authority, Accept-Encoding): a missing Cookie says nothing", async () => {
+    // As chrome-har exports www.vercel.com's traffic from a log without the extra-info events:
+    // the page's headers only, before the network stack added Host, Accept-Encoding, cookies.
+    const provisional = [
+      { name: "Accept", value: "*/*" },
+      { name: "Referer", value: "https://vercel.com/" },
+      { name: "User-Agent", value: "Mozilla/5.0 Chrome/95.0.4638.54" },
+    ];
+    const file = write(
+      dir,
+      "provisional.har",
+      chromeHar(
+        [
+          entry("https://vercel.com/api/v1/integrations/search-repo", 403, [], [], provisional),
+          entry(
+            "https://vercel.com/_next/data/x/pricing.json",
+            200,
+            [],
+            [{ name: "set-cookie", value: "a=1" }],
+          ),
+        ],
+        "chrome-har",
+      ),
     );
     const { summary } = await analyzeInputs([file]);
     expect(summary.findings[rule.id]).toBeUndefined();
