@@ -6,8 +6,10 @@
 
 /** Segments kept per template; deeper paths end in "/…" (bounded cardinality and length). */
 export const MAX_TEMPLATE_SEGMENTS = 8;
-/** A segment longer than this is opaque whatever its characters. */
+/** A segment longer than this without a separator is a token whatever its characters. */
 const MAX_SEGMENT_LENGTH = 48;
+/** A segment longer than this is a token whatever it holds (bounded template length). */
+const MAX_NAME_LENGTH = 128;
 
 const KNOWN_METHODS = new Set([
   "GET",
@@ -48,84 +50,205 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
 }
 
-/** Placeholders by segment kind (index 0: static, 6: ids inside a name, resolved by innerIds). */
+/**
+ * Segment kinds: 0 static, 1 {id}, 2 {uuid}, 3 {hash}, 4 {token}, 5 {email} (the whole segment);
+ * INNER_KIND: a name holding content hashes ("app.3f2a9c1d.js" → "app.{hash}.js"); STEM + k: a
+ * file whose whole stem is of kind k ("0006.gif" → "{id}.gif", "<uuid>.json" → "{uuid}.json").
+ *
+ * An id is a whole segment (or a whole file stem): numbers inside names stay ("401-bare",
+ * "favicon-16x16.png", "029_AND_30", "tile-100.png"), so do names (percent-encoded ones too:
+ * "A%20Beka%20G1%20Howe"). Only content hashes (8 or more hex digits, with a digit and a letter)
+ * are taken out of names: they change with every build.
+ */
 const PLACEHOLDERS = ["", "{id}", "{uuid}", "{hash}", "{token}", "{email}"] as const;
 const INNER_KIND = 6;
+const STEM = 8;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHexLetter = (c: number): boolean => (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
+
+/** Index of the "." of a file extension of path[start, end) (1-8 alphanumerics, a letter first), or -1. */
+function extensionDot(path: string, start: number, end: number): number {
+  for (let i = end - 1; i > start && i >= end - 9; i--) {
+    const c = path.charCodeAt(i);
+    if (c === 46) return i < end - 1 && isLetter(path.charCodeAt(i + 1)) ? i : -1;
+    if (!isDigit(c) && !isLetter(c)) return -1;
+  }
+  return -1;
+}
+
+/** Whether path[start, end) is a UUID (8-4-4-4-12 hex). */
+function isUuid(path: string, start: number, end: number): boolean {
+  if (end - start !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = path.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!isDigit(c) && !isHexLetter(c)) return false;
+  }
+  return true;
+}
 
 /**
- * The kind of path[start, end): 0 static, 1 {id}, 2 {uuid}, 3 {hash}, 4 {token}, 5 {email},
- * 6 a name that may hold ids ("app.3f2a9c1d.js"). One pass over the characters, no slicing.
+ * Whether path[start, end) is an opaque token (base64url ids, session-like keys): letters and
+ * digits interleaved, not words with a number. "dQw4w9WgXcQ", "_arN9lf-IeRIb3CIra9" are;
+ * "firebug-16-beta-1-released", "googlelogo_light_color_272x92dp" are not.
  */
-function segmentKind(path: string, start: number, end: number): number {
+function isToken(path: string, start: number, end: number): boolean {
+  const n = end - start;
+  let digits = 0;
+  let letters = 0;
+  let seps = 0;
+  let switches = 0;
+  let prev = 0; // 1 letter, 2 digit, 0 start or separator
+  for (let i = start; i < end; i++) {
+    const c = path.charCodeAt(i);
+    let cls = 0;
+    if (isDigit(c)) {
+      digits++;
+      cls = 2;
+    } else if (isLetter(c)) {
+      letters++;
+      cls = 1;
+    } else if (c === 45 || c === 95) seps++;
+    // "%2B", "%2F", "%3D" (+ / = of base64) are part of a token; any other %XX separates words.
+    else if (c === 37 && i + 2 < end) {
+      const x = path.charCodeAt(i + 1);
+      const y = path.charCodeAt(i + 2) | 0x20;
+      if ((x === 50 && (y === 98 || y === 102)) || (x === 51 && y === 100)) cls = 1;
+      else seps++;
+      i += 2;
+      if (cls === 1) letters++;
+    } else return false;
+    if (cls !== 0 && prev !== 0 && cls !== prev) switches++;
+    prev = cls;
+  }
+  if (n > MAX_SEGMENT_LENGTH && seps === 0) return true;
+  return n >= 10 && digits >= 2 && letters >= 2 && switches >= 3 && switches * 8 >= n;
+}
+
+/**
+ * Kind of a whole segment or file stem path[start, end) (0 when it is none of the placeholders).
+ * A stem is never a prefixed id: "grok-20070915.html" is a name.
+ */
+function wholeKind(path: string, start: number, end: number, stem = false): number {
   const n = end - start;
   if (n === 0) return 0;
-  if (n > MAX_SEGMENT_LENGTH) return 4;
   let digits = 0;
-  let hex = 0;
+  let hexLetters = 0;
   let letters = 0;
   let seps = 0;
   let other = 0;
   for (let i = start; i < end; i++) {
     const c = path.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      hex++;
-    } else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
-      hex++;
+    if (isDigit(c)) digits++;
+    else if (isLetter(c)) {
       letters++;
-    } else if ((c >= 103 && c <= 122) || (c >= 71 && c <= 90)) letters++;
-    else if (c === 45 || c === 95 || c === 46 || c === 58) seps++;
+      if (isHexLetter(c)) hexLetters++;
+    } else if (c === 45 || c === 95 || c === 46 || c === 58) seps++;
     else other++;
   }
   if (digits === n) return 1;
-  if (other > 0) {
-    const at = path.indexOf("@", start);
-    if (at !== -1 && at < end) return 5;
-    const pct = path.indexOf("%", start);
-    return pct !== -1 && pct < end && n >= 16 ? 4 : 0;
-  }
-  if (
-    n === 36 &&
-    seps === 4 &&
-    hex === 32 &&
-    path.charCodeAt(start + 8) === 45 &&
-    path.charCodeAt(start + 13) === 45 &&
-    path.charCodeAt(start + 18) === 45 &&
-    path.charCodeAt(start + 23) === 45
-  )
-    return 2;
-  // Dates, versions of ids and numeric ranges: digits and separators only (2026-11-24, 12.5).
-  if (letters === 0 && digits > 0) return seps > 0 && digits >= 2 ? 1 : 0;
+  if (isUuid(path, start, end)) return 2;
+  if (other > 0) return 0;
   // Hash-like: hex only, long enough to be a digest or an object id, with at least one digit.
-  if (hex === n && n >= 12 && digits > 0) return 3;
-  // Long opaque tokens: letters and digits mixed, long (base64url ids, slugs with a numeric id).
-  if (n >= 16 && digits >= 2) return 4;
-  // Short ids with a prefix: "u_1234", "ord-98765": three or more digits after letters.
-  if (digits >= 3 && digits * 2 >= n - seps) return 1;
-  // Ids inside a name: "app.3f2a9c1d.js", "report-20261124.pdf" → "app.{hash}.js".
-  return seps > 0 && digits > 0 ? INNER_KIND : 0;
+  if (seps === 0 && digits + hexLetters === n && n >= 12 && digits > 0) return 3;
+  // Dates, numeric ranges and versions: digits and separators only (2026-11-24, 12.5).
+  if (letters === 0) return seps > 0 && digits >= 2 ? 1 : 0;
+  // Ids with a short prefix: "u_1234", "ord-98765", "INV00123".
+  if (!stem && digits >= 3 && isPrefixedId(path, start, end)) return 1;
+  return 0;
+}
+
+/**
+ * "u_1234", "ord-98765", "INV00123": 1-4 letters, then - or _ and 3 or more digits, or 5 or more
+ * digits straight after ("net4501", "kpc650", "T101" are names).
+ */
+function isPrefixedId(path: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && i - start < 5 && isLetter(path.charCodeAt(i))) i++;
+  const letters = i - start;
+  if (letters < 1 || letters > 4) return false;
+  const c = path.charCodeAt(i);
+  const sep = c === 45 || c === 95;
+  if (sep) i++;
+  if (end - i < (sep ? 3 : 5)) return false;
+  for (; i < end; i++) if (!isDigit(path.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Kind of the content hash token path[a, b) inside a name: 3 ({hash}) for 8 to 64 hex digits with
+ * at least one digit and one letter, else 0 (kept as it is).
+ */
+function innerTokenKind(path: string, a: number, b: number): number {
+  const n = b - a;
+  if (n < 8 || n > 64) return 0;
+  let digits = 0;
+  for (let i = a; i < b; i++) {
+    const c = path.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (!isHexLetter(c)) return 0;
+  }
+  return digits > 0 && digits < n ? 3 : 0;
+}
+
+/** Whether a name path[start, end) holds a content hash token (see innerTokenKind). */
+function hasInnerHash(path: string, start: number, end: number): boolean {
+  let t = start;
+  while (t < end) {
+    let u = t;
+    while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
+    if (innerTokenKind(path, t, u) !== 0) return true;
+    t = u + 1;
+  }
+  return false;
+}
+
+/** The kind of path[start, end) (see PLACEHOLDERS). One pass or two over the characters, no slicing. */
+function segmentKind(path: string, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0) return 0;
+  if (n > MAX_NAME_LENGTH) return 4;
+  const at = path.indexOf("@", start);
+  if (at !== -1 && at < end) {
+    const dot = path.indexOf(".", at);
+    return at > start && dot !== -1 && dot < end - 1 ? 5 : 0;
+  }
+  const dot = extensionDot(path, start, end);
+  if (dot !== -1) {
+    const k = wholeKind(path, start, dot, true);
+    if (k !== 0) return STEM + k;
+    return hasInnerHash(path, start, dot) ? INNER_KIND : 0;
+  }
+  const k = wholeKind(path, start, end);
+  if (k !== 0) return k;
+  if (isToken(path, start, end)) return 4;
+  return hasInnerHash(path, start, end) ? INNER_KIND : 0;
 }
 
 /** The placeholder for one path segment, or undefined when the segment is static. */
 export function segmentPlaceholder(seg: string): string | undefined {
   const kind = segmentKind(seg, 0, seg.length);
   if (kind === 0) return undefined;
-  return kind === INNER_KIND ? innerIds(seg) : PLACEHOLDERS[kind];
+  if (kind > STEM) return PLACEHOLDERS[kind - STEM] + seg.slice(extensionDot(seg, 0, seg.length));
+  return kind === INNER_KIND ? innerHashes(seg) : PLACEHOLDERS[kind];
 }
 
-const INNER = /[0-9a-fA-F]{8,}|\d{3,}/g;
-
-/** A segment with its embedded ids replaced, or undefined when it has none. */
-function innerIds(seg: string): string | undefined {
-  let changed = false;
-  const out = seg.replace(/[^._:-]+/g, (tok) => {
-    if (tok.length > 64) return tok;
-    const m = tok.match(INNER);
-    if (m === null || m[0] !== tok) return tok;
-    changed = true;
-    return /^\d+$/.test(tok) ? "{id}" : /\d/.test(tok) ? "{hash}" : tok;
-  });
-  return changed ? out : undefined;
+/** A name with its content hashes replaced by {hash}. */
+function innerHashes(seg: string): string {
+  let out = "";
+  let t = 0;
+  while (t < seg.length) {
+    let u = t;
+    while (u < seg.length && !isInnerSep(seg.charCodeAt(u))) u++;
+    out += innerTokenKind(seg, t, u) !== 0 ? "{hash}" : seg.slice(t, u);
+    if (u < seg.length) out += seg[u];
+    t = u + 1;
+  }
+  return out;
 }
 
 /** The template of a path (query and fragment already removed); the path itself when static. */
@@ -211,9 +334,14 @@ export function scanTemplate(path: string): number {
             ? 1
             : segmentKind(path, start, end);
     if (kind === 0) h = text;
-    else if (kind === INNER_KIND) {
+    else if (kind > STEM) {
+      // The stem's placeholder, then the extension as text.
+      h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
+      for (let i = extensionDot(path, start, end); i < end; i++)
+        h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+    } else if (kind === INNER_KIND) {
       h = before;
-      // Token by token, as innerIds rewrites them: ids become a code, the rest hashes as text.
+      // Token by token, as innerHashes rewrites them: hashes become a code, the rest hashes as text.
       let t = start;
       while (t < end) {
         let u = t;
@@ -251,25 +379,6 @@ const SCAN_CLASS = (() => {
   return t;
 })();
 
-const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
-
-/**
- * What innerIds makes of the token path[a, b): 1 ({id}: 3 or more digits), 3 ({hash}: 8 or more
- * hex digits with a digit), 0 (kept as it is). The same decisions as its regular expressions.
- */
-function innerTokenKind(path: string, a: number, b: number): number {
-  const n = b - a;
-  if (n < 3 || n > 64) return 0;
-  let digits = 0;
-  for (let i = a; i < b; i++) {
-    const c = path.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return 0;
-  }
-  if (digits === n) return 1;
-  return n >= 8 && digits > 0 ? 3 : 0;
-}
-
 /** Whether the path last given to scanTemplate has this template (no allocation). */
 export function scannedMatches(path: string, template: string): boolean {
   const count = SCAN[0]!;
@@ -284,6 +393,13 @@ export function scannedMatches(path: string, template: string): boolean {
       const end = SCAN[k + 1]!;
       if (pos + end - start > template.length) return false;
       for (let i = start; i < end; i++)
+        if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+    } else if (kind > STEM) {
+      const ph = PLACEHOLDERS[kind - STEM]!;
+      if (!template.startsWith(ph, pos)) return false;
+      pos += ph.length;
+      const end = SCAN[k + 1]!;
+      for (let i = extensionDot(path, SCAN[k]!, end); i < end; i++)
         if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
     } else if (kind === INNER_KIND) {
       const end = SCAN[k + 1]!;
