@@ -5,11 +5,17 @@
  */
 import { DEFAULT_POLICY, type Policy } from "truestatus";
 import { inspectSuccessBody } from "./body.js";
-import { classify, UNANSWERED_CLASSES } from "./classify.js";
+import {
+  classify,
+  classifyStatus,
+  SUMMARY_CLASSES,
+  type SummaryClass,
+  UNANSWERED_CLASSES,
+} from "./classify.js";
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
-import type { Finding, Rule, RuleContext } from "./rule.js";
+import type { Finding, Rule, RuleContext, Screen } from "./rule.js";
 import { RULES } from "./rules/index.js";
-import { isMalformed, type MalformedRecord, type SourceRecord } from "./source.js";
+import { type FlatRecord, isMalformed, type MalformedRecord, type SourceRecord } from "./source.js";
 import {
   addLocation,
   addSample,
@@ -34,7 +40,6 @@ import {
   FIRST_WIDTH,
   fitBuckets,
   nextWidth,
-  statusClass,
   TIMELINE_LIMIT,
   toTimeline,
 } from "./timeline.js";
@@ -61,7 +66,22 @@ interface EndpointAcc {
   /** Counts by status + 1 (index 0: no response) for -1..999; other values in `odd`. */
   statuses: Float64Array;
   odd?: Map<number, number>;
-  classes: Record<string, number>;
+  /** Counts by class, indexed as SUMMARY_CLASSES. */
+  classes: Float64Array;
+}
+
+/** Index of each class in SUMMARY_CLASSES (counts are kept in arrays: no string keys per line). */
+const CLASS_INDEX: ReadonlyMap<string, number> = new Map(SUMMARY_CLASSES.map((c, i) => [c, i]));
+const CLASS_COUNT = SUMMARY_CLASSES.length;
+/** By class index: the class is one the server never answered (UNANSWERED_CLASSES). */
+const UNANSWERED_BY_INDEX = SUMMARY_CLASSES.map((c) => UNANSWERED_CLASSES.has(c));
+
+/** The timeline's status classes, as timeline.ts names them, by index. */
+const TIME_CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx", "none", "other"] as const;
+function timeClassIndex(status: number): number {
+  if (status === NO_RESPONSE) return 5;
+  if (status < 100 || status > 599) return 6;
+  return Math.floor(status / 100) - 1;
 }
 
 interface SourceAcc {
@@ -130,6 +150,8 @@ export function missingCapabilities(
 }
 
 const NO_RESPONSE = -1;
+/** The flat way in of a source whose every line must be seen whole. */
+const NEVER_FLAT = (): boolean => false;
 /**
  * A copy of a string that shares no memory with the line it was cut from (a slice of a line keeps
  * the whole decoded piece of the file alive). Used once per new template, never per line.
@@ -151,13 +173,17 @@ export class Analysis {
   private readonly maxFindings: number;
   private exchanges = 0;
   private untruthful = 0;
-  /** Time bucket start (epoch seconds) → counts by status class; `width` seconds wide. */
-  private readonly buckets = new Map<number, Record<string, number>>();
+  /** Time bucket start (epoch seconds) → counts by status class (TIME_CLASSES); `width` seconds wide. */
+  private buckets = new Map<number, Float64Array>();
+  /** The bucket the last exchange went to (lines come in time order: most share it). */
+  private lastBucketKey = Number.NaN;
+  private lastBucket: Float64Array | undefined;
   private width: number = FIRST_WIDTH;
   /** Counts by status + 1 (index 0: no response), for 0..999; others in `oddStatuses`. */
   private readonly statusCounts = new Float64Array(1001);
   private readonly oddStatuses = new Map<number, number>();
-  private readonly classes = new Map<string, number>();
+  /** Counts by class index (SUMMARY_CLASSES). */
+  private readonly classCounts = new Float64Array(CLASS_COUNT);
   /** By method label, then template; `endpointCount` templates in all. */
   private readonly endpoints = new Map<string, Map<string, EndpointAcc>>();
   private endpointCount = 0;
@@ -171,6 +197,8 @@ export class Analysis {
   private malformedCount = 0;
   private readonly sources = new Map<string, SourceAcc>();
   private readonly aggregates = new Map<string, unknown>();
+  /** By status code (0..999): its class index for flat records (-1: none; -2: not computed yet). */
+  private readonly statusClasses = new Int8Array(1000).fill(-2);
 
   constructor(options: EngineOptions = {}) {
     this.rules = options.rules ?? RULES;
@@ -190,19 +218,7 @@ export class Analysis {
     format: SourceFormat,
     capabilities: ReadonlySet<Capability>,
   ): (record: SourceRecord) => void {
-    let acc = this.sources.get(file);
-    if (acc === undefined) {
-      acc = {
-        format,
-        capabilities,
-        exchanges: 0,
-        malformed: 0,
-        partial: false,
-        notRecorded: new Map(),
-      };
-      this.sources.set(file, acc);
-    }
-    const src = acc;
+    const src = this.sourceAcc(file, format, capabilities);
     const checks: Planned[] = [];
     const aggregations: Planned[] = [];
     for (const r of this.rules) {
@@ -220,6 +236,73 @@ export class Analysis {
       src.exchanges++;
       this.addExchange(src, record, checks, aggregations, inspectBodies);
     };
+  }
+
+  private sourceAcc(
+    file: string,
+    format: SourceFormat,
+    capabilities: ReadonlySet<Capability>,
+  ): SourceAcc {
+    let acc = this.sources.get(file);
+    if (acc === undefined) {
+      acc = {
+        format,
+        capabilities,
+        exchanges: 0,
+        malformed: 0,
+        partial: false,
+        notRecorded: new Map(),
+      };
+      this.sources.set(file, acc);
+    }
+    return acc;
+  }
+
+  /**
+   * The fast way in for lines a LineFormat reads with readFlat: a line no rule is about is counted
+   * from its flat record alone (true). False, with nothing counted, when a rule is about it (or
+   * the source's rules or capabilities need more than the record): the caller then parses the
+   * line and hands the exchange to the function `source` returns. The counts are those that
+   * exchange would add (a property test holds the two ways equal).
+   */
+  flat(
+    file: string,
+    format: SourceFormat,
+    capabilities: ReadonlySet<Capability>,
+  ): (rec: FlatRecord) => boolean {
+    const src = this.sourceAcc(file, format, capabilities);
+    const screens: Screen[] = [];
+    for (const r of this.rules) {
+      if (missingCapabilities(r, capabilities).length > 0) continue;
+      // A rule about every exchange, or one that judges across them, sees each one whole.
+      if (r.screen === undefined || r.aggregate !== undefined) return NEVER_FLAT;
+      screens.push(r.screen);
+    }
+    // Classes that depend on more than the status (upstream facts, bodies) need the exchange.
+    if (capabilities.has("upstream") || capabilities.has("response.body")) return NEVER_FLAT;
+    return (rec) => {
+      const status = rec.status;
+      for (let i = 0; i < screens.length; i++)
+        if (screens[i]!(status, rec.method, rec.size)) return false;
+      src.exchanges++;
+      this.exchanges++;
+      const cls =
+        status >= 0 && status < 1000
+          ? this.statusClass(status)
+          : classIndex(classifyStatus(status));
+      this.count(status, cls, false, rec.time, rec.method, rec.path);
+      return true;
+    };
+  }
+
+  /** classifyStatus's class index, remembered per status code. */
+  private statusClass(status: number): number {
+    let c = this.statusClasses[status]!;
+    if (c === -2) {
+      c = classIndex(classifyStatus(status));
+      this.statusClasses[status] = c;
+    }
+    return c;
   }
 
   /** Counts an exchange the rule is about and could not check (`missing`: RECORDED_BITS). */
@@ -277,15 +360,33 @@ export class Analysis {
 
   private addTime(ms: number, status: number): void {
     const key = bucketStart(Math.floor(ms / 1000), this.width);
-    let b = this.buckets.get(key);
-    if (b === undefined) {
-      b = {};
-      this.buckets.set(key, b);
+    let b: Float64Array | undefined;
+    if (key === this.lastBucketKey) b = this.lastBucket!;
+    else {
+      b = this.buckets.get(key);
+      if (b === undefined) {
+        b = new Float64Array(TIME_CLASSES.length);
+        this.buckets.set(key, b);
+      }
+      this.lastBucketKey = key;
+      this.lastBucket = b;
     }
-    const c = statusClass(status === NO_RESPONSE ? undefined : status);
-    b[c] = (b[c] ?? 0) + 1;
-    if (this.buckets.size > this.timelineLimit)
-      this.width = fitBuckets(this.buckets, nextWidth(this.width), this.timelineLimit, this.width);
+    b[timeClassIndex(status)]!++;
+    if (this.buckets.size > this.timelineLimit) this.widen();
+  }
+
+  /** Re-buckets the timeline to the next width that fits (timeline.ts's fitBuckets). */
+  private widen(): void {
+    const counts = bucketCounts(this.buckets);
+    this.width = fitBuckets(counts, nextWidth(this.width), this.timelineLimit, this.width);
+    this.buckets = new Map();
+    for (const [k, c] of counts) {
+      const arr = new Float64Array(TIME_CLASSES.length);
+      for (let i = 0; i < TIME_CLASSES.length; i++) arr[i] = c[TIME_CLASSES[i]!] ?? 0;
+      this.buckets.set(k, arr);
+    }
+    this.lastBucketKey = Number.NaN;
+    this.lastBucket = undefined;
   }
 
   private addExchange(
@@ -304,15 +405,17 @@ export class Analysis {
       if (v.kind === "error") bodyKind = "soft_error";
       else if (v.kind === "partial" || v.kind === "rpc_error") bodyKind = v.kind;
     } else if (status === 207) bodyKind = "partial";
-    const cls = classify(ex, bodyKind);
+    const clsName = classify(ex, bodyKind);
+    const cls = classIndex(clsName);
     const ctx = this.context;
     const method = ex.request.method;
-    let flagged = cls === "soft_error";
+    const size = res?.size ?? -1;
+    let flagged = clsName === "soft_error";
     // What this exchange's record has, computed once and only if a rule asks (-1: not yet).
     let recorded = -1;
     for (let i = 0; i < checks.length; i++) {
       const p = checks[i]!;
-      if (p.screen !== undefined && !p.screen(status, method)) continue;
+      if (p.screen !== undefined && !p.screen(status, method, size)) continue;
       if (p.needs !== 0) {
         if (recorded === -1) recorded = recordedBits(ex);
         const missing = p.needs & ~recorded;
@@ -325,12 +428,12 @@ export class Analysis {
       for (let j = 0; j < found.length; j++) {
         const f = found[j]!;
         if (f.severity !== "info") flagged = true;
-        this.addFinding(f, cls);
+        this.addFinding(f, clsName);
       }
     }
     for (let i = 0; i < aggregations.length; i++) {
       const p = aggregations[i]!;
-      if (p.screen !== undefined && !p.screen(status, method)) continue;
+      if (p.screen !== undefined && !p.screen(status, method, size)) continue;
       if (p.needs !== 0) {
         if (recorded === -1) recorded = recordedBits(ex);
         const missing = p.needs & ~recorded;
@@ -346,21 +449,33 @@ export class Analysis {
       const prev = this.aggregates.get(rule.id);
       this.aggregates.set(rule.id, prev === undefined ? state : agg.merge(prev, state));
     }
+    this.count(status, cls, flagged, ex.time, ex.request.method, ex.request.path);
+  }
+
+  /** The counts an exchange adds to, once its class (index; -1: none) is known and its rules have run. */
+  private count(
+    status: number,
+    cls: number,
+    flagged: boolean,
+    time: number | undefined,
+    method: string,
+    path: string,
+  ): void {
     if (status >= NO_RESPONSE && status < 1000) this.statusCounts[status + 1]!++;
     else this.oddStatuses.set(status, (this.oddStatuses.get(status) ?? 0) + 1);
-    if (cls !== undefined) {
-      this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
-      if (flagged && !UNANSWERED_CLASSES.has(cls)) this.untruthful++;
+    if (cls >= 0) {
+      this.classCounts[cls]!++;
+      if (flagged && !UNANSWERED_BY_INDEX[cls]) this.untruthful++;
     }
-    if (ex.time !== undefined && Number.isFinite(ex.time)) this.addTime(ex.time, status);
-    const ep = this.endpoint(ex.request.method, ex.request.path);
+    if (time !== undefined && Number.isFinite(time)) this.addTime(time, status);
+    const ep = this.endpoint(method, path);
     ep.count++;
     if (status >= NO_RESPONSE && status < STATUS_SLOTS - 1) ep.statuses[status + 1]!++;
     else {
       ep.odd ??= new Map();
       ep.odd.set(status, (ep.odd.get(status) ?? 0) + 1);
     }
-    if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + 1;
+    if (cls >= 0) ep.classes[cls]!++;
   }
 
   /**
@@ -504,9 +619,9 @@ export class Analysis {
       statuses: sortKeys(
         countsOf(this.statusMap(), (s) => (s === NO_RESPONSE ? "none" : String(s))),
       ),
-      classes: sortKeys(countsOf(this.classes, (c) => c)),
+      classes: sortKeys(classCounts(this.classCounts)),
       untruthful: this.untruthful,
-      timeline: toTimeline(this.buckets, this.width),
+      timeline: toTimeline(bucketCounts(this.buckets), this.width),
       endpoints: sortKeys(endpoints),
       otherEndpoints: toStats(this.other),
       findings: sortKeys(findings),
@@ -519,6 +634,31 @@ export class Analysis {
   }
 }
 
+/** The index of a class in SUMMARY_CLASSES, -1 for none. */
+function classIndex(cls: SummaryClass | undefined): number {
+  return cls === undefined ? -1 : (CLASS_INDEX.get(cls) ?? -1);
+}
+
+/** Counts by class name, for the classes counted at least once. */
+function classCounts(counts: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < CLASS_COUNT; i++) if (counts[i]! > 0) out[SUMMARY_CLASSES[i]!] = counts[i]!;
+  return out;
+}
+
+/** The timeline's buckets as timeline.ts counts them (by class name, only those counted). */
+function bucketCounts(
+  buckets: ReadonlyMap<number, Float64Array>,
+): Map<number, Record<string, number>> {
+  const out = new Map<number, Record<string, number>>();
+  for (const [k, arr] of buckets) {
+    const c: Record<string, number> = {};
+    for (let i = 0; i < TIME_CLASSES.length; i++) if (arr[i]! > 0) c[TIME_CLASSES[i]!] = arr[i]!;
+    out.set(k, c);
+  }
+  return out;
+}
+
 function countsOf<K>(m: ReadonlyMap<K, number>, key: (k: K) => string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of m) out[key(k)] = v;
@@ -528,7 +668,11 @@ function countsOf<K>(m: ReadonlyMap<K, number>, key: (k: K) => string): Record<s
 const STATUS_SLOTS = 1001;
 
 function newAcc(): EndpointAcc {
-  return { count: 0, statuses: new Float64Array(STATUS_SLOTS), classes: {} };
+  return {
+    count: 0,
+    statuses: new Float64Array(STATUS_SLOTS),
+    classes: new Float64Array(CLASS_COUNT),
+  };
 }
 
 function mergeAcc(into: EndpointAcc, from: EndpointAcc): void {
@@ -538,8 +682,7 @@ function mergeAcc(into: EndpointAcc, from: EndpointAcc): void {
     into.odd ??= new Map();
     for (const [k, v] of from.odd) into.odd.set(k, (into.odd.get(k) ?? 0) + v);
   }
-  for (const k of Object.keys(from.classes))
-    into.classes[k] = (into.classes[k] ?? 0) + from.classes[k]!;
+  for (let i = 0; i < CLASS_COUNT; i++) into.classes[i]! += from.classes[i]!;
 }
 
 function toStats(acc: EndpointAcc): EndpointStats {
@@ -552,7 +695,7 @@ function toStats(acc: EndpointAcc): EndpointStats {
   }
   for (const [k, v] of acc.odd ?? []) statuses[String(k)] = v;
   stats.statuses = sortKeys(statuses);
-  stats.classes = sortKeys({ ...acc.classes });
+  stats.classes = sortKeys(classCounts(acc.classes));
   return stats;
 }
 

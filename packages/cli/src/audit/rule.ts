@@ -72,12 +72,14 @@ export interface Aggregation<S> {
 }
 
 /**
- * Whether a rule has anything to say about an exchange with this status (-1: no response) and
- * method, before it reads fields that a source may not have recorded. A rule without one is about
- * every exchange. The engine counts an exchange as checked by the rule only when the rule is not
- * about it, or when everything the rule needs was recorded for it (docs/analyze-json.md, coverage).
+ * Whether a rule has anything to say about an exchange with this status (-1: no response), method
+ * and body size (-1: not recorded), before it reads fields that a source may not have recorded.
+ * A rule without one is about every exchange. The engine counts an exchange as checked by the rule
+ * only when the rule is not about it, or when everything the rule needs was recorded for it
+ * (docs/analyze-json.md, coverage); and it reads a log line whole only when a rule is about it
+ * (LineFormat.readFlat).
  */
-export type Screen = (status: number, method: string) => boolean;
+export type Screen = (status: number, method: string, size: number) => boolean;
 
 export interface Rule {
   readonly id: string;

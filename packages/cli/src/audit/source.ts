@@ -25,6 +25,22 @@ export interface LoggedHeaders {
   readonly response?: ReadonlySet<string>;
 }
 
+/**
+ * What the engine reads of a line it need not see whole (LineFormat.readFlat): reused from line to
+ * line, so that a line no rule is about costs no allocation but its path.
+ */
+export interface FlatRecord {
+  status: number;
+  /** The method as methodLabel gives it (a literal: "GET", "POST", …). */
+  method: string;
+  /** Bytes of body as sent; -1 when not logged. */
+  size: number;
+  /** Epoch milliseconds when the request started; NaN when not logged. */
+  time: number;
+  /** The request path, without the query. */
+  path: string;
+}
+
 /** A line format: a pure function from one line to a record, so that workers can split files by byte range. */
 export interface LineFormat {
   readonly format: SourceFormat;
@@ -40,4 +56,12 @@ export interface LineFormat {
    */
   readonly loggedHeaders?: LoggedHeaders;
   parse(line: string, file: string, lineNumber: number): SourceRecord | undefined;
+  /**
+   * Reads the line bytes[start, end) (no '\n', no trailing '\r') into `out` without decoding it,
+   * when it is a line of the plain shape this format knows, and returns true. Then `parse` of the
+   * decoded line would give an exchange whose status, method, body size, time and path are
+   * these, and nothing else a summary counts: no upstream facts, headers or body. False: decode
+   * the line and `parse` it (which also tells a malformed line why). Optional; pure; never throws.
+   */
+  readFlat?(bytes: Buffer, start: number, end: number, out: FlatRecord): boolean;
 }

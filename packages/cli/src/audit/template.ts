@@ -150,8 +150,11 @@ function wholeKind(path: string, start: number, end: number, stem = false): numb
     } else if (c === 45 || c === 95 || c === 46 || c === 58) seps++;
     else other++;
   }
+  COUNTS[0] = digits;
+  COUNTS[1] = letters;
+  COUNTS[2] = digits + hexLetters;
   if (digits === n) return 1;
-  if (isUuid(path, start, end)) return 2;
+  if (n === 36 && seps === 4 && isUuid(path, start, end)) return 2;
   if (other > 0) return 0;
   // Hash-like: hex only, long enough to be a digest or an object id, with at least one digit.
   if (seps === 0 && digits + hexLetters === n && n >= 12 && digits > 0) return 3;
@@ -178,6 +181,9 @@ function isPrefixedId(path: string, start: number, end: number): boolean {
   for (; i < end; i++) if (!isDigit(path.charCodeAt(i))) return false;
   return true;
 }
+
+/** What the last wholeKind counted: digits, letters, hex characters (digits and a-f). */
+const COUNTS = new Int32Array(3);
 
 /**
  * Kind of the content hash token path[a, b) inside a name: 3 ({hash}) for 8 to 64 hex digits with
@@ -212,6 +218,8 @@ function segmentKind(path: string, start: number, end: number): number {
   const n = end - start;
   if (n === 0) return 0;
   if (n > MAX_NAME_LENGTH) return 4;
+  // UUIDs are common ids: decided before any other look.
+  if (n === 36 && path.charCodeAt(start + 8) === 45 && isUuid(path, start, end)) return 2;
   const at = path.indexOf("@", start);
   if (at !== -1 && at < end) {
     const dot = path.indexOf(".", at);
@@ -221,12 +229,18 @@ function segmentKind(path: string, start: number, end: number): number {
   if (dot !== -1) {
     const k = wholeKind(path, start, dot, true);
     if (k !== 0) return STEM + k;
-    return hasInnerHash(path, start, dot) ? INNER_KIND : 0;
+    return mayHoldHash() && hasInnerHash(path, start, dot) ? INNER_KIND : 0;
   }
   const k = wholeKind(path, start, end);
   if (k !== 0) return k;
-  if (isToken(path, start, end)) return 4;
-  return hasInnerHash(path, start, end) ? INNER_KIND : 0;
+  if ((n > MAX_SEGMENT_LENGTH || (COUNTS[0]! >= 2 && COUNTS[1]! >= 2)) && isToken(path, start, end))
+    return 4;
+  return mayHoldHash() && hasInnerHash(path, start, end) ? INNER_KIND : 0;
+}
+
+/** Whether what wholeKind counted leaves room for a content hash (8 hex, a digit, a letter). */
+function mayHoldHash(): boolean {
+  return COUNTS[2]! >= 8 && COUNTS[0]! > 0 && COUNTS[2]! > COUNTS[0]!;
 }
 
 /** The placeholder for one path segment, or undefined when the segment is static. */
@@ -321,10 +335,12 @@ export function scanTemplate(path: string): number {
     for (; end < len; end++) {
       const c = path.charCodeAt(end);
       if (c === 47) break;
-      bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT;
+      bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
       text = Math.imul(text ^ c, 0x01000193);
     }
-    // Plain words and numbers, most segments, are decided here; the rest by segmentKind.
+    // Plain words and numbers, most segments, are decided here; the rest by segmentKind. A
+    // short segment of letters and digits ("v1", "h2", "api2") is a name: every placeholder but
+    // {id} needs more characters or a separator.
     const kind =
       end - start > MAX_SEGMENT_LENGTH
         ? segmentKind(path, start, end)
@@ -332,7 +348,9 @@ export function scanTemplate(path: string): number {
           ? 0
           : (bits & NOT_DIGIT) === 0
             ? 1
-            : segmentKind(path, start, end);
+            : end - start <= 5 && (bits & NOT_ALNUM) === 0
+              ? 0
+              : segmentKind(path, start, end);
     if (kind === 0) h = text;
     else if (kind > STEM) {
       // The stem's placeholder, then the extension as text.
@@ -366,15 +384,20 @@ export function scanTemplate(path: string): number {
   return h & 0x3fffffff;
 }
 
-/** Bits of SCAN_CLASS: the character is not a plain-word one ([a-z_-]), is not a digit. */
+/**
+ * Bits of SCAN_CLASS: the character is not a plain-word one ([a-z_-]), is not a digit, is not a
+ * letter or a digit.
+ */
 const NOT_PLAIN = 1;
 const NOT_DIGIT = 2;
-/** By ASCII code: which of NOT_PLAIN and NOT_DIGIT hold. */
+const NOT_ALNUM = 4;
+/** By ASCII code: which of NOT_PLAIN, NOT_DIGIT and NOT_ALNUM hold. */
 const SCAN_CLASS = (() => {
-  const t = new Uint8Array(128).fill(NOT_PLAIN | NOT_DIGIT);
+  const t = new Uint8Array(128).fill(NOT_PLAIN | NOT_DIGIT | NOT_ALNUM);
   for (let c = 97; c <= 122; c++) t[c] = NOT_DIGIT;
-  t[45] = NOT_DIGIT;
-  t[95] = NOT_DIGIT;
+  for (let c = 65; c <= 90; c++) t[c] = NOT_PLAIN | NOT_DIGIT;
+  t[45] = NOT_DIGIT | NOT_ALNUM;
+  t[95] = NOT_DIGIT | NOT_ALNUM;
   for (let c = 48; c <= 57; c++) t[c] = NOT_PLAIN;
   return t;
 })();

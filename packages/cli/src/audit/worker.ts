@@ -2,7 +2,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Analysis } from "./engine.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
-import type { LineFormat } from "./source.js";
+import type { FlatRecord, LineFormat, SourceRecord } from "./source.js";
+import { decodeLine, visitLines } from "./sources/byte-lines.js";
 import { malformed, safeParse } from "./sources/fields.js";
 import { lineFormatFor } from "./sources/formats.js";
 import { lineBatches } from "./sources/lines.js";
@@ -36,6 +37,10 @@ async function run(task: RangeTask): Promise<RangeResult> {
   let lines = 0;
   let nextReport = 1_000_000;
   const file = task.file;
+  if (format.readFlat !== undefined) {
+    lines = await visitRange(task, format, analysis, add);
+    return { summary: analysis.summary(), lines };
+  }
   for await (const batch of lineBatches(rangeChunks(task.file, task))) {
     const list = batch.lines;
     for (let i = 0; i < list.length; i++) {
@@ -54,6 +59,37 @@ async function run(task: RangeTask): Promise<RangeResult> {
     }
   }
   return { summary: analysis.summary(), lines };
+}
+
+/**
+ * The lines of the range read in place: a line no rule is about is counted from what the
+ * format's readFlat reads of its bytes; the others are decoded and parsed, as everywhere else.
+ */
+async function visitRange(
+  task: RangeTask,
+  format: LineFormat,
+  analysis: Analysis,
+  add: (r: SourceRecord) => void,
+): Promise<number> {
+  const file = task.file;
+  const readFlat = format.readFlat!;
+  const addFlat = analysis.flat(file, task.format, format.capabilities);
+  const rec: FlatRecord = { status: 0, method: "", size: 0, time: 0, path: "" };
+  let nextReport = 1_000_000;
+  return visitLines(rangeChunks(file, task), (bytes, start, end, n) => {
+    if (n >= nextReport) {
+      parentPort!.postMessage({ progress: n });
+      nextReport = n + 1_000_000;
+    }
+    if (start < 0) {
+      add(malformed("line longer than 1 MiB", file, n));
+      return;
+    }
+    if (end === start) return;
+    if (readFlat(bytes, start, end, rec) && addFlat(rec)) return;
+    const r = safeParse(format, decodeLine(bytes, start, end), file, n);
+    if (r !== undefined) add(r);
+  });
 }
 
 run(workerData as RangeTask).then(

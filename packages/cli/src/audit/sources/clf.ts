@@ -10,7 +10,7 @@
  * credentials were sent (Basic), "-" tells nothing.
  */
 import type { Capability, Exchange, SourceFormat } from "../exchange.js";
-import type { LineFormat, SourceRecord } from "../source.js";
+import type { FlatRecord, LineFormat, SourceRecord } from "../source.js";
 import {
   closingQuote,
   malformed,
@@ -133,6 +133,220 @@ function build(format: SourceFormat, line: string, file: string, lineNumber: num
   return ex;
 }
 
+// ---- the byte scanner (LineFormat.readFlat) ---------------------------------------------------------
+
+const SP = 0x20;
+const DQ = 0x22;
+const BS = 0x5c;
+
+/** Index of the first `byte` in b[from, end), or -1 (a short field: a loop beats a native call). */
+function find(b: Buffer, byte: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (b[i] === byte) return i;
+  return -1;
+}
+
+/**
+ * The closing quote of a quoted field starting at `from`, or -1; -2 when the field holds a
+ * backslash (an escape: parse reads those). Long fields (user agents): native searches.
+ */
+function quoteEnd(b: Buffer, from: number, end: number): number {
+  const q = b.indexOf(DQ, from);
+  if (q === -1 || q >= end) return -1;
+  return nextBackslash(b, from) < q ? -2 : q;
+}
+
+/**
+ * The first backslash at or after `from` (Infinity: none), remembered: lines are read in order
+ * through a chunk, and most logs hold no backslash at all, so one search serves a whole chunk.
+ */
+let bsBuffer: Buffer | undefined;
+let bsAt = Number.POSITIVE_INFINITY;
+let bsFrom = 0;
+function nextBackslash(b: Buffer, from: number): number {
+  if (b !== bsBuffer || from < bsFrom || (bsAt !== Number.POSITIVE_INFINITY && bsAt < from)) {
+    const i = b.indexOf(BS, from);
+    bsBuffer = b;
+    bsFrom = from;
+    bsAt = i === -1 ? Number.POSITIVE_INFINITY : i;
+  }
+  return bsAt;
+}
+
+/** A latin1 string of b[start, end): Buffer's own slicer, without toString's argument checks. */
+const latin1: (b: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === "function"
+    ? (b, start, end) =>
+        (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end)
+    : (b, start, end) => b.toString("latin1", start, end);
+
+/** The method of b[start, end) as methodLabel's literal, or undefined for any other. */
+function methodOf(b: Buffer, start: number, end: number): string | undefined {
+  const c = b[start];
+  switch (end - start) {
+    case 3:
+      if (c === 0x47 && b[start + 1] === 0x45 && b[start + 2] === 0x54) return "GET";
+      if (c === 0x50 && b[start + 1] === 0x55 && b[start + 2] === 0x54) return "PUT";
+      return undefined;
+    case 4:
+      if (c === 0x50 && b[start + 1] === 0x4f && b[start + 2] === 0x53 && b[start + 3] === 0x54)
+        return "POST";
+      if (c === 0x48 && b[start + 1] === 0x45 && b[start + 2] === 0x41 && b[start + 3] === 0x44)
+        return "HEAD";
+      return undefined;
+    case 5:
+      return latin1(b, start, end) === "PATCH" ? "PATCH" : undefined;
+    case 6:
+      return latin1(b, start, end) === "DELETE" ? "DELETE" : undefined;
+    case 7:
+      return latin1(b, start, end) === "OPTIONS" ? "OPTIONS" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Two decimal digits at b[i], or NaN. */
+function two(b: Buffer, i: number): number {
+  const x = b[i]! - 48;
+  const y = b[i + 1]! - 48;
+  return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : Number.NaN;
+}
+
+const MONTH_INDEX: Readonly<Record<string, number>> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+/** The last time field read (its 26 bytes) and its value: lines of one second share it. */
+const lastTime = Buffer.alloc(26);
+let lastTimeValue = Number.NaN;
+
+/**
+ * "dd/Mon/yyyy:HH:MM:SS +zzzz" at b[start, start + 26) → epoch ms, as clfTime reads it; NaN when
+ * it is not that shape (parse then decides).
+ */
+function timeAt(b: Buffer, start: number): number {
+  let same = true;
+  for (let i = 0; i < 26; i++)
+    if (b[start + i] !== lastTime[i]) {
+      same = false;
+      break;
+    }
+  if (same) return lastTimeValue;
+  if (b[start + 2] !== 0x2f || b[start + 6] !== 0x2f || b[start + 11] !== 0x3a) return Number.NaN;
+  if (b[start + 20] !== SP) return Number.NaN;
+  const day = two(b, start);
+  const month = MONTH_INDEX[latin1(b, start + 3, start + 6)];
+  const year = two(b, start + 7) * 100 + two(b, start + 9);
+  const h = two(b, start + 12);
+  const m = two(b, start + 15);
+  const sec = two(b, start + 18);
+  const signByte = b[start + 21];
+  const sign = signByte === 0x2d ? -1 : signByte === 0x2b ? 1 : 0;
+  const offset = sign * (two(b, start + 22) * 60 + two(b, start + 24));
+  if (
+    month === undefined ||
+    sign === 0 ||
+    Number.isNaN(day + year + h + m + sec + offset) ||
+    b[start + 14] !== 0x3a ||
+    b[start + 17] !== 0x3a
+  )
+    return Number.NaN;
+  if (day < 1 || day > 31 || h > 23 || m > 59 || sec > 60) return Number.NaN;
+  const value = Date.UTC(year, month, day, h, m, sec) - offset * 60_000;
+  b.copy(lastTime, 0, start, start + 26);
+  lastTimeValue = value;
+  return value;
+}
+
+/**
+ * The scan of `%h %l %u [%t] "%r" %>s %b` (then `"referer" "agent"` for combined) from bytes:
+ * the same steps as prefix() and build(), for lines of the plain shape only (a known method, an
+ * origin-form target of ASCII bytes, "HTTP/" after it, no escapes, a 26-byte time). Anything
+ * else returns false, and parse decides.
+ */
+function scanLine(
+  b: Buffer,
+  start: number,
+  end: number,
+  out: FlatRecord,
+  combined: boolean,
+): boolean {
+  const a = find(b, SP, start, end);
+  if (a <= start) return false;
+  const u = find(b, SP, a + 1, end);
+  if (u === -1) return false;
+  let open = u;
+  while (open < end - 1 && !(b[open] === SP && b[open + 1] === 0x5b)) open++;
+  if (open >= end - 1) return false;
+  const close = open + 28;
+  if (b[close] !== 0x5d || b[close + 1] !== SP || b[close + 2] !== DQ) return false;
+  const rs = close + 3;
+  const q = quoteEnd(b, rs, end);
+  if (q < 0 || b[q + 1] !== SP) return false;
+  // "%>s": three digits, then " %b".
+  const s0 = q + 2;
+  const x = b[s0]! - 48;
+  const y = b[s0 + 1]! - 48;
+  const z = b[s0 + 2]! - 48;
+  if (!(x >= 0 && x <= 9 && y >= 0 && y <= 9 && z >= 0 && z <= 9) || b[s0 + 3] !== SP) return false;
+  if (s0 + 3 >= end) return false;
+  let size = 0;
+  let zEnd = s0 + 4;
+  if (b[zEnd] === 0x2d && (zEnd + 1 === end || b[zEnd + 1] === SP)) zEnd++;
+  else {
+    const from = zEnd;
+    while (zEnd < end && b[zEnd] !== SP) {
+      const d = b[zEnd]! - 48;
+      if (d < 0 || d > 9) return false;
+      size = size * 10 + d;
+      zEnd++;
+    }
+    if (zEnd === from || zEnd - from > 15) return false;
+  }
+  if (combined && zEnd < end) {
+    // ` "referer" "agent"` must follow (further fields are ignored).
+    if (b[zEnd + 1] !== DQ) return false;
+    const r = quoteEnd(b, zEnd + 2, end);
+    if (r < 0 || b[r + 1] !== SP || b[r + 2] !== DQ) return false;
+    if (quoteEnd(b, r + 3, end) < 0) return false;
+  }
+  // The request: METHOD SP /target SP HTTP/x
+  const sp = find(b, SP, rs, q);
+  if (sp === -1) return false;
+  const method = methodOf(b, rs, sp);
+  if (method === undefined || b[sp + 1] !== 0x2f) return false;
+  let last = q - 1;
+  while (b[last] !== SP) last--;
+  if (last === sp || last + 6 > q) return false;
+  if (b[last + 1] !== 0x48 || b[last + 2] !== 0x54 || b[last + 3] !== 0x54 || b[last + 4] !== 0x50)
+    return false;
+  if (b[last + 5] !== 0x2f) return false;
+  let pathEnd = sp + 1;
+  for (; pathEnd < last; pathEnd++) {
+    const c = b[pathEnd]!;
+    if (c === 0x3f) break;
+    if (c >= 0x80) return false;
+  }
+  const time = timeAt(b, open + 2);
+  if (Number.isNaN(time)) return false;
+  out.status = x * 100 + y * 10 + z;
+  out.method = method;
+  out.size = size;
+  out.time = time;
+  out.path = latin1(b, sp + 1, pathEnd);
+  return true;
+}
+
 const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "response.size"]);
 
 function parseWith(format: "clf" | "combined") {
@@ -155,6 +369,7 @@ export const clf: LineFormat = {
   capabilities: CAPS,
   detect: (line) => prefix(line) === undefined && SCRATCH.end === line.length,
   parse: parseWith("clf"),
+  readFlat: (b, start, end, out) => scanLine(b, start, end, out, false),
 };
 
 export const combined: LineFormat = {
@@ -163,4 +378,5 @@ export const combined: LineFormat = {
   detect: (line) =>
     prefix(line) === undefined && SCRATCH.end < line.length && quotedPair(line, SCRATCH.end),
   parse: parseWith("combined"),
+  readFlat: (b, start, end, out) => scanLine(b, start, end, out, true),
 };
