@@ -34,7 +34,19 @@ import {
   sortKeys,
   TEMPLATE_LIMIT,
 } from "./summary.js";
-import { endpointTemplate, methodLabel, scannedMatches, scanTemplate } from "./template.js";
+import {
+  endpointTemplate,
+  methodLabel,
+  scannedMatches,
+  scanTemplate,
+  scanTemplateBytes,
+} from "./template.js";
+
+/** A latin1 string of bytes[start, end) (a path readFlat read: ASCII). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+}
+
 import {
   bucketStart,
   FIRST_WIDTH,
@@ -290,7 +302,15 @@ export class Analysis {
         status >= 0 && status < 1000
           ? this.statusClass(status)
           : classIndex(classifyStatus(status));
-      this.count(status, cls, false, rec.time, rec.method, rec.path);
+      const ep = this.endpointScanned(
+        rec.method,
+        scanTemplateBytes(rec.bytes, rec.pathStart, rec.pathEnd),
+        undefined,
+        rec.bytes,
+        rec.pathStart,
+        rec.pathEnd,
+      );
+      this.count(status, cls, false, rec.time, ep);
       return true;
     };
   }
@@ -449,7 +469,7 @@ export class Analysis {
       const prev = this.aggregates.get(rule.id);
       this.aggregates.set(rule.id, prev === undefined ? state : agg.merge(prev, state));
     }
-    this.count(status, cls, flagged, ex.time, ex.request.method, ex.request.path);
+    this.count(status, cls, flagged, ex.time, this.endpoint(ex.request.method, ex.request.path));
   }
 
   /** The counts an exchange adds to, once its class (index; -1: none) is known and its rules have run. */
@@ -458,8 +478,7 @@ export class Analysis {
     cls: number,
     flagged: boolean,
     time: number | undefined,
-    method: string,
-    path: string,
+    ep: EndpointAcc,
   ): void {
     if (status >= NO_RESPONSE && status < 1000) this.statusCounts[status + 1]!++;
     else this.oddStatuses.set(status, (this.oddStatuses.get(status) ?? 0) + 1);
@@ -468,7 +487,6 @@ export class Analysis {
       if (flagged && !UNANSWERED_BY_INDEX[cls]) this.untruthful++;
     }
     if (time !== undefined && Number.isFinite(time)) this.addTime(time, status);
-    const ep = this.endpoint(method, path);
     ep.count++;
     if (status >= NO_RESPONSE && status < STATUS_SLOTS - 1) ep.statuses[status + 1]!++;
     else {
@@ -484,9 +502,23 @@ export class Analysis {
    * hot path never builds the key string.
    */
   private endpoint(method: string, path: string): EndpointAcc {
-    const label = methodLabel(method);
+    return this.endpointScanned(methodLabel(method), scanTemplate(path), path, undefined, 0, 0);
+  }
+
+  /**
+   * The accumulator of the endpoint whose template hash `h` (scanTemplate or scanTemplateBytes:
+   * its scan is the last one) was just computed, for the path `path`, or bytes[start, end) when
+   * there is no string (decoded only when a template must be built).
+   */
+  private endpointScanned(
+    label: string,
+    h: number,
+    path: string | undefined,
+    bytes: Uint8Array | undefined,
+    start: number,
+    end: number,
+  ): EndpointAcc {
     // Fast route: hash the template without building it, and check the few candidates.
-    const h = scanTemplate(path);
     if (!Number.isNaN(h)) {
       let byHash = this.fast.get(label);
       if (byHash === undefined) {
@@ -496,9 +528,9 @@ export class Analysis {
       const list = byHash.get(h);
       if (list !== undefined) {
         for (let i = 0; i < list.length; i++)
-          if (scannedMatches(path, list[i]!.template)) return list[i]!.acc;
+          if (scannedMatches(list[i]!.template)) return list[i]!.acc;
       }
-      const template = detach(endpointTemplate(path));
+      const template = detach(endpointTemplate(path ?? latin1(bytes!, start, end)));
       const acc = this.endpointOf(label, template);
       if (this.fastSize >= FAST_LIMIT) this.clearFast();
       this.fastSize++;
@@ -506,7 +538,7 @@ export class Analysis {
       else list.push({ template, acc });
       return acc;
     }
-    return this.endpointOf(label, endpointTemplate(path));
+    return this.endpointOf(label, endpointTemplate(path ?? latin1(bytes!, start, end)));
   }
 
   private clearFast(): void {

@@ -37,8 +37,10 @@ export interface FlatRecord {
   size: number;
   /** Epoch milliseconds when the request started; NaN when not logged. */
   time: number;
-  /** The request path, without the query. */
-  path: string;
+  /** The request path, without the query: bytes[pathStart, pathEnd), ASCII (no string made). */
+  bytes: Uint8Array;
+  pathStart: number;
+  pathEnd: number;
 }
 
 /** A line format: a pure function from one line to a record, so that workers can split files by byte range. */

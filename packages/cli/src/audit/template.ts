@@ -64,26 +64,48 @@ const PLACEHOLDERS = ["", "{id}", "{uuid}", "{hash}", "{token}", "{email}"] as c
 const INNER_KIND = 6;
 const STEM = 8;
 
+/**
+ * The character codes of the path (or segment) being classified: the classifier reads them, not a
+ * string, so that a path read from a log line's bytes is classified without a string
+ * (scanTemplateBytes). Grown as needed.
+ */
+let CODES = new Uint16Array(1024);
+
+/** Puts `s` in CODES; returns its length. */
+function fill(s: string): number {
+  const n = s.length;
+  if (n > CODES.length) CODES = new Uint16Array(Math.max(n, CODES.length * 2));
+  const codes = CODES;
+  for (let i = 0; i < n; i++) codes[i] = s.charCodeAt(i);
+  return n;
+}
+
+/** Index of `code` in cs[from, end), or -1. */
+function indexIn(cs: Uint16Array, code: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (cs[i] === code) return i;
+  return -1;
+}
+
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHexLetter = (c: number): boolean => (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
 
 /** Index of the "." of a file extension of path[start, end) (1-8 alphanumerics, a letter first), or -1. */
-function extensionDot(path: string, start: number, end: number): number {
+function extensionDot(cs: Uint16Array, start: number, end: number): number {
   for (let i = end - 1; i > start && i >= end - 9; i--) {
-    const c = path.charCodeAt(i);
-    if (c === 46) return i < end - 1 && isLetter(path.charCodeAt(i + 1)) ? i : -1;
+    const c = cs[i]!;
+    if (c === 46) return i < end - 1 && isLetter(cs[i + 1]!) ? i : -1;
     if (!isDigit(c) && !isLetter(c)) return -1;
   }
   return -1;
 }
 
 /** Whether path[start, end) is a UUID (8-4-4-4-12 hex). */
-function isUuid(path: string, start: number, end: number): boolean {
+function isUuid(cs: Uint16Array, start: number, end: number): boolean {
   if (end - start !== 36) return false;
   for (let i = 0; i < 36; i++) {
-    const c = path.charCodeAt(start + i);
+    const c = cs[start + i]!;
     if (i === 8 || i === 13 || i === 18 || i === 23) {
       if (c !== 45) return false;
     } else if (!isDigit(c) && !isHexLetter(c)) return false;
@@ -96,7 +118,7 @@ function isUuid(path: string, start: number, end: number): boolean {
  * digits interleaved, not words with a number. "dQw4w9WgXcQ", "_arN9lf-IeRIb3CIra9" are;
  * "firebug-16-beta-1-released", "googlelogo_light_color_272x92dp" are not.
  */
-function isToken(path: string, start: number, end: number): boolean {
+function isToken(cs: Uint16Array, start: number, end: number): boolean {
   const n = end - start;
   let digits = 0;
   let letters = 0;
@@ -104,7 +126,7 @@ function isToken(path: string, start: number, end: number): boolean {
   let switches = 0;
   let prev = 0; // 1 letter, 2 digit, 0 start or separator
   for (let i = start; i < end; i++) {
-    const c = path.charCodeAt(i);
+    const c = cs[i]!;
     let cls = 0;
     if (isDigit(c)) {
       digits++;
@@ -115,8 +137,8 @@ function isToken(path: string, start: number, end: number): boolean {
     } else if (c === 45 || c === 95) seps++;
     // "%2B", "%2F", "%3D" (+ / = of base64) are part of a token; any other %XX separates words.
     else if (c === 37 && i + 2 < end) {
-      const x = path.charCodeAt(i + 1);
-      const y = path.charCodeAt(i + 2) | 0x20;
+      const x = cs[i + 1]!;
+      const y = cs[i + 2]! | 0x20;
       if ((x === 50 && (y === 98 || y === 102)) || (x === 51 && y === 100)) cls = 1;
       else seps++;
       i += 2;
@@ -133,7 +155,7 @@ function isToken(path: string, start: number, end: number): boolean {
  * Kind of a whole segment or file stem path[start, end) (0 when it is none of the placeholders).
  * A stem is never a prefixed id: "grok-20070915.html" is a name.
  */
-function wholeKind(path: string, start: number, end: number, stem = false): number {
+function wholeKind(cs: Uint16Array, start: number, end: number, stem = false): number {
   const n = end - start;
   if (n === 0) return 0;
   let digits = 0;
@@ -142,7 +164,7 @@ function wholeKind(path: string, start: number, end: number, stem = false): numb
   let seps = 0;
   let other = 0;
   for (let i = start; i < end; i++) {
-    const c = path.charCodeAt(i);
+    const c = cs[i]!;
     if (isDigit(c)) digits++;
     else if (isLetter(c)) {
       letters++;
@@ -154,14 +176,14 @@ function wholeKind(path: string, start: number, end: number, stem = false): numb
   COUNTS[1] = letters;
   COUNTS[2] = digits + hexLetters;
   if (digits === n) return 1;
-  if (n === 36 && seps === 4 && isUuid(path, start, end)) return 2;
+  if (n === 36 && seps === 4 && isUuid(cs, start, end)) return 2;
   if (other > 0) return 0;
   // Hash-like: hex only, long enough to be a digest or an object id, with at least one digit.
   if (seps === 0 && digits + hexLetters === n && n >= 12 && digits > 0) return 3;
   // Dates, numeric ranges and versions: digits and separators only (2026-11-24, 12.5).
   if (letters === 0) return seps > 0 && digits >= 2 ? 1 : 0;
   // Ids with a short prefix: "u_1234", "ord-98765", "INV00123".
-  if (!stem && digits >= 3 && isPrefixedId(path, start, end)) return 1;
+  if (!stem && digits >= 3 && isPrefixedId(cs, start, end)) return 1;
   return 0;
 }
 
@@ -169,16 +191,16 @@ function wholeKind(path: string, start: number, end: number, stem = false): numb
  * "u_1234", "ord-98765", "INV00123": 1-4 letters, then - or _ and 3 or more digits, or 5 or more
  * digits straight after ("net4501", "kpc650", "T101" are names).
  */
-function isPrefixedId(path: string, start: number, end: number): boolean {
+function isPrefixedId(cs: Uint16Array, start: number, end: number): boolean {
   let i = start;
-  while (i < end && i - start < 5 && isLetter(path.charCodeAt(i))) i++;
+  while (i < end && i - start < 5 && isLetter(cs[i]!)) i++;
   const letters = i - start;
   if (letters < 1 || letters > 4) return false;
-  const c = path.charCodeAt(i);
+  const c = cs[i]!;
   const sep = c === 45 || c === 95;
   if (sep) i++;
   if (end - i < (sep ? 3 : 5)) return false;
-  for (; i < end; i++) if (!isDigit(path.charCodeAt(i))) return false;
+  for (; i < end; i++) if (!isDigit(cs[i]!)) return false;
   return true;
 }
 
@@ -189,12 +211,12 @@ const COUNTS = new Int32Array(3);
  * Kind of the content hash token path[a, b) inside a name: 3 ({hash}) for 8 to 64 hex digits with
  * at least one digit and one letter, else 0 (kept as it is).
  */
-function innerTokenKind(path: string, a: number, b: number): number {
+function innerTokenKind(cs: Uint16Array, a: number, b: number): number {
   const n = b - a;
   if (n < 8 || n > 64) return 0;
   let digits = 0;
   for (let i = a; i < b; i++) {
-    const c = path.charCodeAt(i);
+    const c = cs[i]!;
     if (isDigit(c)) digits++;
     else if (!isHexLetter(c)) return 0;
   }
@@ -202,40 +224,40 @@ function innerTokenKind(path: string, a: number, b: number): number {
 }
 
 /** Whether a name path[start, end) holds a content hash token (see innerTokenKind). */
-function hasInnerHash(path: string, start: number, end: number): boolean {
+function hasInnerHash(cs: Uint16Array, start: number, end: number): boolean {
   let t = start;
   while (t < end) {
     let u = t;
-    while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
-    if (innerTokenKind(path, t, u) !== 0) return true;
+    while (u < end && !isInnerSep(cs[u]!)) u++;
+    if (innerTokenKind(cs, t, u) !== 0) return true;
     t = u + 1;
   }
   return false;
 }
 
 /** The kind of path[start, end) (see PLACEHOLDERS). One pass or two over the characters, no slicing. */
-function segmentKind(path: string, start: number, end: number): number {
+function segmentKind(cs: Uint16Array, start: number, end: number): number {
   const n = end - start;
   if (n === 0) return 0;
   if (n > MAX_NAME_LENGTH) return 4;
   // UUIDs are common ids: decided before any other look.
-  if (n === 36 && path.charCodeAt(start + 8) === 45 && isUuid(path, start, end)) return 2;
-  const at = path.indexOf("@", start);
-  if (at !== -1 && at < end) {
-    const dot = path.indexOf(".", at);
+  if (n === 36 && cs[start + 8]! === 45 && isUuid(cs, start, end)) return 2;
+  const at = indexIn(cs, 64, start, end);
+  if (at !== -1) {
+    const dot = indexIn(cs, 46, at, end);
     return at > start && dot !== -1 && dot < end - 1 ? 5 : 0;
   }
-  const dot = extensionDot(path, start, end);
+  const dot = extensionDot(cs, start, end);
   if (dot !== -1) {
-    const k = wholeKind(path, start, dot, true);
+    const k = wholeKind(cs, start, dot, true);
     if (k !== 0) return STEM + k;
-    return mayHoldHash() && hasInnerHash(path, start, dot) ? INNER_KIND : 0;
+    return mayHoldHash() && hasInnerHash(cs, start, dot) ? INNER_KIND : 0;
   }
-  const k = wholeKind(path, start, end);
+  const k = wholeKind(cs, start, end);
   if (k !== 0) return k;
-  if ((n > MAX_SEGMENT_LENGTH || (COUNTS[0]! >= 2 && COUNTS[1]! >= 2)) && isToken(path, start, end))
+  if ((n > MAX_SEGMENT_LENGTH || (COUNTS[0]! >= 2 && COUNTS[1]! >= 2)) && isToken(cs, start, end))
     return 4;
-  return mayHoldHash() && hasInnerHash(path, start, end) ? INNER_KIND : 0;
+  return mayHoldHash() && hasInnerHash(cs, start, end) ? INNER_KIND : 0;
 }
 
 /** Whether what wholeKind counted leaves room for a content hash (8 hex, a digit, a letter). */
@@ -245,20 +267,21 @@ function mayHoldHash(): boolean {
 
 /** The placeholder for one path segment, or undefined when the segment is static. */
 export function segmentPlaceholder(seg: string): string | undefined {
-  const kind = segmentKind(seg, 0, seg.length);
+  const n = fill(seg);
+  const kind = segmentKind(CODES, 0, n);
   if (kind === 0) return undefined;
-  if (kind > STEM) return PLACEHOLDERS[kind - STEM] + seg.slice(extensionDot(seg, 0, seg.length));
+  if (kind > STEM) return PLACEHOLDERS[kind - STEM] + seg.slice(extensionDot(CODES, 0, n));
   return kind === INNER_KIND ? innerHashes(seg) : PLACEHOLDERS[kind];
 }
 
-/** A name with its content hashes replaced by {hash}. */
+/** A name (in CODES too) with its content hashes replaced by {hash}. */
 function innerHashes(seg: string): string {
   let out = "";
   let t = 0;
   while (t < seg.length) {
     let u = t;
     while (u < seg.length && !isInnerSep(seg.charCodeAt(u))) u++;
-    out += innerTokenKind(seg, t, u) !== 0 ? "{hash}" : seg.slice(t, u);
+    out += innerTokenKind(CODES, t, u) !== 0 ? "{hash}" : seg.slice(t, u);
     if (u < seg.length) out += seg[u];
     t = u + 1;
   }
@@ -319,8 +342,22 @@ export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
  * when the template needs the general route (not absolute, deeper than the limit, or the root).
  */
 export function scanTemplate(path: string): number {
-  const len = path.length;
-  if (len < 2 || path.charCodeAt(0) !== 47) return Number.NaN;
+  return scanCodes(fill(path));
+}
+
+/** scanTemplate of the path bytes[start, end) (ASCII: a path readFlat read), without a string. */
+export function scanTemplateBytes(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n > CODES.length) CODES = new Uint16Array(Math.max(n, CODES.length * 2));
+  const codes = CODES;
+  for (let i = 0; i < n; i++) codes[i] = bytes[start + i]!;
+  return scanCodes(n);
+}
+
+/** scanTemplate of the path in CODES[0, len). */
+function scanCodes(len: number): number {
+  const path = CODES;
+  if (len < 2 || path[0] !== 47) return Number.NaN;
   let h = 0x811c9dc5;
   let start = 1;
   let count = 0;
@@ -333,7 +370,7 @@ export function scanTemplate(path: string): number {
     let bits = 0;
     let end = start;
     for (; end < len; end++) {
-      const c = path.charCodeAt(end);
+      const c = path[end]!;
       if (c === 47) break;
       bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
       text = Math.imul(text ^ c, 0x01000193);
@@ -343,31 +380,31 @@ export function scanTemplate(path: string): number {
     // {id} needs more characters or a separator.
     const kind =
       end - start > MAX_SEGMENT_LENGTH
-        ? segmentKind(path, start, end)
+        ? segmentKind(CODES, start, end)
         : (bits & NOT_PLAIN) === 0
           ? 0
           : (bits & NOT_DIGIT) === 0
             ? 1
             : end - start <= 5 && (bits & NOT_ALNUM) === 0
               ? 0
-              : segmentKind(path, start, end);
+              : segmentKind(CODES, start, end);
     if (kind === 0) h = text;
     else if (kind > STEM) {
       // The stem's placeholder, then the extension as text.
       h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
-      for (let i = extensionDot(path, start, end); i < end; i++)
-        h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+      for (let i = extensionDot(CODES, start, end); i < end; i++)
+        h = Math.imul(h ^ path[i]!, 0x01000193);
     } else if (kind === INNER_KIND) {
       h = before;
       // Token by token, as innerHashes rewrites them: hashes become a code, the rest hashes as text.
       let t = start;
       while (t < end) {
         let u = t;
-        while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
-        const tk = innerTokenKind(path, t, u);
+        while (u < end && !isInnerSep(path[u]!)) u++;
+        const tk = innerTokenKind(CODES, t, u);
         if (tk !== 0) h = Math.imul(h ^ (0x10000 + tk), 0x01000193);
-        else for (let i = t; i < u; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
-        if (u < end) h = Math.imul(h ^ path.charCodeAt(u), 0x01000193);
+        else for (let i = t; i < u; i++) h = Math.imul(h ^ path[i]!, 0x01000193);
+        if (u < end) h = Math.imul(h ^ path[u]!, 0x01000193);
         t = u + 1;
       }
     } else h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
@@ -403,7 +440,8 @@ const SCAN_CLASS = (() => {
 })();
 
 /** Whether the path last given to scanTemplate has this template (no allocation). */
-export function scannedMatches(path: string, template: string): boolean {
+export function scannedMatches(template: string): boolean {
+  const path = CODES;
   const count = SCAN[0]!;
   let pos = 0;
   for (let s = 0; s < count; s++) {
@@ -415,31 +453,29 @@ export function scannedMatches(path: string, template: string): boolean {
       const start = SCAN[k]!;
       const end = SCAN[k + 1]!;
       if (pos + end - start > template.length) return false;
-      for (let i = start; i < end; i++)
-        if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+      for (let i = start; i < end; i++) if (template.charCodeAt(pos++) !== path[i]!) return false;
     } else if (kind > STEM) {
       const ph = PLACEHOLDERS[kind - STEM]!;
       if (!template.startsWith(ph, pos)) return false;
       pos += ph.length;
       const end = SCAN[k + 1]!;
-      for (let i = extensionDot(path, SCAN[k]!, end); i < end; i++)
-        if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+      for (let i = extensionDot(CODES, SCAN[k]!, end); i < end; i++)
+        if (template.charCodeAt(pos++) !== path[i]!) return false;
     } else if (kind === INNER_KIND) {
       const end = SCAN[k + 1]!;
       let t = SCAN[k]!;
       while (t < end) {
         let u = t;
-        while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
-        const tk = innerTokenKind(path, t, u);
+        while (u < end && !isInnerSep(path[u]!)) u++;
+        const tk = innerTokenKind(CODES, t, u);
         if (tk !== 0) {
           const ph = PLACEHOLDERS[tk]!;
           if (!template.startsWith(ph, pos)) return false;
           pos += ph.length;
         } else {
-          for (let i = t; i < u; i++)
-            if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+          for (let i = t; i < u; i++) if (template.charCodeAt(pos++) !== path[i]!) return false;
         }
-        if (u < end && template.charCodeAt(pos++) !== path.charCodeAt(u)) return false;
+        if (u < end && template.charCodeAt(pos++) !== path[u]!) return false;
         t = u + 1;
       }
     } else {

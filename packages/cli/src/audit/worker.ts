@@ -74,7 +74,15 @@ async function visitRange(
   const file = task.file;
   const readFlat = format.readFlat!;
   const addFlat = analysis.flat(file, task.format, format.capabilities);
-  const rec: FlatRecord = { status: 0, method: "", size: 0, time: 0, path: "" };
+  const rec: FlatRecord = {
+    status: 0,
+    method: "",
+    size: 0,
+    time: 0,
+    bytes: EMPTY,
+    pathStart: 0,
+    pathEnd: 0,
+  };
   let nextReport = 1_000_000;
   return visitLines(rangeChunks(file, task), (bytes, start, end, n) => {
     if (n >= nextReport) {
@@ -91,6 +99,8 @@ async function visitRange(
     if (r !== undefined) add(r);
   });
 }
+
+const EMPTY = new Uint8Array(0);
 
 run(workerData as RangeTask).then(
   (result) => parentPort!.postMessage({ result }),

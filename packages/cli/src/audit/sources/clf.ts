@@ -235,12 +235,14 @@ let lastTimeValue = Number.NaN;
  * it is not that shape (parse then decides).
  */
 function timeAt(b: Buffer, start: number): number {
-  let same = true;
-  for (let i = 0; i < 26; i++)
-    if (b[start + i] !== lastTime[i]) {
-      same = false;
-      break;
-    }
+  // Seconds first: they are what changes from one second's lines to the next.
+  let same = b[start + 19] === lastTime[19] && b[start + 18] === lastTime[18];
+  if (same)
+    for (let i = 0; i < 26; i++)
+      if (b[start + i] !== lastTime[i]) {
+        same = false;
+        break;
+      }
   if (same) return lastTimeValue;
   if (b[start + 2] !== 0x2f || b[start + 6] !== 0x2f || b[start + 11] !== 0x3a) return Number.NaN;
   if (b[start + 20] !== SP) return Number.NaN;
@@ -314,11 +316,14 @@ function scanLine(
     if (zEnd === from || zEnd - from > 15) return false;
   }
   if (combined && zEnd < end) {
-    // ` "referer" "agent"` must follow (further fields are ignored).
+    // ` "referer" "agent"` must follow (further fields are ignored). The referer is most often
+    // "-", and the agent most often ends the line: both seen without a search.
     if (b[zEnd + 1] !== DQ) return false;
-    const r = quoteEnd(b, zEnd + 2, end);
+    const r = b[zEnd + 2] === 0x2d && b[zEnd + 3] === DQ ? zEnd + 3 : quoteEnd(b, zEnd + 2, end);
     if (r < 0 || b[r + 1] !== SP || b[r + 2] !== DQ) return false;
-    if (quoteEnd(b, r + 3, end) < 0) return false;
+    if (b[end - 1] === DQ && end - 1 >= r + 3) {
+      if (nextBackslash(b, r + 3) < end - 1 && quoteEnd(b, r + 3, end) < 0) return false;
+    } else if (quoteEnd(b, r + 3, end) < 0) return false;
   }
   // The request: METHOD SP /target SP HTTP/x
   const sp = find(b, SP, rs, q);
@@ -343,7 +348,9 @@ function scanLine(
   out.method = method;
   out.size = size;
   out.time = time;
-  out.path = latin1(b, sp + 1, pathEnd);
+  out.bytes = b;
+  out.pathStart = sp + 1;
+  out.pathEnd = pathEnd;
   return true;
 }
 
