@@ -187,9 +187,11 @@ export class Analysis {
   private untruthful = 0;
   /** Time bucket start (epoch seconds) → counts by status class (TIME_CLASSES); `width` seconds wide. */
   private buckets = new Map<number, Float64Array>();
-  /** The bucket the last exchange went to (lines come in time order: most share it). */
+  /** The bucket the last exchange went to (lines come in time order: most share it), and its span in ms. */
   private lastBucketKey = Number.NaN;
   private lastBucket: Float64Array | undefined;
+  private lastBucketFrom = Number.POSITIVE_INFINITY;
+  private lastBucketTo = Number.NEGATIVE_INFINITY;
   private width: number = FIRST_WIDTH;
   /** Counts by status + 1 (index 0: no response), for 0..999; others in `oddStatuses`. */
   private readonly statusCounts = new Float64Array(1001);
@@ -379,6 +381,10 @@ export class Analysis {
   }
 
   private addTime(ms: number, status: number): void {
+    if (ms >= this.lastBucketFrom && ms < this.lastBucketTo) {
+      this.lastBucket![timeClassIndex(status)]!++;
+      return;
+    }
     const key = bucketStart(Math.floor(ms / 1000), this.width);
     let b: Float64Array | undefined;
     if (key === this.lastBucketKey) b = this.lastBucket!;
@@ -390,6 +396,8 @@ export class Analysis {
       }
       this.lastBucketKey = key;
       this.lastBucket = b;
+      this.lastBucketFrom = key * 1000;
+      this.lastBucketTo = (key + this.width) * 1000;
     }
     b[timeClassIndex(status)]!++;
     if (this.buckets.size > this.timelineLimit) this.widen();
@@ -407,6 +415,8 @@ export class Analysis {
     }
     this.lastBucketKey = Number.NaN;
     this.lastBucket = undefined;
+    this.lastBucketFrom = Number.POSITIVE_INFINITY;
+    this.lastBucketTo = Number.NEGATIVE_INFINITY;
   }
 
   private addExchange(

@@ -101,16 +101,29 @@ function extensionDot(cs: Uint16Array, start: number, end: number): number {
   return -1;
 }
 
+/** 1 for the ASCII codes of hex digits (0-9, a-f, A-F). */
+const HEX = (() => {
+  const t = new Uint8Array(128);
+  for (const c of "0123456789abcdefABCDEF") t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+
 /** Whether path[start, end) is a UUID (8-4-4-4-12 hex). */
 function isUuid(cs: Uint16Array, start: number, end: number): boolean {
-  if (end - start !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const c = cs[start + i]!;
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!isDigit(c) && !isHexLetter(c)) return false;
+  if (
+    end - start !== 36 ||
+    cs[start + 8] !== 45 ||
+    cs[start + 13] !== 45 ||
+    cs[start + 18] !== 45 ||
+    cs[start + 23] !== 45
+  )
+    return false;
+  let hex = 0;
+  for (let i = start; i < end; i++) {
+    const c = cs[i]!;
+    if (c < 128) hex += HEX[c]!;
   }
-  return true;
+  return hex === 32;
 }
 
 /**
