@@ -13,9 +13,17 @@ import {
   UNANSWERED_CLASSES,
 } from "./classify.js";
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
+import { lineVisitor } from "./flat.js";
 import type { Finding, Rule, RuleContext, Screen } from "./rule.js";
 import { RULES } from "./rules/index.js";
-import { type FlatRecord, isMalformed, type MalformedRecord, type SourceRecord } from "./source.js";
+import {
+  type FlatRecord,
+  isMalformed,
+  type LineFormat,
+  type MalformedRecord,
+  type SourceRecord,
+} from "./source.js";
+import type { LineVisitor } from "./sources/byte-lines.js";
 import {
   addLocation,
   addSample,
@@ -749,6 +757,9 @@ export interface RecordSource {
   records(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
   /** The same records in batches, when the source has them (far fewer awaits). */
   batches?(): AsyncIterable<readonly SourceRecord[]>;
+  /** Line formats: the format, and the lines visited in place (the fast way in, flat.ts). */
+  readonly lineFormat?: LineFormat;
+  visitLines?(visit: LineVisitor): Promise<void>;
 }
 
 const PROGRESS_EVERY = 100_000;
@@ -775,7 +786,15 @@ export async function feed(
   let n = 0;
   let next = PROGRESS_EVERY;
   try {
-    if (src.batches !== undefined) {
+    if (src.visitLines !== undefined && src.lineFormat?.readFlat !== undefined) {
+      const visit = lineVisitor(analysis, src.file, src.format, src.lineFormat, add, (line) => {
+        if (line >= next && onProgress !== undefined) {
+          onProgress(line);
+          next = line + PROGRESS_EVERY;
+        }
+      });
+      await src.visitLines(visit);
+    } else if (src.batches !== undefined) {
       for await (const batch of src.batches()) {
         for (let i = 0; i < batch.length; i++) add(batch[i]!);
         n += batch.length;

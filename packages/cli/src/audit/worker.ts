@@ -1,9 +1,10 @@
 /** A worker thread of parallel.ts: analyses one byte range of a plain line file. */
 import { parentPort, workerData } from "node:worker_threads";
 import { Analysis } from "./engine.js";
+import { lineVisitor } from "./flat.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
-import type { FlatRecord, LineFormat, SourceRecord } from "./source.js";
-import { decodeLine, visitLines } from "./sources/byte-lines.js";
+import type { LineFormat, SourceRecord } from "./source.js";
+import { visitLines } from "./sources/byte-lines.js";
 import { malformed, safeParse } from "./sources/fields.js";
 import { lineFormatFor } from "./sources/formats.js";
 import { lineBatches } from "./sources/lines.js";
@@ -61,46 +62,22 @@ async function run(task: RangeTask): Promise<RangeResult> {
   return { summary: analysis.summary(), lines };
 }
 
-/**
- * The lines of the range read in place: a line no rule is about is counted from what the
- * format's readFlat reads of its bytes; the others are decoded and parsed, as everywhere else.
- */
+/** The lines of the range read in place (flat.ts). */
 async function visitRange(
   task: RangeTask,
   format: LineFormat,
   analysis: Analysis,
   add: (r: SourceRecord) => void,
 ): Promise<number> {
-  const file = task.file;
-  const readFlat = format.readFlat!;
-  const addFlat = analysis.flat(file, task.format, format.capabilities);
-  const rec: FlatRecord = {
-    status: 0,
-    method: "",
-    size: 0,
-    time: 0,
-    bytes: EMPTY,
-    pathStart: 0,
-    pathEnd: 0,
-  };
   let nextReport = 1_000_000;
-  return visitLines(rangeChunks(file, task), (bytes, start, end, n) => {
+  const visit = lineVisitor(analysis, task.file, task.format, format, add, (n) => {
     if (n >= nextReport) {
       parentPort!.postMessage({ progress: n });
       nextReport = n + 1_000_000;
     }
-    if (start < 0) {
-      add(malformed("line longer than 1 MiB", file, n));
-      return;
-    }
-    if (end === start) return;
-    if (readFlat(bytes, start, end, rec) && addFlat(rec)) return;
-    const r = safeParse(format, decodeLine(bytes, start, end), file, n);
-    if (r !== undefined) add(r);
   });
+  return visitLines(rangeChunks(task.file, task), visit);
 }
-
-const EMPTY = new Uint8Array(0);
 
 run(workerData as RangeTask).then(
   (result) => parentPort!.postMessage({ result }),

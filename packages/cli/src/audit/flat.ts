@@ -1,0 +1,58 @@
+/**
+ * The fast way through a line file (worker threads and the main thread alike): each line is
+ * visited where it lies in the bytes read; a line the format reads flat and no rule is about is
+ * counted from that (Analysis.flat), any other is decoded, parsed and counted whole.
+ */
+import type { Capability, SourceFormat } from "./exchange.js";
+import type { FlatRecord, LineFormat, SourceRecord } from "./source.js";
+import type { LineVisitor } from "./sources/byte-lines.js";
+import { decodeLine } from "./sources/byte-lines.js";
+import { malformed, safeParse } from "./sources/fields.js";
+
+const EMPTY = new Uint8Array(0);
+
+/** What lineVisitor needs of an Analysis (engine.ts): its fast way in. */
+export interface FlatCounter {
+  flat(
+    file: string,
+    format: SourceFormat,
+    capabilities: ReadonlySet<Capability>,
+  ): (rec: FlatRecord) => boolean;
+}
+
+/**
+ * A visitor of the lines of `file` for `analysis`. `add` is what `analysis.source` returned for
+ * the file; `onLine` is told each line number (progress).
+ */
+export function lineVisitor(
+  analysis: FlatCounter,
+  file: string,
+  format: SourceFormat,
+  lineFormat: LineFormat,
+  add: (r: SourceRecord) => void,
+  onLine?: (n: number) => void,
+): LineVisitor {
+  const readFlat = lineFormat.readFlat;
+  const addFlat =
+    readFlat === undefined ? undefined : analysis.flat(file, format, lineFormat.capabilities);
+  const rec: FlatRecord = {
+    status: 0,
+    method: "",
+    size: 0,
+    time: 0,
+    bytes: EMPTY,
+    pathStart: 0,
+    pathEnd: 0,
+  };
+  return (bytes, start, end, n) => {
+    onLine?.(n);
+    if (start < 0) {
+      add(malformed("line longer than 1 MiB", file, n));
+      return;
+    }
+    if (end === start) return;
+    if (readFlat !== undefined && readFlat(bytes, start, end, rec) && addFlat!(rec)) return;
+    const r = safeParse(lineFormat, decodeLine(bytes, start, end), file, n);
+    if (r !== undefined) add(r);
+  };
+}
