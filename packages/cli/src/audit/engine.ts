@@ -14,7 +14,7 @@ import {
 } from "./classify.js";
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
 import { lineVisitor } from "./flat.js";
-import type { Finding, Rule, RuleContext, Screen } from "./rule.js";
+import type { Evidence, Finding, Rule, RuleContext, Screen } from "./rule.js";
 import { RULES } from "./rules/index.js";
 import {
   type FlatRecord,
@@ -41,6 +41,7 @@ import {
   type Summary,
   sortKeys,
   TEMPLATE_LIMIT,
+  wouldKeep,
 } from "./summary.js";
 import {
   endpointTemplate,
@@ -219,6 +220,8 @@ export class Analysis {
   private malformedCount = 0;
   private readonly sources = new Map<string, SourceAcc>();
   private readonly aggregates = new Map<string, unknown>();
+  /** Texts of the findings kept, interned (see intern). */
+  private readonly texts = new Map<string, string>();
   /** By status code (0..999): its class index for flat records (-1: none; -2: not computed yet). */
   private readonly statusClasses = new Int8Array(1000).fill(-2);
 
@@ -385,7 +388,31 @@ export class Analysis {
     }
     rf.count++;
     rf.bySeverity[f.severity] = (rf.bySeverity[f.severity] ?? 0) + 1;
-    addSample(rf.samples, f, cls, this.maxFindings);
+    const samples = rf.samples;
+    if (!wouldKeep(samples, f.location, this.maxFindings)) return;
+    // The findings listed are kept to the end: their texts, which repeat from one finding to
+    // the next (the same message, the same request), are kept once.
+    const ev = f.evidence;
+    const evidence: Evidence = {
+      request: this.intern(ev.request),
+      ...(ev.status !== undefined ? { status: ev.status } : {}),
+      ...(ev.excerpt !== undefined ? { excerpt: this.intern(ev.excerpt) } : {}),
+    };
+    addSample(
+      samples,
+      { severity: f.severity, message: this.intern(f.message), location: f.location, evidence },
+      cls,
+      this.maxFindings,
+    );
+  }
+
+  /** One string for equal texts of the findings kept (bounded: the table is reset when big). */
+  private intern(s: string): string {
+    const hit = this.texts.get(s);
+    if (hit !== undefined) return hit;
+    if (this.texts.size >= 50_000) this.texts.clear();
+    this.texts.set(s, s);
+    return s;
   }
 
   private addTime(ms: number, status: number): void {
@@ -786,7 +813,7 @@ export async function feed(
   let n = 0;
   let next = PROGRESS_EVERY;
   try {
-    if (src.visitLines !== undefined && src.lineFormat?.readFlat !== undefined) {
+    if (src.visitLines !== undefined && src.lineFormat !== undefined) {
       const visit = lineVisitor(analysis, src.file, src.format, src.lineFormat, add, (line) => {
         if (line >= next && onProgress !== undefined) {
           onProgress(line);

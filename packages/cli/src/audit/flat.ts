@@ -51,7 +51,7 @@ export function lineVisitor(
       return;
     }
     if (end === start) return;
-    if (readFlat !== undefined && readFlat(bytes, start, end, rec) && addFlat!(rec)) return;
+    if (readFlat?.(bytes, start, end, rec) && addFlat!(rec)) return;
     const r = safeParse(lineFormat, decodeLine(bytes, start, end), file, n);
     if (r !== undefined) add(r);
   };

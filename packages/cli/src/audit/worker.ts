@@ -5,9 +5,7 @@ import { lineVisitor } from "./flat.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
 import type { LineFormat, SourceRecord } from "./source.js";
 import { visitLines } from "./sources/byte-lines.js";
-import { malformed, safeParse } from "./sources/fields.js";
 import { lineFormatFor } from "./sources/formats.js";
-import { lineBatches } from "./sources/lines.js";
 import { openSource } from "./sources/open.js";
 import { rangeChunks } from "./sources/range.js";
 
@@ -35,30 +33,9 @@ async function run(task: RangeTask): Promise<RangeResult> {
     ...(task.maxFindings !== undefined ? { maxFindings: task.maxFindings } : {}),
   });
   const add = analysis.source(task.file, task.format, format.capabilities);
-  let lines = 0;
-  let nextReport = 1_000_000;
-  const file = task.file;
-  if (format.readFlat !== undefined) {
-    lines = await visitRange(task, format, analysis, add);
-    return { summary: analysis.summary(), lines };
-  }
-  for await (const batch of lineBatches(rangeChunks(task.file, task))) {
-    const list = batch.lines;
-    for (let i = 0; i < list.length; i++) {
-      const line = list[i];
-      const n = batch.firstLine + i;
-      if (line === null) add(malformed("line longer than 1 MiB", file, n));
-      else if (line !== undefined && line.length > 0) {
-        const r = safeParse(format, line, file, n);
-        if (r !== undefined) add(r);
-      }
-    }
-    lines = batch.firstLine + list.length - 1;
-    if (lines >= nextReport) {
-      parentPort!.postMessage({ progress: lines });
-      nextReport = lines + 1_000_000;
-    }
-  }
+  // Each line is parsed and counted as it is visited: its records die young (a batch of a
+  // chunk's records held at once got them promoted, and collected by the old generation).
+  const lines = await visitRange(task, format, analysis, add);
   return { summary: analysis.summary(), lines };
 }
 
