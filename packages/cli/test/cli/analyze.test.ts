@@ -61,6 +61,24 @@ describe("truestatus analyze", () => {
     expect((await run(["analyze", clean, "--fail-on", "info"])).code).toBe(0);
   });
 
+  it("a log where the proxy turned every upstream timeout into a 500 fails the default --fail-on error", async () => {
+    const format =
+      '$remote_addr [$time_local] "$request" $status $body_bytes_sent $upstream_status';
+    const p = join(dir, "masked.log");
+    writeFileSync(
+      p,
+      `${Array.from(
+        { length: 20 },
+        (_, i) =>
+          `10.0.0.${i} [24/Nov/2026:10:00:${String(i).padStart(2, "0")} +0000] "GET /api/orders/${i} HTTP/1.1" ${i % 4 === 0 ? 500 : 200} 120 ${i % 4 === 0 ? 504 : 200}`,
+      ).join("\n")}\n`,
+    );
+    const r = await run(["analyze", p, "--log-format", format]);
+    expect(r.out).toMatch(/500-masks-upstream-failure {2}error ×5/);
+    expect(r.code).toBe(1);
+    expect((await run(["analyze", p, "--log-format", format, "--fail-on", "none"])).code).toBe(0);
+  });
+
   it("--format json --output writes the versioned summary; --merge of two runs equals one run over both", async () => {
     const ja = join(dir, "a.json");
     const jb = join(dir, "b.json");
