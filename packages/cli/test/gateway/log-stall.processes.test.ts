@@ -39,6 +39,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Long targets make long log lines (~4 KB): kept lines would show in RSS at once. */
+const PAD = "a".repeat(4_000);
+
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 
@@ -80,7 +83,7 @@ routes:
       await Promise.all(
         Array.from({ length: 16 }, async () => {
           for (let i = 0; i < n / 16; i++) {
-            const r = await pool.request({ path: `/x?i=${i}`, method: "GET" });
+            const r = await pool.request({ path: `/x?i=${i}&pad=${PAD}`, method: "GET" });
             await r.body.dump();
             if (r.statusCode === 200) ok++;
           }
@@ -88,8 +91,8 @@ routes:
       );
       return ok;
     };
-    // Warm up, then measure: each log line is ~300 bytes, so 256 KiB + the pipe's 64 KiB hold
-    // ~1,100 lines; the rest of these 12,000 must be dropped, not kept.
+    // Warm up, then measure: each log line is ~4.3 KB, so 256 KiB + the pipe's 64 KiB hold ~75
+    // lines; the rest of these 12,000 (~50 MB) must be dropped, not kept.
     expect(await drive(1_600)).toBe(1_600);
     const before = rssMb(pid);
     expect(await drive(12_000)).toBe(12_000);
@@ -97,10 +100,11 @@ routes:
     await pool.close();
     const m = (await request(`http://127.0.0.1:${admin}/metrics`)).body;
     const dropped = total(m, "truestatus_gateway_access_log_dropped_total");
-    expect(dropped).toBeGreaterThan(10_000);
+    expect(dropped).toBeGreaterThan(12_000);
     expect(total(m, "http_server_request_duration_seconds_count")).toBe(13_600);
-    // 12,000 lines kept would be ~4 MB of strings (the issue saw +113 MB over 324k requests).
-    expect(after - before).toBeLessThan(30);
+    // Kept, these lines would be ~50 MB (before this fix: RSS +53 MB here; the issue saw
+    // +113 MB over 324k short requests).
+    expect(after - before).toBeLessThan(25);
     const t0 = performance.now();
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((r) => child!.once("exit", (c) => r(c)));
