@@ -131,14 +131,14 @@ export function normalizeTarget(
     seg += raw[i];
   }
   const path = `/${segments.join("/")}`;
-  const key = path.includes(";") || path.includes("%") ? routeKey(segments, options) : path;
+  const key = /[;%.]|\/\//.test(path) ? routeKey(segments, options) : path;
   return authority === undefined ? { path, search, key } : { path, search, key, authority };
 }
 
 /**
- * The path as an upstream that drops `;parameters` and decodes encoded slashes serves it
- * ("/a;x/;/b%2Fc" → "/a/b/c"), for matching routes: a route then applies to every spelling
- * such an upstream reads as under it.
+ * The path as an upstream that drops `;parameters`, decodes encoded slashes and drops trailing
+ * dots and spaces serves it ("/a;x/;/b%2Fc" → "/a/b/c", "/login." → "/login"), for matching
+ * routes: a route then applies to every spelling such an upstream reads as under it.
  */
 function routeKey(segments: readonly string[], options: PathOptions): string {
   const parts: string[] = [];
@@ -146,12 +146,25 @@ function routeKey(segments: readonly string[], options: PathOptions): string {
   segments.forEach((seg, i) => {
     const semi = seg.indexOf(";");
     let name = semi === -1 ? seg : seg.slice(0, semi);
+    // Trailing dots and spaces: Windows servers (IIS, ASP.NET) drop them ("/login." is /login).
+    name = trimDotsAndSpaces(name);
     if (name.includes("%2F") || name.includes("%5C")) name = name.replace(/%2F|%5C/g, "/");
     if (name === "" && i < last && options.mergeSlashes) return;
     parts.push(name);
   });
   const key = `/${parts.join("/")}`;
   return options.mergeSlashes ? key.replace(/\/{2,}/g, "/") : key;
+}
+
+/** "login.%20." → "login"; a name of dots and spaces only is kept (it is not a word). */
+function trimDotsAndSpaces(name: string): string {
+  let end = name.length;
+  for (;;) {
+    if (end > 0 && name.charCodeAt(end - 1) === 0x2e) end--;
+    else if (end >= 3 && name.endsWith("%20", end)) end -= 3;
+    else break;
+  }
+  return end === 0 ? name : name.slice(0, end);
 }
 
 /** True when the path needs no work: no %, ".", "\\", ";" and no "//" (most paths). */

@@ -47,6 +47,11 @@ export interface ProxyContext {
   readonly requestBodyLimit: number;
   /** Retry-After (seconds) of a 503 for a full upstream. */
   readonly shedRetryAfter: number;
+  /**
+   * Client connections answered with Connection: close: requests pipelined behind the refused
+   * one are not served (their answers could never be delivered).
+   */
+  readonly closing?: WeakSet<import("node:net").Socket>;
   /** True while draining: answers carry Connection: close. */
   readonly draining: () => boolean;
 }
@@ -92,6 +97,8 @@ export class Exchange {
   protocolStatus: number | undefined;
   /** The upload pace watch, stopped when the exchange ends. */
   stopUploadWatch: (() => void) | undefined;
+  /** Stops feeding the request body to the upstream (the request itself stays open). */
+  detachBody: (() => void) | undefined;
   private totalTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -149,6 +156,8 @@ export class Exchange {
       via: this.ctx.via,
     };
     if (this.closeConnection || this.ctx.draining()) headers.connection = "close";
+    const socket = this.req.socket as import("node:net").Socket | null;
+    if (this.closeConnection && socket !== null) this.ctx.closing?.add(socket);
     const body = this.req.method === "HEAD" ? "" : problem;
     headers["content-length"] = String(Buffer.byteLength(body));
     this.status = status;
@@ -280,8 +289,9 @@ export interface UpstreamRequest {
 
 /** The body stream of a streamed upstream request: the prefix, then the rest of the request. */
 function streamedBody(x: Exchange, prefix: readonly Buffer[], counted: boolean): Readable {
-  if (!counted && prefix.length === 0) return x.req;
-  const max = x.ctx.requestBodyLimit;
+  // Always through a stream of its own: an aborted upstream request destroys its body, and the
+  // client's request must outlive that (a 408 or 413 is still to be written on its socket).
+  const max = counted ? x.ctx.requestBodyLimit : Number.POSITIVE_INFINITY;
   let seen = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -296,6 +306,7 @@ function streamedBody(x: Exchange, prefix: readonly Buffer[], counted: boolean):
     },
   });
   for (const c of prefix) counter.write(c);
+  x.detachBody = () => x.req.unpipe(counter);
   return x.req.pipe(counter);
 }
 

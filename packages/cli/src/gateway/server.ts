@@ -124,6 +124,8 @@ export class Gateway {
   private readonly admin: AdminServer | undefined;
   /** The exchange whose request is being read on each client connection (for parser errors). */
   private readonly reading = new WeakMap<Socket, Exchange>();
+  /** When each connection began waiting for its next request (the duration of a refused one). */
+  private readonly idleSince = new WeakMap<Socket, number>();
   private readonly routes: readonly RouteState[];
   private readonly upstreams: readonly Upstream[];
   private readonly ctx: ProxyContext;
@@ -171,6 +173,7 @@ export class Gateway {
       responseBodyLimit: config.limits.responseBody,
       requestBodyLimit: config.limits.requestBody,
       shedRetryAfter: config.shedRetryAfter,
+      closing: new WeakSet(),
       draining: () => this.draining,
     };
     this.server = createServer(
@@ -193,6 +196,7 @@ export class Gateway {
     this.server.on("clientError", this.onClientError);
     this.server.on("connect", this.onConnect);
     this.server.on("connection", (socket: Socket) => {
+      this.idleSince.set(socket, performance.now());
       this.metrics?.connectionOpened();
       socket.once("close", () => this.metrics?.connectionClosed());
     });
@@ -285,6 +289,11 @@ export class Gateway {
       return;
     // A client that leaves mid-body makes the request emit 'error': the exchange's close logs it.
     req.on("error", noop);
+    if (this.ctx.closing?.has(req.socket) === true) {
+      // Pipelined behind a request refused with Connection: close: never served (as nginx);
+      // Node closes the connection once that refusal is written.
+      return;
+    }
     const peer = req.socket.remoteAddress ?? "";
     const incoming: IncomingForwarding = {};
     // The upstream request's field list, with a slot for Host (set per target in dispatchTo).
@@ -306,6 +315,7 @@ export class Gateway {
     let active: { value: number } | undefined;
     res.once("close", () => {
       x.done();
+      this.idleSince.set(socket, performance.now());
       if (this.reading.get(socket) === x) this.reading.delete(socket);
       if (active !== undefined) active.value--;
       if (--this.inFlight === 0 && this.idle !== undefined) this.idle();
@@ -318,6 +328,11 @@ export class Gateway {
     }
     if (checks.unknownCoding) {
       x.refuse(501, "The request uses a transfer coding other than chunked.");
+      return;
+    }
+    if (facts.chunked && req.httpVersion === "1.0") {
+      // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing (nginx: 400 too).
+      this.badRequest(x, "Transfer-Encoding is not HTTP/1.0.");
       return;
     }
     const target = normalizeTarget(url, this.config.paths);
@@ -449,33 +464,36 @@ export class Gateway {
     }
     const { method, target } = requestLineOf(err.rawPacket);
     const size = rawAnswer(socket, status, this.ctx.via, method);
-    this.logBare(method, target, socket.remoteAddress ?? "", status, size);
+    this.logBare(method, target, socket, status, size);
   };
 
   /** CONNECT: not a tunnel this gateway makes. 501 with a body, logged (Node would just close). */
   private readonly onConnect = (req: IncomingMessage, socket: Socket): void => {
     socket.on("error", noop);
     const size = rawAnswer(socket, 501, this.ctx.via, "CONNECT");
-    this.logBare("CONNECT", req.url ?? "-", socket.remoteAddress ?? "", 501, size, req);
+    this.logBare("CONNECT", req.url ?? "-", socket, 501, size, req);
   };
 
   /** The log line and metrics of an answer made without a request handler. */
   private logBare(
     method: string,
     url: string,
-    client: string,
+    socket: Socket,
     status: number,
     size: number,
     req?: IncomingMessage,
   ): void {
     const failureClass = classOfStatus(status);
+    const since = this.idleSince.get(socket);
+    const durationMs = since === undefined ? 0 : performance.now() - since;
+    const client = socket.remoteAddress ?? "";
     this.metrics?.request({
       method,
       route: "",
       status,
       errorType: "",
       failureClass,
-      seconds: 0,
+      seconds: durationMs / 1000,
     });
     this.log?.write({
       time: Date.now(),
@@ -484,7 +502,7 @@ export class Gateway {
       host: req === undefined ? undefined : framing(req.rawHeaders).host,
       client: client.startsWith("::ffff:") && client.includes(".") ? client.slice(7) : client,
       status,
-      durationMs: 0,
+      durationMs,
       size,
       route: "",
       upstream: undefined,
@@ -547,9 +565,10 @@ export class Gateway {
     const upload = this.config.upload;
     x.stopUploadWatch = watchUpload(x.req, upload, () => {
       x.uploadTooSlow = true;
+      x.detachBody?.();
+      x.refuse(408, "The request content did not arrive fast enough.");
       x.abortUpstream?.(new ClientAbort());
       x.abortUpstream = undefined;
-      x.refuse(408, "The request content did not arrive fast enough.");
     });
     if (expectContinue) x.res.writeContinue();
     const length = cl === undefined ? undefined : Number(cl);
@@ -680,7 +699,7 @@ export class Gateway {
     await Promise.all(this.upstreams.map((u) => u.destroy()));
     this.redis?.owned?.disconnect();
     await this.admin?.close();
-    await this.log?.close(Math.max(100, left()));
+    await this.log?.close(Math.max(50, left(50)));
   }
 }
 

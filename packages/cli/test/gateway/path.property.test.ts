@@ -40,13 +40,20 @@ const segment = fc.oneof(
     "%41",
     "a.b",
     "...",
+    "login.",
+    "login%20",
+    "login.%20.",
+    "%20",
   ),
   fc.stringMatching(/^[A-Za-z0-9._~%;=-]{0,8}$/),
 );
 const path = fc.array(segment, { maxLength: 8 }).map((s) => `/${s.join("/")}`);
 const query = fc.constantFrom("", "?a=1", "?x=/../y", "?%2e%2e", "#frag", "?q#/../z");
 
-/** What a decode-everything upstream resolves a path to ("\" as "/", ";params" dropped). */
+/**
+ * What a decode-everything upstream resolves a path to ("\" as "/", ";params" dropped, and, as
+ * Windows servers do, trailing dots and spaces of a name).
+ */
 function upstreamView(p: string, mergeSlashes = true): string | undefined {
   let d: string;
   try {
@@ -56,7 +63,9 @@ function upstreamView(p: string, mergeSlashes = true): string | undefined {
   }
   const out: string[] = [];
   for (const seg of d.replaceAll("\\", "/").split("/").slice(1)) {
-    const name = seg.split(";")[0]!;
+    const raw = seg.split(";")[0]!;
+    const trimmed = raw.replace(/[. ]+$/, "");
+    const name = trimmed === "" ? raw : trimmed;
     if (name === "..") {
       if (out.length === 0) return undefined;
       out.pop();
@@ -171,7 +180,7 @@ describe("normalizeTarget", () => {
   });
 
   it("stays linear on long hostile paths", () => {
-    for (const unit of ["/..", "/.", "/%2e", "//", "/a;", "%41"]) {
+    for (const unit of ["/..", "/.", "/%2e", "//", "/a;", "%41", ".", "%20", "a.", ";/"]) {
       const t = `/x${unit.repeat(50_000)}`;
       const start = performance.now();
       normalizeTarget(t);

@@ -58,6 +58,12 @@ const LOGIN = [
   "/%6cogin",
   "/./login",
   "/login;a=1",
+  "/login/",
+  "/login%2f",
+  "/login.",
+  "/login%20",
+  "/%2e/login",
+  "/login#x",
 ];
 
 let nginx: Nginx | undefined;

@@ -371,6 +371,30 @@ describe("item 11: upstreams that break the protocol, and the request edges", ()
     expect(lines).toMatchObject([{ status: 501, method: "CONNECT", url: "db.internal:5432" }]);
   });
 
+  test("a request pipelined behind a refused one is not served; Transfer-Encoding in HTTP/1.0 is 400", async () => {
+    const up = await upstream();
+    const gw = await start({
+      upstreams: { app: { targets: [up.server.url] } },
+      routes: [{ path: "/", upstream: "app" }],
+    });
+    const r = await rawRequest(
+      gw.port,
+      "GET /../x HTTP/1.1\r\nHost: a\r\n\r\nGET /behind HTTP/1.1\r\nHost: a\r\n\r\n",
+      { untilComplete: false },
+    );
+    expect(r.status).toBe(400);
+    expect(r.closed).toBe(true);
+    expect(r.text.match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(1);
+    const old = await rawRequest(
+      gw.port,
+      "POST /te HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    );
+    expect(old.status).toBe(400);
+    expect(up.got).toEqual([]);
+    const lines = await gw.close();
+    expect(lines.map((l) => l.status)).toEqual([400, 400]);
+  });
+
   test("HTTP/1.0 without Host is fine; HTTP/1.1 without Host is 400", async () => {
     const up = await upstream();
     const gw = await start({
