@@ -12,6 +12,34 @@
  * error type of an upstream failure (`connection_refused`, `http_response_timeout`, ...).
  */
 
+import { FAILURE_KINDS, type Failure } from "../semantics/failure.js";
+
+/** `error.type` of a failure: the RFC 9209 error type of an upstream failure, else its kind. */
+export function errorTypeOf(failure: Failure): string {
+  switch (failure.kind) {
+    case "bad_gateway":
+    case "unavailable":
+      return failure.error ?? failure.kind;
+    case "gateway_timeout":
+      return (
+        failure.error ??
+        (failure.receivedStatus === undefined ? "http_response_timeout" : failure.kind)
+      );
+    default:
+      return failure.kind;
+  }
+}
+
+/** The failure class of a failure, as decide() gives it (a dependency's 503 is `dependency`). */
+export function failureClassOf(failure: Failure): string {
+  if (
+    failure.kind === "unavailable" &&
+    (failure.reason === "dependency" || failure.reason === "upstream_throttled")
+  )
+    return "dependency";
+  return FAILURE_KINDS[failure.kind].class;
+}
+
 /** The parts of the API's Span this module uses. */
 export interface SpanLike {
   setAttribute(key: string, value: string | number | boolean): unknown;

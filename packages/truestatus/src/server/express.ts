@@ -20,6 +20,7 @@ import {
   type Verify,
 } from "./auth.js";
 import { createContentTypeCheck, hasContent } from "./content-type.js";
+import { type RouteLayer, routeMethods, stackOf } from "./express-routes.js";
 import { checkJsonRequest, type JsonBodyOptions, parseJsonText, readLimited } from "./json-body.js";
 import { isLevelLogger, type Logger, writeLog } from "./log.js";
 import { sendReply } from "./node-response.js";
@@ -66,57 +67,13 @@ function send(responder: Responder, res: Response, reply: Reply, req: Request): 
   }
 }
 
-// ---- the route table ------------------------------------------------------------------------
+// ---- the route table (express-routes.ts, shared with the NestJS adapter) --------------------
 
-interface Layer {
-  match(path: string): boolean | { path: string };
-  path?: string;
-  route?: { methods: Record<string, boolean> };
-  handle?: { stack?: unknown };
-}
-
-function collect(stack: readonly Layer[], path: string, out: Set<string>, depth: number): void {
-  for (const layer of stack) {
-    let m: ReturnType<Layer["match"]>;
-    try {
-      m = layer.match(path);
-    } catch {
-      continue; // a malformed %-escape in the path: the router would not match it either
-    }
-    if (!m) continue;
-    if (layer.route) {
-      for (const method of Object.keys(layer.route.methods)) if (method !== "_all") out.add(method);
-    } else if (Array.isArray(layer.handle?.stack) && depth < 16) {
-      // A mounted router: match the rest of the path against its own stack.
-      const matched = typeof m === "object" ? m.path : (layer.path ?? "");
-      const rest = path.slice(matched.length);
-      collect(
-        layer.handle.stack as Layer[],
-        rest.startsWith("/") ? rest : `/${rest}`,
-        out,
-        depth + 1,
-      );
-    }
-  }
-}
-
-function stackOf(app: unknown): readonly Layer[] | undefined {
-  const a = app as { router?: { stack?: unknown }; _router?: { stack?: unknown } };
-  const stack = (a.router ?? a._router)?.stack;
-  return Array.isArray(stack) ? (stack as Layer[]) : undefined;
-}
-
-/** The methods the app's routes have for a path (Express 5 `app.router`, Express 4 `app._router`). */
-export function routeMethods(app: unknown, path: string): string[] {
-  const stack = stackOf(app);
-  const out = new Set<string>();
-  if (stack) collect(stack, path, out, 0);
-  return [...out];
-}
+export { routeMethods } from "./express-routes.js";
 
 /** How many routes (or mounted routers) the app's stack has after the layer of `handle`. */
 function routesAfter(app: unknown, handle: unknown): number {
-  const stack = stackOf(app);
+  const stack = stackOf(app) as readonly RouteLayer[] | undefined;
   if (stack === undefined) return 0;
   const at = stack.findIndex((l) => (l as { handle?: unknown }).handle === handle);
   if (at === -1) return 0; // installed in a mounted router: not ours to judge

@@ -26,6 +26,7 @@ import {
   type Verify,
 } from "./auth.js";
 import { mediaTypeOf } from "./content-type.js";
+import { fastifyRouteMethods } from "./fastify-routes.js";
 import { isLevelLogger, writeLog } from "./log.js";
 import {
   createResponder,
@@ -138,11 +139,7 @@ function utf8Checked(): Transform {
 
 /** The methods Fastify's router has for a path (HEAD routes included, as Fastify adds them). */
 export function routeMethods(fastify: FastifyInstance, path: string): string[] {
-  const out: string[] = [];
-  for (const method of fastify.supportedMethods) {
-    if (fastify.findRoute({ method: method as "GET", url: path })) out.push(method);
-  }
-  return out;
+  return fastifyRouteMethods(fastify, path);
 }
 
 const plugin: FastifyPluginCallback<TruestatusOptions> = (fastify, options, done) => {

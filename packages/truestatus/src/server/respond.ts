@@ -10,7 +10,7 @@
  *   for HEAD.
  */
 
-import { annotateServerSpan } from "../otel/trace.js";
+import { annotateServerSpan, errorTypeOf } from "../otel/trace.js";
 import { type Decision, decide } from "../semantics/decide.js";
 import {
   FAILURE_KINDS,
@@ -154,22 +154,6 @@ function constantKey(failure: Failure): string | undefined {
   for (const key in failure) if (key !== "kind" && key !== "reason") return undefined;
   const reason = (failure as { reason?: string }).reason;
   return reason === undefined ? failure.kind : `${failure.kind}/${reason}`;
-}
-
-/** `error.type` of a failure: the RFC 9209 error type of an upstream failure, else its kind. */
-export function errorTypeOf(failure: Failure): string {
-  switch (failure.kind) {
-    case "bad_gateway":
-    case "unavailable":
-      return failure.error ?? failure.kind;
-    case "gateway_timeout":
-      return (
-        failure.error ??
-        (failure.receivedStatus === undefined ? "http_response_timeout" : failure.kind)
-      );
-    default:
-      return failure.kind;
-  }
 }
 
 interface Answer {
