@@ -158,8 +158,6 @@ describe("types resolve in every module-resolution mode", () => {
       "@types/express@^5",
       "fastify@^5",
       "hono@^4",
-      "koa@^3",
-      "@types/koa@^3",
       "ioredis@^5",
       "undici@^6",
       "@types/node@^20",

@@ -10,7 +10,26 @@
  * (read from `ctx.matched`, as its allowedMethods() does). Typed structurally: it imports nothing
  * of Koa.
  */
-import type { Context, Middleware } from "koa";
+/**
+ * What the adapter uses of Koa's Context: declared here, so that truestatus/koa's types need
+ * neither koa nor @types/koa (whose types do not check beside Express 5's, skipLibCheck off).
+ */
+export interface Context {
+  readonly method: string;
+  readonly path: string;
+  status: number;
+  body: unknown;
+  readonly headerSent: boolean;
+  readonly req: AsyncIterable<Uint8Array>;
+  readonly response: { get(field: string): string };
+  get(field: string): string;
+  set(field: string, value: string): void;
+  remove(field: string): void;
+}
+
+/** A Koa middleware, as this adapter makes them. */
+export type Middleware = (ctx: Context, next: () => Promise<unknown>) => Promise<void>;
+
 import { isHttpFailure } from "../semantics/failure.js";
 import {
   type AuthOptions,
