@@ -126,6 +126,11 @@ export class Gateway {
   private readonly reading = new WeakMap<Socket, Exchange>();
   /** When each connection began waiting for its next request (the duration of a refused one). */
   private readonly idleSince = new WeakMap<Socket, number>();
+  /**
+   * The exchanges of each connection not yet ended. A response queued behind another
+   * (pipelining) never emits 'close' when the client leaves: the connection's close ends it.
+   */
+  private readonly live = new WeakMap<Socket, Set<() => void>>();
   private readonly routes: readonly RouteState[];
   private readonly upstreams: readonly Upstream[];
   private readonly ctx: ProxyContext;
@@ -198,7 +203,11 @@ export class Gateway {
     this.server.on("connection", (socket: Socket) => {
       this.idleSince.set(socket, performance.now());
       this.metrics?.connectionOpened();
-      socket.once("close", () => this.metrics?.connectionClosed());
+      socket.once("close", () => {
+        this.metrics?.connectionClosed();
+        const ends = this.live.get(socket);
+        if (ends !== undefined) for (const end of [...ends]) end();
+      });
     });
     this.admin =
       config.metricsListen === "main"
@@ -313,13 +322,21 @@ export class Gateway {
     this.reading.set(req.socket, x);
     const socket = req.socket;
     let active: { value: number } | undefined;
-    res.once("close", () => {
+    let ends = this.live.get(socket);
+    if (ends === undefined) {
+      ends = new Set();
+      this.live.set(socket, ends);
+    }
+    const end = (): void => {
+      if (!ends.delete(end)) return;
       x.done();
       this.idleSince.set(socket, performance.now());
       if (this.reading.get(socket) === x) this.reading.delete(socket);
       if (active !== undefined) active.value--;
       if (--this.inFlight === 0 && this.idle !== undefined) this.idle();
-    });
+    };
+    ends.add(end);
+    res.once("close", end);
     const url = req.url ?? "/";
     const checks = requestFacts(req.rawHeaders);
     if (req.rawHeaders.length > 2 * MAX_HEADER_FIELDS) {

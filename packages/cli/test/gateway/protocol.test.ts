@@ -12,7 +12,7 @@ import { type Nginx, startNginx } from "../../../../test/helpers/nginx.js";
 import { type RawAnswer, rawRequest } from "../../../../test/helpers/raw-client.js";
 import { Exchange } from "../../src/gateway/proxy.js";
 import { RetryBudget } from "../../src/gateway/retry.js";
-import { gatewaySuite, total } from "./harness.js";
+import { gatewaySuite, total, until } from "./harness.js";
 
 const { serve, start, test } = gatewaySuite();
 
@@ -393,6 +393,31 @@ describe("item 11: upstreams that break the protocol, and the request edges", ()
     expect(up.got).toEqual([]);
     const lines = await gw.close();
     expect(lines.map((l) => l.status)).toEqual([400, 400]);
+  });
+
+  test("pipelined requests whose client leaves: each ends (499), none stays in flight", async () => {
+    // The first request hangs upstream; the second's response is queued behind it. Node never
+    // closes a queued response when the client leaves: the connection's close must end it.
+    const up = await upstream(serve, (t) =>
+      t === "/hang" ? "" : `${raw.head(200, { "content-length": 2 })}ok`,
+    );
+    const gw = await start({
+      upstreams: { app: { targets: [up.server.url] } },
+      routes: [{ path: "/", upstream: "app" }],
+    });
+    await rawRequest(
+      gw.port,
+      "GET /hang HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n",
+      { ms: 300, untilComplete: false },
+    );
+    await until(() => gw.gateway.activeRequests === 0, "no exchange left in flight", 2_000);
+    const t0 = performance.now();
+    const lines = await gw.close();
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(lines.map((l) => [l.url, l.status]).sort()).toEqual([
+      ["/hang", 499],
+      ["/next", 499],
+    ]);
   });
 
   test("HTTP/1.0 without Host is fine; HTTP/1.1 without Host is 400", async () => {
