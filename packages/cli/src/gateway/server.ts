@@ -362,7 +362,8 @@ export class Gateway {
       this.badRequest(x, "The request has more than one Host field.");
       return;
     }
-    if (x.host === undefined ? req.httpVersion === "1.1" : !isValidHost(x.host)) {
+    // HTTP/1.1 needs a Host with a name in it (an empty one too is refused, as nginx does).
+    if (x.host === undefined || x.host === "" ? req.httpVersion !== "1.0" : !isValidHost(x.host)) {
       this.badRequest(x, "The request's Host is missing or invalid.");
       return;
     }

@@ -420,7 +420,7 @@ describe("item 11: upstreams that break the protocol, and the request edges", ()
     ]);
   });
 
-  test("HTTP/1.0 without Host is fine; HTTP/1.1 without Host is 400", async () => {
+  test("HTTP/1.0 without Host is fine; HTTP/1.1 without Host, or with an empty one, is 400 (as nginx)", async () => {
     const up = await upstream();
     const gw = await start({
       upstreams: { app: { targets: [up.server.url] } },
@@ -428,10 +428,11 @@ describe("item 11: upstreams that break the protocol, and the request edges", ()
     });
     expect((await rawRequest(gw.port, "GET /x HTTP/1.0\r\n\r\n")).status).toBe(200);
     expect((await rawRequest(gw.port, "GET /x HTTP/1.1\r\n\r\n")).status).toBe(400);
+    expect((await rawRequest(gw.port, "GET /x HTTP/1.1\r\nHost:\r\n\r\n")).status).toBe(400);
     expect((await rawRequest(gw.port, "GET /x HTTP/1.1\r\nHost: [::1]:80\r\n\r\n")).status).toBe(
       200,
     );
     const lines = await gw.close();
-    expect(lines.map((l) => l.status)).toEqual([200, 400, 200]);
+    expect(lines.map((l) => l.status)).toEqual([200, 400, 400, 200]);
   });
 });
