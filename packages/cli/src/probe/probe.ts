@@ -7,7 +7,7 @@
 import { analyzeExchanges, type EngineOptions } from "../audit/engine.js";
 import type { Capability, Exchange } from "../audit/exchange.js";
 import type { Summary } from "../audit/summary.js";
-import { ProbeClient, type SentRequest, secretsOf } from "./client.js";
+import { ProbeClient, type RefusedRequest, type SentRequest, secretsOf } from "./client.js";
 import type { Identity, ProbeContext } from "./context.js";
 import { ProbeError } from "./errors.js";
 import { type ApiModel, loadOpenApi, operationsFromRoutes } from "./openapi.js";
@@ -17,7 +17,7 @@ import { baseline } from "./scenarios/baseline.js";
 import { burst } from "./scenarios/burst.js";
 import { headOptions } from "./scenarios/head-options.js";
 import { invalidBody } from "./scenarios/invalid-body.js";
-import { invalidToken } from "./scenarios/invalid-token.js";
+import { invalidToken, jwtClaims } from "./scenarios/invalid-token.js";
 import { malformedBody } from "./scenarios/malformed-body.js";
 import { mediaType } from "./scenarios/media-type.js";
 import { noCredentials } from "./scenarios/no-credentials.js";
@@ -25,6 +25,7 @@ import { otherIdentity } from "./scenarios/other-identity.js";
 import { steps } from "./scenarios/steps.js";
 import { unknownPath } from "./scenarios/unknown-path.js";
 import { wrongMethod } from "./scenarios/wrong-method.js";
+import { StateWitness } from "./witness.js";
 
 export interface ProbeOptions extends Pick<EngineOptions, "policy" | "rules"> {
   /** The API's base URL: http(s)://host[:port][/prefix]. */
@@ -57,8 +58,23 @@ export interface ProbeResult {
   readonly summary: Summary;
   readonly requests: readonly SentRequest[];
   readonly maxRequests: number;
-  /** Requests not sent: the budget was spent, or they could change data without --unsafe. */
-  readonly skipped: { readonly budget: number; readonly unsafe: number; readonly origin: number };
+  /**
+   * Requests not sent: the budget was spent, safe mode does not send them (`unsafe`), they would
+   * leave the origin, or their path could not be filled (an unbound variable, an empty segment).
+   */
+  readonly skipped: {
+    readonly budget: number;
+    readonly unsafe: number;
+    readonly origin: number;
+    readonly path: number;
+  };
+  /** Every request the safety rules did not let out, with the reason. */
+  readonly refused: readonly RefusedRequest[];
+  /** Safe mode only: the resources the state witness read before and after, and what changed. */
+  readonly witness?: {
+    readonly watched: number;
+    readonly changed: readonly { readonly path: string; readonly change: string }[];
+  };
   readonly notes: readonly string[];
 }
 
@@ -78,7 +94,6 @@ export const SCENARIOS: readonly (readonly [string, (ctx: ProbeContext) => Promi
   ["baseline", baseline],
   ["no-credentials", noCredentials],
   ["invalid-token", invalidToken],
-  ["other-identity", otherIdentity],
   ["malformed-body", malformedBody],
   ["invalid-body", invalidBody],
   ["media-type", mediaType],
@@ -86,8 +101,21 @@ export const SCENARIOS: readonly (readonly [string, (ctx: ProbeContext) => Promi
   ["unknown-path", unknownPath],
   ["head-options", headOptions],
   ["steps", steps],
+  ["other-identity", otherIdentity],
   ["burst", burst],
 ];
+
+function witnessSummary(exchanges: readonly Exchange[]): NonNullable<ProbeResult["witness"]> {
+  const after = exchanges.filter(
+    (e) => e.probe?.scenario === "state-witness" && e.probe.did.endsWith(" after the probe"),
+  );
+  return {
+    watched: after.length,
+    changed: after.flatMap((e) =>
+      e.probe?.changed === undefined ? [] : [{ path: e.request.target, change: e.probe.changed }],
+    ),
+  };
+}
 
 function identity(label: "A" | "B", value: string | undefined, flag: string): Identity | undefined {
   if (value === undefined) return undefined;
@@ -123,39 +151,68 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const stepList: Step[] = [];
   for (const f of options.scenarios ?? []) stepList.push(...(await loadScenario(f)));
 
+  const unsafe = options.unsafe === true;
+  const budget = new Budget(maxRequests);
   const client = new ProbeClient({
     target,
-    budget: new Budget(maxRequests),
+    budget,
     pacer: new Pacer(concurrency, rate),
     timeoutMs,
-    unsafe: options.unsafe === true,
-    secrets: [...secretsOf(a?.authorization), ...secretsOf(b?.authorization)],
+    unsafe,
+    secrets: [...secretsOf(a?.authorization), ...secretsOf(b?.authorization)].flatMap((s) => {
+      // A JWT's claims are sent with another signature (invalid-token): they are secret too.
+      const claims = jwtClaims(s);
+      return claims === undefined ? [s] : [s, claims];
+    }),
   });
   const exchanges: Exchange[] = [];
   const notes: string[] = [];
+  const record = (ex: Exchange) => {
+    exchanges.push(ex);
+  };
+  // Safe mode: whatever a write touches is read before it goes out, and again at the end.
+  const witness = unsafe
+    ? undefined
+    : new StateWitness((r, f, res) => client.send(r, f, res), record, budget, a);
+  if (witness !== undefined) client.beforeWrite = (req, path) => witness.beforeWrite(req, path);
   const ctx: ProbeContext = {
     api,
     client,
     ...(a !== undefined ? { a } : {}),
     ...(b !== undefined ? { b } : {}),
+    unsafe,
     perScenario,
     burst: burstN,
     steps: stepList,
     ids: new Map(),
+    idsB: new Map(),
+    created: [],
     gets: new Map(),
     notes,
     async send(req, facts) {
       const r = await client.send(req, facts);
       if (typeof r === "string") return undefined;
-      exchanges.push(r);
+      record(r);
       return r;
+    },
+    amend(ex, facts) {
+      const i = exchanges.indexOf(ex);
+      if (i !== -1) exchanges[i] = { ...ex, probe: { ...ex.probe!, ...facts } };
     },
   };
   try {
     for (const [, scenario] of SCENARIOS) await scenario(ctx);
+    await witness?.finish();
   } finally {
     await client.close();
   }
+  const notRun = new Map<string, number>();
+  for (const r of client.refused)
+    if (r.skip === "unsafe") notRun.set(r.scenario, (notRun.get(r.scenario) ?? 0) + 1);
+  for (const [scenario, n] of notRun)
+    notes.push(
+      `${scenario}: ${n} request${n === 1 ? "" : "s"} not run (needs --unsafe; listed under "not sent")`,
+    );
   if (api.operations.length === 0)
     notes.push(
       "no operations to plan from: give --openapi (or --route); only the unknown-path scenario ran",
@@ -175,6 +232,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     requests: client.sent,
     maxRequests,
     skipped: { ...client.skipped },
+    refused: client.refused,
+    ...(witness !== undefined ? { witness: witnessSummary(exchanges) } : {}),
     notes,
   };
 }

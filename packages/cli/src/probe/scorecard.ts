@@ -28,6 +28,7 @@ const CLASS_OF: Readonly<Record<string, ScoreClass>> = {
   "probe-unauthenticated-not-401": "auth",
   "probe-other-identity-not-refused": "access control",
   "probe-bad-body-not-400": "bad input",
+  "probe-state-changed": "bad input",
   "422-for-malformed-json": "bad input",
   "400-for-business-rule": "bad input",
   "probe-media-type-not-refused": "bad input",

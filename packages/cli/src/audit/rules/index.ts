@@ -25,6 +25,7 @@ import probeNotFoundNot404 from "./probe-not-found-not-404.js";
 import probeOptionsWithoutAllow from "./probe-options-without-allow.js";
 import probeOtherIdentityNotRefused from "./probe-other-identity-not-refused.js";
 import probeRetryAfterNotHonoured from "./probe-retry-after-not-honoured.js";
+import probeStateChanged from "./probe-state-changed.js";
 import probeStepUnexpectedStatus from "./probe-step-unexpected-status.js";
 import probeUnauthenticatedNot401 from "./probe-unauthenticated-not-401.js";
 import probeWrongMethodNot405 from "./probe-wrong-method-not-405.js";
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   probeOptionsWithoutAllow,
   probeOtherIdentityNotRefused,
   probeRetryAfterNotHonoured,
+  probeStateChanged,
   probeStepUnexpectedStatus,
   probeUnauthenticatedNot401,
   probeWrongMethodNot405,

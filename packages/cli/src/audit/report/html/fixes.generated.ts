@@ -153,6 +153,13 @@ export const RULE_FIXES: Readonly<Record<string, FrameworkFixes>> = {
       'fastify.get("/route", async (request, reply) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
     Hono: 'app.get("/route", (c) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
   },
+  "probe-state-changed": {
+    Express:
+      'import { HttpFailure, malformed } from "truestatus";\n\napp.post("/posts", express.json(), (req, res) => {\n  if (req.body === undefined || typeof req.body !== "object")\n    throw new HttpFailure(malformed({ detail: "Expected a JSON object." }));\n});',
+    Fastify:
+      'import { HttpFailure, malformed } from "truestatus";\n\nfastify.post("/posts", async (request, reply) => {\n  if (request.body === undefined || typeof request.body !== "object")\n    throw new HttpFailure(malformed({ detail: "Expected a JSON object." }));\n});',
+    Hono: 'import { HttpFailure, malformed } from "truestatus";\n\napp.post("/posts", async (c) => {\n  const input = await c.req.json().catch(() => undefined);\n  if (input === undefined || typeof input !== "object")\n    throw new HttpFailure(malformed({ detail: "Expected a JSON object." }));\n});',
+  },
   "probe-step-unexpected-status": {
     Express:
       'import { HttpFailure, unprocessable } from "truestatus";\n\napp.get("/route", (req, res) => {\n  if (users.has(email)) throw new HttpFailure(unprocessable({ reason: "duplicate" }));\n});',
