@@ -46,7 +46,7 @@ const CLASS_OF: Readonly<Record<string, ScoreClass>> = {
   "probe-retry-after-not-honoured": "rate limiting",
   "soft-error-2xx": "soft errors",
   "problem-status-mismatch": "soft errors",
-  "5xx-leaks-internals": "leaks",
+  "error-leaks-internals": "leaks",
   "html-error-page-from-json-api": "leaks",
   "500-masks-upstream-failure": "dependencies",
   "probe-step-unexpected-status": "your scenarios",
