@@ -46,7 +46,9 @@ export interface ProbeContext {
   readonly steps: readonly Step[];
   /** Objects (their id-like fields) in identity A's list answers, by concrete collection path. */
   readonly ids: Map<string, IdRecord[]>;
-  /** The same for identity B's list answers (what B may see is not A's alone). */
+  /** The targets of A's list answers (those `ids` came from), by concrete collection path. */
+  readonly lists: Map<string, PlannedTarget>;
+  /** The same lists as identity B sees them (what B may list is not A's alone). */
   readonly idsB: Map<string, IdRecord[]>;
   /** Concrete paths of resources identity A created or read in scenario steps. */
   readonly created: string[];
@@ -119,7 +121,7 @@ export function idFor(record: IdRecord, param: string): string | undefined {
   // "orderId", "order_id", "id": the object's own id.
   if (/(?:^|_|[a-z])id$/i.test(param))
     for (const k of ["id", "uuid", "_id"]) if (record[k] !== undefined) return record[k];
-  for (const k of ["id", "uuid", "_id", "key", "slug"])
+  for (const k of ["id", "uuid", "_id", "key", "slug", "name"])
     if (record[k] !== undefined) return record[k];
   return undefined;
 }

@@ -70,8 +70,11 @@ export interface ProbeResult {
   };
   /** Every request the safety rules did not let out, with the reason. */
   readonly refused: readonly RefusedRequest[];
-  /** Safe mode only: the resources the state witness read before and after, and what changed. */
-  readonly witness?: {
+  /**
+   * The resources the state witness read before the probe's own writes and after them (before the
+   * scenario steps), and what changed.
+   */
+  readonly witness: {
     readonly watched: number;
     readonly changed: readonly { readonly path: string; readonly change: string }[];
   };
@@ -105,9 +108,10 @@ export const SCENARIOS: readonly (readonly [string, (ctx: ProbeContext) => Promi
   ["burst", burst],
 ];
 
-function witnessSummary(exchanges: readonly Exchange[]): NonNullable<ProbeResult["witness"]> {
+function witnessSummary(exchanges: readonly Exchange[]): ProbeResult["witness"] {
   const after = exchanges.filter(
-    (e) => e.probe?.scenario === "state-witness" && e.probe.did.endsWith(" after the probe"),
+    (e) =>
+      e.probe?.scenario === "state-witness" && e.probe.did.endsWith(" after the probe's writes"),
   );
   return {
     watched: after.length,
@@ -170,11 +174,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const record = (ex: Exchange) => {
     exchanges.push(ex);
   };
-  // Safe mode: whatever a write touches is read before it goes out, and again at the end.
-  const witness = unsafe
-    ? undefined
-    : new StateWitness((r, f, res) => client.send(r, f, res), record, budget, a);
-  if (witness !== undefined) client.beforeWrite = (req, path) => witness.beforeWrite(req, path);
+  // Whatever the probe's own writes touch is read before they go out, and again before the
+  // scenario steps (which may write on purpose with --unsafe).
+  const witness = new StateWitness((r, f, res) => client.send(r, f, res), record, budget, a);
+  client.beforeWrite = (req, path) => witness.beforeWrite(req, path);
   const ctx: ProbeContext = {
     api,
     client,
@@ -185,6 +188,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     burst: burstN,
     steps: stepList,
     ids: new Map(),
+    lists: new Map(),
     idsB: new Map(),
     created: [],
     gets: new Map(),
@@ -201,8 +205,13 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     },
   };
   try {
-    for (const [, scenario] of SCENARIOS) await scenario(ctx);
-    await witness?.finish();
+    for (const [name, scenario] of SCENARIOS) {
+      if (name === "steps") {
+        client.beforeWrite = undefined;
+        await witness.finish();
+      }
+      await scenario(ctx);
+    }
   } finally {
     await client.close();
   }
@@ -233,7 +242,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     maxRequests,
     skipped: { ...client.skipped },
     refused: client.refused,
-    ...(witness !== undefined ? { witness: witnessSummary(exchanges) } : {}),
+    witness: witnessSummary(exchanges),
     notes,
   };
 }

@@ -12,7 +12,7 @@ export function probeFacts(r: ProbeResult) {
     maxRequests: r.maxRequests,
     sent: r.requests.length,
     skipped: r.skipped,
-    ...(r.witness !== undefined ? { witness: r.witness } : {}),
+    witness: r.witness,
     notes: r.notes,
     requests: r.requests,
     refused: r.refused,
@@ -36,13 +36,13 @@ export function requestList(r: ProbeResult): string {
     lines.push("Not sent:");
     for (const q of r.refused)
       lines.push(
-        `  ${q.scenario.padEnd(24)} ${`${q.method} ${q.target}`.padEnd(56)} ${q.skip === "unsafe" ? "needs --unsafe: " : ""}${q.reason}`,
+        `  ${q.scenario.padEnd(24)} ${q.did}: ${q.skip === "unsafe" ? "needs --unsafe: " : ""}${q.reason}`,
       );
   }
-  if (r.witness !== undefined)
+  if (r.witness.watched > 0)
     lines.push(
       r.witness.changed.length === 0
-        ? `State witness: ${r.witness.watched} resource${r.witness.watched === 1 ? "" : "s"} read before the probe's writes and after the run: unchanged`
+        ? `State witness: ${r.witness.watched} resource${r.witness.watched === 1 ? "" : "s"} read before the probe's writes and after them: unchanged`
         : `State witness: STATE CHANGED DURING THE PROBE: ${r.witness.changed.map((c) => `${c.path} (${c.change})`).join("; ")}`,
     );
   for (const n of r.notes) lines.push(`  note: ${n}`);

@@ -1,10 +1,12 @@
 /**
- * The state witness: in safe mode no request the probe sends may change data, and this checks it.
- * Before the first write to a resource goes out, the witness reads (GET) the collection and the
- * item the write touches, twice (what differs between those two reads changes by itself and is
- * not compared); after the run it reads each once more and reports "state changed during the
- * probe" when the representation differs. The reads come out of the request budget: the one after
- * the run is reserved before the write, and a write whose resources cannot be read is not sent.
+ * The state witness: no write the probe makes up (an unparseable body, a body of another media
+ * type, a schema-breaking body, a wrong method) should change data on a truthful server, and in
+ * safe mode none may. Before the first such write to a resource goes out, the witness reads (GET)
+ * the collection and the item the write touches, twice (what differs between those two reads
+ * changes by itself and is not compared); after the last one (before the scenario steps, which
+ * may write on purpose) it reads each once more and reports "state changed during the probe"
+ * when the representation differs. The reads come out of the request budget: the one after is
+ * reserved before the write, and a write whose resources cannot be read is not sent.
  */
 import { jsonBody } from "../audit/body.js";
 import type { Exchange, ProbeFacts } from "../audit/exchange.js";
@@ -51,6 +53,20 @@ function flatten(
   return out;
 }
 
+/** An ISO 8601 / RFC 3339 date-time (JSON-quoted), or a Unix time in seconds or milliseconds. */
+const TIMESTAMP =
+  /^"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?"$|^1\d{9}(?:\d{3})?$/;
+/** A JWT (JSON-quoted): signed with a fresh "iat", it changes with every answer. */
+const JWT = /^"[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}"$/;
+const isTimestamp = (v: string | undefined) =>
+  v !== undefined && (TIMESTAMP.test(v) || JWT.test(v));
+
+/**
+ * Milliseconds between the two reads before a write: values that change by the second (a clock,
+ * a token's "iat") then differ between them and are not compared.
+ */
+export const READ_SPACING_MS = 1100;
+
 const items = (n: string | undefined) => `${n ?? "no"} item${n === "1" ? "" : "s"}`;
 
 /**
@@ -72,7 +88,10 @@ export function describeChange(
   const b = flatten(before.json);
   const b2 = flatten(again.json);
   const a = flatten(after.json);
-  const volatile = (k: string) => b.get(k) !== b2.get(k);
+  // What differs between the two reads before changes by itself; so do timestamps (a clock of
+  // second precision looks still between two reads in a row).
+  const volatile = (k: string) =>
+    b.get(k) !== b2.get(k) || (isTimestamp(b.get(k)) && isTimestamp(a.get(k)));
   const changed: string[] = [];
   for (const k of new Set([...b.keys(), ...a.keys()]))
     if (!volatile(k) && b.get(k) !== a.get(k)) changed.push(k);
@@ -96,7 +115,9 @@ export function touchedBy(template: string, path: string): string[] {
   const p = path.split("?")[0]!.split("/");
   const out: string[] = [];
   const first = t.findIndex((s) => templateVars(s).length > 0);
-  const collection = (first === -1 ? p : p.slice(0, first)).join("/").replace(/\/$/, "");
+  // The path itself, with its query, when it has no parameter (a collection or a singleton).
+  if (first === -1) return path === "" ? [] : [path];
+  const collection = p.slice(0, first).join("/").replace(/\/$/, "");
   if (collection !== "") out.push(collection);
   let last = -1;
   t.forEach((s, i) => {
@@ -146,6 +167,7 @@ export class StateWitness {
         if (this.budget.left < 4 || !this.budget.reserve(1)) return undefined;
         const entry: Watched = { path, writes: new Set() };
         for (const key of ["before", "again"] as const) {
+          if (key === "again") await new Promise((r) => setTimeout(r, READ_SPACING_MS));
           const ex = await this.read(path, `GET ${path} before the probe's first write to it`);
           if (typeof ex === "string") return entry;
           this.record(ex);
@@ -174,7 +196,7 @@ export class StateWitness {
     for (const w of this.watched.values()) {
       const entry = await w;
       if (entry === undefined) continue;
-      const ex = await this.read(entry.path, `GET ${entry.path} after the probe`, true);
+      const ex = await this.read(entry.path, `GET ${entry.path} after the probe's writes`, true);
       if (typeof ex === "string") continue;
       const after = snapshotOf(ex);
       const change =

@@ -66,7 +66,7 @@ function isEcho(match: string, ex: Exchange): boolean {
   if (m.length < 4) return false;
   if (ex.request.target.includes(m)) return true;
   const body = ex.request.body?.text;
-  return body !== undefined && body.includes(m);
+  return body?.includes(m) === true;
 }
 
 const rule: Rule = defineRule({

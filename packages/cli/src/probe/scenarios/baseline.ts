@@ -36,6 +36,15 @@ function record(v: unknown): IdRecord | undefined {
   return idLike ? out : undefined;
 }
 
+function wrapped(v: unknown): IdRecord | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  for (const x of Object.values(v).slice(0, 20)) {
+    const r = record(x);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}
+
 /**
  * The objects of the first array (breadth first, a few levels down) whose objects have an id-like
  * field: `[{id}]`, `{data: [...]}`, `{articles: [{slug}]}`, `{page: {items: [...]}}`. Their scalar
@@ -47,7 +56,11 @@ export function idsIn(value: unknown): IdRecord[] {
     const next: unknown[] = [];
     for (const v of level) {
       if (Array.isArray(v)) {
-        const records = v.map(record).filter((r): r is IdRecord => r !== undefined);
+        // An item without id fields of its own may wrap the object ({package: {name}, score}).
+        const records = v
+          .slice(0, 100)
+          .map((x) => record(x) ?? wrapped(x))
+          .filter((r): r is IdRecord => r !== undefined);
         if (records.length > 0) return records.slice(0, MAX_RECORDS);
         continue;
       }
@@ -85,6 +98,9 @@ export async function baseline(ctx: ProbeContext): Promise<void> {
     const ids = idsIn(jsonBody(res.body));
     const collection = ex!.request.path;
     // A's view when A is given (lists are read as A then), the anonymous one otherwise.
-    if (ids.length > 0 && !ctx.ids.has(collection)) ctx.ids.set(collection, ids);
+    if (ids.length > 0 && !ctx.ids.has(collection)) {
+      ctx.ids.set(collection, ids);
+      if (who?.label === "A") ctx.lists.set(collection, target);
+    }
   }
 }

@@ -1,10 +1,10 @@
 /**
  * Two identities. Identity A's resources are found as A: what A created in the scenario steps
- * (a Location, or the id in the answer), then ids in A's list answers that B's own list of the
- * same collection does not show (what B may list is not A's alone). For each, as A first (only a
- * resource A can read proves anything), then anonymously: a resource anonymous callers read too is
- * public, and B reading it is no finding; otherwise B's read must be refused (403, or 404 when
- * hidden). With --unsafe, B also tries PATCH, PUT and DELETE on it (operations that require
+ * (the path of a PUT, a Location, or the id in the answer), then ids in A's list answers that
+ * none of B's reads of the same lists show. Each is read as A first (only a resource A can read
+ * proves anything). B's read is judged only when B's own lists do not show the resource and an
+ * anonymous read is refused (a public resource is no leak): it must be refused too (403, or 404
+ * when hidden). With --unsafe, B also tries PATCH, PUT and DELETE on it (operations that require
  * credentials), each followed by A's read: a truthful API refuses, and the finding says what
  * changed when it did not.
  */
@@ -13,9 +13,7 @@ import type { Exchange } from "../../audit/exchange.js";
 import {
   authHeaders,
   concretePath,
-  type IdRecord,
   idFor,
-  literal,
   type PlannedTarget,
   type ProbeContext,
 } from "../context.js";
@@ -25,6 +23,8 @@ import { idsIn } from "./baseline.js";
 import { sample } from "./invalid-body.js";
 
 const REFUSED = [401, 403, 404];
+/** Answers to B's write that refuse its body before any ownership check: they prove nothing. */
+const INCONCLUSIVE = [400, 409, 415, 422];
 const WRITES = ["PATCH", "PUT", "DELETE"];
 
 /** The template as a pattern matching concrete paths, with its parameter names. */
@@ -57,65 +57,57 @@ function fromCreated(ctx: ProbeContext, template: string): PlannedTarget | undef
   return undefined;
 }
 
-/** B's list of a collection (read once), as the values B sees for `param`. */
-async function seenByB(ctx: ProbeContext, collection: string, list: Operation | undefined) {
-  if (!ctx.idsB.has(collection)) {
-    let records: IdRecord[] = [];
-    if (list !== undefined) {
-      const ex = await ctx.send(
-        {
-          method: "GET",
-          ...literal(collection),
-          headers: authHeaders(ctx.b),
-          identity: "B",
-        },
-        { scenario: "other-identity", did: `GET ${collection} as identity B (what B may list)` },
-      );
-      const res = ex?.response;
-      if (res !== undefined && res.status >= 200 && res.status < 300)
-        records = idsIn(jsonBody(res.body));
-    }
-    ctx.idsB.set(collection, records);
+/**
+ * Every id-like value in identity B's reads of the lists A read (each list read once as B, after
+ * the scenario steps): what B's own lists show is not A's alone.
+ */
+async function seenByB(ctx: ProbeContext): Promise<Set<string>> {
+  for (const [collection, target] of [...ctx.lists].slice(0, ctx.perScenario * 2)) {
+    if (ctx.idsB.has(collection)) continue;
+    const ex = await ctx.send(
+      { method: "GET", ...target, headers: authHeaders(ctx.b), identity: "B" },
+      { scenario: "other-identity", did: `GET ${collection} as identity B (what B may list)` },
+    );
+    const res = ex?.response;
+    ctx.idsB.set(
+      collection,
+      res !== undefined && res.status >= 200 && res.status < 300 ? idsIn(jsonBody(res.body)) : [],
+    );
   }
-  return ctx.idsB.get(collection)!;
+  const values = new Set<string>();
+  for (const records of ctx.idsB.values())
+    for (const r of records) for (const v of Object.values(r)) values.add(v);
+  return values;
 }
 
-/** An id from A's list of the collection before the first parameter that B's list lacks. */
-async function fromLists(ctx: ProbeContext, template: string): Promise<PlannedTarget | undefined> {
+/** An id from A's list of the collection before the first parameter that B's lists lack. */
+function fromLists(
+  ctx: ProbeContext,
+  template: string,
+  theirs: ReadonlySet<string>,
+): PlannedTarget | undefined {
   const { names } = matcher(template);
   const first = names[0];
   const collection = template.slice(0, template.indexOf("/{"));
   if (first === undefined || collection === "") return undefined;
-  const mine = ctx.ids.get(collection);
-  if (mine === undefined || mine.length === 0) return undefined;
-  const list = ctx.api.operations.find((o) => o.method === "GET" && o.path === collection);
-  const theirs = new Set(
-    (await seenByB(ctx, collection, list)).map((r) => idFor(r, first)).filter(Boolean),
-  );
-  for (const r of mine) {
+  for (const r of ctx.ids.get(collection) ?? []) {
     const v = idFor(r, first);
     if (v === undefined || theirs.has(v)) continue;
     const vars: Record<string, string> = { [first]: v };
     // Deeper parameters (nested collections) from A's lists of the concrete collection.
-    let ok = true;
-    let concrete = `${collection}/${encodeURIComponent(v)}`;
     for (const n of names.slice(1)) {
-      const before = template.slice(0, template.indexOf(`{${n}}`)).replace(/\/$/, "");
-      const prefix = before.replace(/\{([^{}/]+)\}/g, (_, k: string) =>
-        encodeURIComponent(vars[k] ?? ""),
-      );
+      const prefix = template
+        .slice(0, template.indexOf(`{${n}}`))
+        .replace(/\/$/, "")
+        .replace(/\{([^{}/]+)\}/g, (_, k: string) => encodeURIComponent(vars[k] ?? ""));
       const w = ctx.ids
         .get(prefix)
         ?.map((x) => idFor(x, n))
-        .find(Boolean);
-      if (w === undefined) {
-        ok = false;
-        break;
-      }
+        .find((x) => x !== undefined);
+      if (w === undefined) break;
       vars[n] = w;
-      concrete = prefix;
     }
-    if (ok && concrete !== "") return { template, vars };
+    if (names.every((n) => vars[n] !== undefined)) return { template, vars };
   }
   return undefined;
 }
@@ -171,9 +163,14 @@ async function writesAsB(
       {
         scenario: "other-identity-write",
         did: `${op.method} ${template} as identity B, on a resource identity A owns`,
-        expect: [403, 404],
+        expect: [403, 404, ...INCONCLUSIVE],
       },
     );
+    const status = ex?.response?.status;
+    if (status !== undefined && INCONCLUSIVE.includes(status))
+      ctx.notes.push(
+        `other-identity: B's ${op.method} on ${concretePath(target)} answered ${status} (its body was refused before any ownership check): inconclusive`,
+      );
     if (ex === undefined || !canRead) continue;
     const after = snapshotOf(
       await readAs(ctx, target, "A", `GET ${template} as identity A (after B's ${op.method})`),
@@ -187,6 +184,38 @@ async function writesAsB(
   }
 }
 
+/** B's read, judged only when an anonymous read is refused (a public resource is no leak). */
+async function readAsB(
+  ctx: ProbeContext,
+  target: PlannedTarget,
+  template: string,
+  path: string,
+): Promise<void> {
+  const anon = await readAs(
+    ctx,
+    target,
+    "none",
+    `GET ${template} without credentials (is it public?)`,
+  );
+  const status = anon?.response?.status;
+  if (status !== undefined && status >= 200 && status < 300)
+    ctx.notes.push(
+      `other-identity: ${path} is public (anonymous callers read it too): identity B reading it is no finding`,
+    );
+  else if (status !== undefined && REFUSED.includes(status))
+    await readAs(
+      ctx,
+      target,
+      "B",
+      `GET ${template} as identity B, on a resource identity A owns`,
+      [403, 404],
+    );
+  else
+    ctx.notes.push(
+      `other-identity: ${path}: the anonymous read answered ${status ?? "nothing"}, so B's read proves nothing`,
+    );
+}
+
 export async function otherIdentity(ctx: ProbeContext): Promise<void> {
   const { a, b } = ctx;
   if (a === undefined || b === undefined) {
@@ -196,6 +225,7 @@ export async function otherIdentity(ctx: ProbeContext): Promise<void> {
   const byPath = new Map<string, Operation[]>();
   for (const op of ctx.api.operations)
     if (op.path.includes("{")) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
+  const theirs = await seenByB(ctx);
   let tried = 0;
   for (const [template, ops] of byPath) {
     if (tried >= ctx.perScenario) break;
@@ -204,9 +234,12 @@ export async function otherIdentity(ctx: ProbeContext): Promise<void> {
       ops.filter((o) => o.method === m && o.auth === "required"),
     );
     if (get === undefined && (!ctx.unsafe || writes.length === 0)) continue;
-    const target = fromCreated(ctx, template) ?? (await fromLists(ctx, template));
+    // A created it (the strongest sign it is A's), or A's lists show it and B's do not.
+    const created = fromCreated(ctx, template);
+    const target = created ?? fromLists(ctx, template, theirs);
     if (target === undefined) continue;
     const path = concretePath(target);
+    const shared = Object.values(target.vars).some((v) => theirs.has(v));
     let first: Snapshot | undefined;
     if (get !== undefined) {
       const mine = await readAs(ctx, target, "A", `GET ${template} as identity A (the owner)`);
@@ -218,29 +251,11 @@ export async function otherIdentity(ctx: ProbeContext): Promise<void> {
       }
       first = snapshotOf(mine);
       tried++;
-      const anon = await readAs(
-        ctx,
-        target,
-        "none",
-        `GET ${template} without credentials (is it public?)`,
-      );
-      const status = anon?.response?.status;
-      if (status !== undefined && status >= 200 && status < 300)
+      if (shared)
         ctx.notes.push(
-          `other-identity: ${path} is public (anonymous callers read it too): identity B reading it is no finding`,
+          `other-identity: ${path}: identity B's own lists show it, so B reading it is no finding`,
         );
-      else if (status !== undefined && REFUSED.includes(status))
-        await readAs(
-          ctx,
-          target,
-          "B",
-          `GET ${template} as identity B, on a resource identity A owns`,
-          [403, 404],
-        );
-      else
-        ctx.notes.push(
-          `other-identity: ${path}: the anonymous read answered ${status ?? "nothing"}, so B's read proves nothing`,
-        );
+      else await readAsB(ctx, target, template, path);
     } else tried++;
     if (ctx.unsafe && writes.length > 0)
       await writesAsB(ctx, target, template, writes, get !== undefined, first);

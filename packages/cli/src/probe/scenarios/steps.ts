@@ -122,12 +122,15 @@ export async function steps(ctx: ProbeContext): Promise<void> {
     )
       continue;
     const location = headerValue(res.headers, "location");
-    ctx.created.push(
-      ...createdPaths(
-        ex.request.path,
-        location === undefined ? undefined : ctx.client.pathOnTarget(location),
-        json,
-      ),
-    );
+    // PUT creates (or replaces) the resource at its own path.
+    if (s.method === "PUT") ctx.created.push(ex.request.path);
+    else
+      ctx.created.push(
+        ...createdPaths(
+          ex.request.path,
+          location === undefined ? undefined : ctx.client.pathOnTarget(location),
+          json,
+        ),
+      );
   }
 }
