@@ -25,7 +25,7 @@ import { otherIdentity } from "./scenarios/other-identity.js";
 import { steps } from "./scenarios/steps.js";
 import { unknownPath } from "./scenarios/unknown-path.js";
 import { wrongMethod } from "./scenarios/wrong-method.js";
-import { StateWitness } from "./witness.js";
+import { READ_SPACING_MS, StateWitness } from "./witness.js";
 
 export interface ProbeOptions extends Pick<EngineOptions, "policy" | "rules"> {
   /** The API's base URL: http(s)://host[:port][/prefix]. */
@@ -51,6 +51,11 @@ export interface ProbeOptions extends Pick<EngineOptions, "policy" | "rules"> {
   readonly perScenario?: number;
   /** Scenario files (YAML/JSON). */
   readonly scenarios?: readonly string[];
+  /**
+   * Milliseconds between the state witness's two reads before a write (default 1100: values that
+   * change by the second differ between them and are not compared).
+   */
+  readonly witnessSpacingMs?: number;
 }
 
 export interface ProbeResult {
@@ -176,7 +181,13 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   };
   // Whatever the probe's own writes touch is read before they go out, and again before the
   // scenario steps (which may write on purpose with --unsafe).
-  const witness = new StateWitness((r, f, res) => client.send(r, f, res), record, budget, a);
+  const witness = new StateWitness(
+    (r, f, res) => client.send(r, f, res),
+    record,
+    budget,
+    a,
+    options.witnessSpacingMs ?? READ_SPACING_MS,
+  );
   client.beforeWrite = (req, path) => witness.beforeWrite(req, path);
   const ctx: ProbeContext = {
     api,

@@ -144,6 +144,7 @@ export class StateWitness {
     private readonly record: (ex: Exchange) => void,
     private readonly budget: Budget,
     private readonly who: Identity | undefined,
+    private readonly spacingMs: number = READ_SPACING_MS,
   ) {}
 
   private read(path: string, did: string, reserved = false): Promise<Exchange | Skip> {
@@ -167,7 +168,8 @@ export class StateWitness {
         if (this.budget.left < 4 || !this.budget.reserve(1)) return undefined;
         const entry: Watched = { path, writes: new Set() };
         for (const key of ["before", "again"] as const) {
-          if (key === "again") await new Promise((r) => setTimeout(r, READ_SPACING_MS));
+          if (key === "again" && this.spacingMs > 0)
+            await new Promise((r) => setTimeout(r, this.spacingMs));
           const ex = await this.read(path, `GET ${path} before the probe's first write to it`);
           if (typeof ex === "string") return entry;
           this.record(ex);
