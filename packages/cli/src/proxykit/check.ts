@@ -11,6 +11,7 @@ import {
   type FaultUpstream,
   type FaultUpstreamOptions,
   startFaultUpstream,
+  type UpstreamSightings,
 } from "./fault-upstream.js";
 import { type Criterion, expectationOf, FAULTS, type Fault, type FaultId } from "./faults.js";
 import { type CriterionResult, describeExpected, describeGot, judge } from "./judge.js";
@@ -119,8 +120,22 @@ function portOf(url: URL): number {
   return url.protocol === "https:" ? 443 : 80;
 }
 
-function notesOf(upstream: FaultUpstream, results: readonly FaultResult[]): string[] {
-  const seen = upstream.sightings();
+/** What the upstream saw during this run (an upstream given by the caller may have served others). */
+function since(before: UpstreamSightings, after: UpstreamSightings): UpstreamSightings {
+  const plain = new Map<string, number>();
+  for (const [k, v] of after.plain) plain.set(k, v - (before.plain.get(k) ?? 0));
+  return {
+    plain,
+    tlsAccepted: after.tlsAccepted - before.tlsAccepted,
+    tlsHandshakes: after.tlsHandshakes - before.tlsHandshakes,
+  };
+}
+
+function notesOf(
+  upstream: FaultUpstream,
+  seen: UpstreamSightings,
+  results: readonly FaultResult[],
+): string[] {
   const { host, port, refusedPort } = upstream.layout;
   const notes: string[] = [];
   if ((seen.plain.get("refused") ?? 0) > 0)
@@ -192,6 +207,7 @@ export async function runProxyCheck(options: ProxyCheckOptions): Promise<CheckRe
     ];
     const faults = FAULTS.filter((f) => options.only === undefined || options.only.includes(f.id));
     const userAgent = options.userAgent ?? "truestatus-proxy-check";
+    const before = upstream.sightings();
     const results = await Promise.all(
       faults.map(async (fault) => {
         const path = `${CHECK_PREFIX}${fault.id}`;
@@ -206,7 +222,7 @@ export async function runProxyCheck(options: ProxyCheckOptions): Promise<CheckRe
       deadlineMs,
       faults: results,
       score: score(results),
-      notes: notesOf(upstream, results),
+      notes: notesOf(upstream, since(before, upstream.sightings()), results),
     };
   } finally {
     if (owned) await upstream.close();
