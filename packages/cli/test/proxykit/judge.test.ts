@@ -180,7 +180,7 @@ describe("judge", () => {
       obs({ status: 502, headers: { "proxy-status": ["edge;error=x\u001b[31m"] } }),
       ctx,
     );
-    for (const x of r) expect(x.got).not.toMatch(/\u001b/);
+    for (const x of r) expect(x.got).not.toContain("\u001b");
     expect(
       describeGot(obs({ status: 502, headers: { "content-type": ["a\u0007b"] } }), 1000),
     ).toContain("a\\x07b");

@@ -162,7 +162,16 @@ function siteBody(o: GenerateOptions): string {
   return parts.join("\n");
 }
 
+/** Caddyfile indentation is tabs (`caddy fmt`). */
+function tabs(text: string): string {
+  return text.replace(/^(?: {4})+/gm, (m) => "\t".repeat(m.length / 4));
+}
+
 export function generateCaddy(o: GenerateOptions): string {
+  return tabs(caddyText(o));
+}
+
+function caddyText(o: GenerateOptions): string {
   const head = headerComment(o, "caddy");
   if (o.fragment)
     return `${head}
