@@ -67,7 +67,7 @@ export function upstreamUrl(value: string): URL {
     throw new ProxyKitError(
       `--upstream: "${value}" has a query or fragment; give scheme://host:port[/path]`,
     );
-  if (/[\s;'"{}`$\\]/.test(decodeURIComponent(url.pathname)))
+  if (/[\s;'"{}`$\\%]/.test(url.pathname))
     throw new ProxyKitError(
       `--upstream: the path of "${value}" holds characters a config cannot quote`,
     );
