@@ -16,6 +16,8 @@ export interface Limit {
   readonly why: string;
   /** The versions it applies to (major.minor); all when absent. */
   readonly versions?: (version: string) => boolean;
+  /** The same, said for the docs ("before 2.9"). */
+  readonly versionsText?: string;
 }
 
 const below = (major: number, minor: number) => (v: string) => {
@@ -50,18 +52,21 @@ export const LIMITS: Readonly<Record<CheckedKind, readonly Limit[]>> = {
       criteria: ["error-type"],
       why: "before 2.9 a rule cannot see the termination state (SH: the server closed; PH: HAProxy refused its answer): HAProxy's own 502 is one 502, sent with Proxy-Status but no error type",
       versions: below(2, 9),
+      versionsText: "before 2.9",
     },
     {
       fault: "invalid-status-line",
       criteria: ["error-type"],
       why: "as for a reset: before 2.9 the 502 of an invalid answer cannot be told from a server that closed",
       versions: below(2, 9),
+      versionsText: "before 2.9",
     },
     {
       fault: "invalid-header",
       criteria: ["error-type"],
       why: "as for a reset: before 2.9 the 502 of an invalid answer cannot be told from a server that closed",
       versions: below(2, 9),
+      versionsText: "before 2.9",
     },
   ],
   caddy: [
@@ -70,6 +75,7 @@ export const LIMITS: Readonly<Record<CheckedKind, readonly Limit[]>> = {
       criteria: ["status", "proxy-status", "error-type", "problem-body"],
       why: "Caddy 2.6 (Go 1.19's net/http) accepts a field name holding a space, drops the field and forwards the answer as a 200: no error reaches handle_errors",
       versions: below(2, 7),
+      versionsText: "2.6 (Go 1.19); later versions not run here",
     },
   ],
   envoy: [
@@ -90,4 +96,17 @@ export function unreachable(kind: CheckedKind, version: string): Map<string, str
     for (const c of l.criteria) out.set(`${l.fault}/${c}`, l.why);
   }
   return out;
+}
+
+/** The docs table of a proxy's limits (docs/proxies/<proxy>.md shows it; a test compares). */
+export function limitsTable(kind: CheckedKind): string {
+  const rows = LIMITS[kind].map(
+    (l) =>
+      `| \`${l.fault}\` | ${l.criteria.map((c) => `\`${c}\``).join(", ")} | ${l.versionsText ?? "all"} | ${l.why.replaceAll("|", "\\|")} |`,
+  );
+  return [
+    "| fault | criteria it cannot meet | versions | why |",
+    "| --- | --- | --- | --- |",
+    ...(rows.length > 0 ? rows : ["| — | — | — | nothing: every criterion is met |"]),
+  ].join("\n");
 }

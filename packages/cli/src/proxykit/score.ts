@@ -3,7 +3,10 @@
  * proxy kind given can meet (capabilities.ts), so a config that does all its proxy can scores 100 %
  * there while `all` stays comparable across proxies.
  */
-import type { FaultResult } from "./check.js";
+/** What the score reads of each fault's result. */
+export interface Scored {
+  readonly criteria: readonly { readonly pass: boolean; readonly reachable: boolean }[];
+}
 
 export interface Tally {
   readonly passed: number;
@@ -21,7 +24,7 @@ function tally(passed: number, total: number): Tally {
   return { passed, total, percent: total === 0 ? 100 : Math.floor((passed / total) * 1000) / 10 };
 }
 
-export function score(results: readonly Pick<FaultResult, "criteria">[]): Score {
+export function score(results: readonly Scored[]): Score {
   let passed = 0;
   let total = 0;
   let rPassed = 0;
