@@ -21,7 +21,7 @@ export const NEEDS = [
   { bin: "nginx", pkg: "nginx-light", why: "real nginx logs and proxy checks" },
   { bin: "haproxy", pkg: "haproxy", why: "real HAProxy logs and proxy checks" },
   { bin: "caddy", pkg: "caddy", why: "real Caddy logs and proxy checks" },
-  { bin: "python3", pkg: "python3-minimal", why: "a port where connections time out (proxy checks)" },
+  { bin: "python3", pkg: "python3-minimal", why: "a port that times out" },
   { bin: "chromium", pkg: "chromium", why: "the HTML report in a real browser" },
 ];
 

@@ -46,6 +46,8 @@ function printable(s: string, max = 120): string {
 function noAnswer(o: Observation, deadlineMs: number): string | undefined {
   if (o.status !== undefined) return undefined;
   if (o.timedOut) return `no answer within ${deadlineMs / 1000} s (timeout)`;
+  // llhttp's codes: the proxy sent bytes that are not HTTP (e.g. an upstream's, as they came).
+  if (o.error?.startsWith("HPE_")) return `an invalid HTTP response (${o.error})`;
   return `no answer (${o.error ?? "connection closed"})`;
 }
 

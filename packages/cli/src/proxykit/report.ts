@@ -54,13 +54,19 @@ function textReport(r: CheckResult, o: CheckReportOptions): string {
     out.push(`${mark} ${f.id.padEnd(width)}  ${points.padStart(5)}  ${dim(f.title)}`);
     out.push(`  ${"".padEnd(width)}         expected ${f.expected}`);
     if (!all) out.push(`  ${"".padEnd(width)}         got      ${f.got}`);
+    const whys = new Set<string>();
     for (const x of f.criteria) {
       if (x.pass) continue;
-      const why = x.reachable ? "" : dim(` (${o.kind?.name ?? "this proxy"} cannot: ${x.why})`);
+      if (!x.reachable && x.why !== undefined) whys.add(x.why);
+      const mark = x.reachable ? red("✗") : dim("–");
       out.push(
-        `  ${"".padEnd(width)}         ${red("✗")} ${x.criterion}: expected ${x.expected}, got ${x.got}${why}`,
+        `  ${"".padEnd(width)}         ${mark} ${x.criterion}: expected ${x.expected}, got ${x.got}`,
       );
     }
+    for (const why of whys)
+      out.push(
+        dim(`  ${"".padEnd(width)}         – ${o.kind?.name ?? "this proxy"} cannot: ${why}`),
+      );
   }
   out.push("", `${bold("score")}  ${tally(r.score.all)} of every criterion`);
   if (o.kind !== undefined)
