@@ -3,6 +3,7 @@
  * their exit codes (0 / 1 below --min-score / 2 usage, one line naming what is wrong). The
  * SARIF report is validated against the official schema.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -266,5 +267,28 @@ describe("truestatus proxy-check", () => {
     expect(r.err).toContain(
       "/truestatus-check/refused          → http://127.0.0.1:1 (nothing listens there)",
     );
+  });
+
+  it("--print-upstream without --proxy serves the fault upstream until SIGINT", async () => {
+    const bin = new URL("../../dist/cli/bin.js", import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, "proxy-check", "--print-upstream"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const port = await new Promise<number>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d;
+        const m = /fault upstream: http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+        if (m !== null) resolve(Number(m[1]));
+      });
+    });
+    // It answers the check's paths: the upstream 503 of the catalogue, as a proxy would get it.
+    const res = await fetch(`http://127.0.0.1:${port}/truestatus-check/upstream-503`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("17");
+    await res.text();
+    const code = new Promise<number | null>((r) => child.once("close", (c) => r(c)));
+    child.kill("SIGINT");
+    expect(await code).toBe(0);
   });
 });
