@@ -24,6 +24,7 @@ import {
   type GenerateOptions,
   headerComment,
   hostPort,
+  internalAnswer,
   type OwnAnswer,
   rateLimitAnswer,
   receivedStatusValue,
@@ -103,6 +104,8 @@ function backend(o: GenerateOptions, spec: BackendSpec): string {
   const connectFailed = a("connection_refused");
   const own502 = unnamedAnswer(502, o);
   const own504 = a("http_response_timeout");
+  // HAProxy's own 500 (an internal error): marked too, so that it never looks like the upstream's.
+  const own500 = internalAnswer(o);
   const body503 = variantBody([
     { cond: noServer, answer: unavailable },
     { cond: timedOut, answer: timeout },
@@ -120,12 +123,14 @@ function backend(o: GenerateOptions, spec: BackendSpec): string {
     `    http-error status 503 content-type application/problem+json hdr ${OWN} 503 lf-string "${body503}"`,
     `    http-error status 502 content-type application/problem+json hdr ${OWN} 502 lf-string "${lf(own502.body)}"`,
     `    http-error status 504 content-type application/problem+json hdr ${OWN} 504 lf-string "${lf(own504.body)}"`,
+    `    http-error status 500 content-type application/problem+json hdr ${OWN} 500 lf-string "${lf(own500.body)}"`,
     "",
     "    # ... their status and Proxy-Status (http-after-response is what runs on them).",
     `    http-after-response set-var(txn.${V}_own) res.hdr(${OWN})`,
     `    acl ${V}_own503 var(txn.${V}_own) -m str 503`,
     `    acl ${V}_own502 var(txn.${V}_own) -m str 502`,
     `    acl ${V}_own504 var(txn.${V}_own) -m str 504`,
+    `    acl ${V}_own500 var(txn.${V}_own) -m str 500`,
     `    acl ${V}_nosrv nbsrv(${be}) eq 0`,
     `    acl ${V}_slow ${elapsed} -m bool`,
     "    acl truestatus_tls bc_err ge 24",
@@ -140,6 +145,7 @@ function backend(o: GenerateOptions, spec: BackendSpec): string {
     `    http-after-response set-header Proxy-Status ${ps(a("tls_protocol_error"))} if ${V}_own503 !${V}_nosrv !${V}_slow ${V}_tls !${V}_cert`,
     `    http-after-response set-header Proxy-Status ${ps(connectFailed)} if ${V}_own503 !${V}_nosrv !${V}_slow !${V}_tls`,
     `    http-after-response set-header Proxy-Status ${ps(own504)} if ${V}_own504`,
+    `    http-after-response set-header Proxy-Status ${ps(own500)} if ${V}_own500`,
   ];
   if (hasTermState(o.version)) {
     lines.push(

@@ -120,6 +120,12 @@ export function unnamedAnswer(
   return own(undefined, failure, o.name);
 }
 
+/** The proxy's own 500 (a fault of the proxy itself): Proxy-Status proxy_internal_error. */
+export function internalAnswer(o: Pick<GenerateOptions, "name">): OwnAnswer {
+  const a = own("proxy_internal_error", { kind: "internal" }, o.name);
+  return { ...a, proxyStatus: errorValue(o.name, "proxy_internal_error") };
+}
+
 /** The 429 of the proxy's rate limiter. */
 export function rateLimitAnswer(rate: RateLimit, o: Pick<GenerateOptions, "name">): OwnAnswer {
   const retryAfter = Math.max(1, Math.ceil(rate.window / rate.limit));
