@@ -10,6 +10,7 @@ import { analyzeInputs } from "../audit/analyze.js";
 import { ruleMap } from "../audit/engine.js";
 import type { SourceFormat } from "../audit/exchange.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/report/formats.js";
+import { escapeControlInline } from "../audit/report/terminal.js";
 import type { Severity } from "../audit/rule.js";
 import { isInputError } from "../audit/sources/errors.js";
 import {
@@ -97,6 +98,9 @@ async function readSummary(file: string): Promise<Summary> {
   for (const key of Object.keys(emptySummary()) as (keyof Summary)[]) {
     if (!(key in v)) throw new UsageError(`${file}: the summary has no "${key}"`);
   }
+  const { summaryProblem } = await import("../audit/summary-schema.js");
+  const problem = summaryProblem(v);
+  if (problem !== undefined) throw new UsageError(`${file}: not a valid summary: ${problem}`);
   return v as Summary;
 }
 
@@ -134,7 +138,17 @@ export async function runAnalyze(
     if (flags.merge) {
       const rules = ruleMap();
       summary = emptySummary();
-      for (const file of inputs) summary = mergeSummaries(summary, await readSummary(file), rules);
+      for (const file of inputs) {
+        const next = await readSummary(file);
+        try {
+          summary = mergeSummaries(summary, next, rules);
+        } catch (e) {
+          // A rule's aggregate state the schema cannot see into (it is the rule's own shape).
+          throw new UsageError(
+            `${file}: the summary cannot be merged (${(e as Error).message.split("\n")[0]})`,
+          );
+        }
+      }
     } else {
       const r = await analyzeInputs(inputs, {
         ...(flags.inputFormat !== undefined ? { inputFormat: flags.inputFormat } : {}),
@@ -171,8 +185,9 @@ export async function runAnalyze(
     quiet: flags.quiet === true,
     version: pkg.version,
   });
-  await writeReport(io, flags.output, report);
-  for (const e of errors) io.stderr.write(`error: ${e.message} (the summary above is partial)\n`);
+  await writeReport(io, flags.output, report, flags.format);
+  for (const e of errors)
+    io.stderr.write(`error: ${escapeControlInline(e.message)} (the summary above is partial)\n`);
   if (errors.length > 0) return EXIT.usage;
   if (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0) return EXIT.findings;
   return EXIT.ok;

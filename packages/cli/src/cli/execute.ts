@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { escapeControlInline } from "../audit/report/terminal.js";
 import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
 import { EXIT, UsageError } from "./errors.js";
@@ -109,7 +110,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UsageError) {
-      io.stderr.write(`${err.red("error:")} ${e.message}\n`);
+      // The message may quote a file name or a record: shown, never acted on by the terminal.
+      io.stderr.write(`${err.red("error:")} ${escapeControlInline(e.message)}\n`);
       return EXIT.usage;
     }
     throw e;

@@ -133,7 +133,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.
         quiet: flags.quiet === true,
         version: pkg.version,
       });
-      await writeReport(io, flags.output, report);
+      await writeReport(io, flags.output, report, flags.format);
       done(
         flags.failOn !== "none" && findingsAtLeast(result.summary, flags.failOn) > 0
           ? EXIT.findings

@@ -3,6 +3,7 @@
  * a probe has: every request sent, what was skipped and why.
  */
 import { REPORTERS, type ReportFormat, type ReportOptions } from "../audit/report/index.js";
+import { escapeControl } from "../audit/report/terminal.js";
 import type { ProbeResult } from "./probe.js";
 
 /** The probe's own part, as JSON (under "probe" in --format json). */
@@ -46,7 +47,8 @@ export function requestList(r: ProbeResult): string {
         : `State witness: STATE CHANGED DURING THE PROBE: ${r.witness.changed.map((c) => `${c.path} (${c.change})`).join("; ")}`,
     );
   for (const n of r.notes) lines.push(`  note: ${n}`);
-  return `${lines.join("\n")}\n`;
+  // Targets and errors come from the API and its OpenAPI document: shown, never acted on.
+  return `${escapeControl(lines.join("\n"))}\n`;
 }
 
 /** The report of a probe in a --format: the analyze reporter's output, with the probe's part. */

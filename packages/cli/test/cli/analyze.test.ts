@@ -10,6 +10,7 @@ import { NGINX_LOG_FORMAT } from "../fixtures/make-fixtures.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "truestatus-analyze-"));
+const BIN = join(import.meta.dirname, "../../dist/cli/bin.js");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function line(i: number): string {
@@ -73,6 +74,50 @@ describe("truestatus analyze", () => {
     expect(JSON.parse(merged.out)).toEqual(JSON.parse(readFileSync(jab, "utf8")));
     expect(merged.out).toBe(readFileSync(jab, "utf8"));
     expect(JSON.parse(merged.out).schemaVersion).toBe(2);
+  });
+
+  it("--merge of a malformed summary: one line naming the file and field, exit 2 (the built CLI)", async () => {
+    const good = join(dir, "good.json");
+    await run(["analyze", a, "--format", "json", "-o", good]);
+    const base = JSON.parse(readFileSync(good, "utf8")) as Record<string, unknown>;
+    const firstRule = Object.keys(base.findings as object)[0]!;
+    // biome-ignore lint/suspicious/noExplicitAny: spoiling arbitrary JSON members
+    type Json = Record<string, any>;
+    const bad: [string, (s: Json) => void, RegExp][] = [
+      ["findings-null", (s) => (s.findings = null), /findings: expected/],
+      ["statuses-number", (s) => (s.statuses = 5), /statuses: expected/],
+      ["count-string", (s) => (s.exchanges = "300"), /exchanges: expected/],
+      ["samples-string", (s) => (s.findings[firstRule].samples = "x"), /samples/],
+      [
+        "location-line",
+        (s) => (s.findings[firstRule].samples[0].location.line = "7"),
+        /location\.line/,
+      ],
+      ["timeline-array", (s) => (s.timeline.buckets = [1]), /timeline/],
+      ["endpoint", (s) => (s.otherEndpoints = { count: 1 }), /otherEndpoints/],
+      ["malformed", (s) => (s.malformed.reasons = { x: { count: 1, first: 3 } }), /malformed/],
+      // A rule's own state: merged with itself, the rule's merge meets a number, not its shape.
+      [
+        "aggregate",
+        (s) => (s.aggregates = { "401-for-accepted-token": { tok: 5 } }),
+        /aggregate\.json: the summary cannot be merged/,
+      ],
+    ];
+    for (const [name, spoil, field] of bad) {
+      const copy = JSON.parse(JSON.stringify(base)) as Json;
+      spoil(copy);
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(copy));
+      const other = name === "aggregate" ? file : good;
+      const r = spawnSync(process.execPath, [BIN, "analyze", "--merge", other, file], {
+        encoding: "utf8",
+      });
+      expect([name, r.status]).toEqual([name, 2]);
+      expect(r.stderr.trim().split("\n"), name).toHaveLength(1);
+      expect(r.stderr, name).toContain(`${name}.json`);
+      expect(r.stderr, name).toMatch(field);
+      expect(r.stderr, name).not.toMatch(/\n\s+at |internal error/);
+    }
   });
 
   it("worker threads give exactly the single-threaded summary", async () => {

@@ -9,6 +9,7 @@ import { RULES } from "../rules/index.js";
 import type { Counts, EndpointStats, Summary } from "../summary.js";
 import { coverageGaps, type ReportOptions, ruleDocsUrl, specLabel } from "./options.js";
 import { applicableCoverage, formatShare, scorecard } from "./scorecard.js";
+import { escapeStrings } from "./terminal.js";
 
 type Paint = (text: string) => string;
 interface Paints {
@@ -177,7 +178,10 @@ function findingsSection(s: Summary, p: Paints, rules: ReadonlyMap<string, Rule>
   return out;
 }
 
-export function textReport(summary: Summary, options: ReportOptions = {}): string {
+export function textReport(report: Summary, options: ReportOptions = {}): string {
+  // Every string from the traffic, escaped before it is laid out: nothing printed can drive the
+  // terminal (ESC, C1, CR, bidi overrides are shown as \x1b, \u202e, ...).
+  const summary = escapeStrings(report);
   const p = paints(options.color === true);
   const rules = new Map((options.rules ?? RULES).map((r) => [r.id, r]));
   const out = options.quiet ? [] : [...summarySection(summary, p), ""];
