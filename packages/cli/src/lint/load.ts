@@ -39,7 +39,7 @@ export interface LoadedApi {
 }
 
 /** More files than any split document seen; bounds the work a $ref web can ask for. */
-const MAX_FILES = 2000;
+const MAX_FILES = 20_000;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>

@@ -123,10 +123,18 @@ function securityOf(
   };
 }
 
-/** The response declared for a status key ("401"), looked up as written (YAML numbers become strings). */
+/**
+ * A `$ref` left in the resolved document: a remote one, not followed. What it points at is unknown,
+ * so rules judge neither for nor against it.
+ */
+export function isUnresolved(v: unknown): boolean {
+  return isObject(v) && typeof v.$ref === "string";
+}
+
+/** The response declared for a status key ("401") as written; undefined when unknown (a remote $ref). */
 export function response(op: OperationView, code: string): Json | undefined {
   const r = op.responses[code];
-  return isObject(r) ? r : undefined;
+  return isObject(r) && !isUnresolved(r) ? r : undefined;
 }
 
 /** Status keys of the responses: "200", "4XX", "default" (range keys upper-cased). */
@@ -183,52 +191,53 @@ export function errorCodes(op: OperationView): string[] {
   return responseCodes(op).filter((k) => /^[45]/.test(k));
 }
 
+/** One declaration of a property: allOf may declare the same property in several parts. */
+export interface PropertyPart {
+  readonly schema: Json;
+  /** Where it is, as a path of the resolved document. */
+  readonly at: JsonPath;
+}
+
 /**
- * A schema's properties and their types, with allOf merged (bounded: a recursive schema stops at
- * depth 8). Returns undefined for what is not an object schema.
+ * A schema's properties with allOf merged (bounded: a recursive schema stops at depth 8): each
+ * property with every part that declares it, in order. Undefined for what is not a schema object
+ * (or a remote $ref left unresolved).
  */
 export interface FlatSchema {
-  readonly properties: Readonly<Record<string, Json>>;
-  /** Where each property's schema is, as a path of the resolved document. */
-  readonly at: Readonly<Record<string, JsonPath>>;
+  readonly properties: Readonly<Record<string, readonly PropertyPart[]>>;
   readonly required: readonly string[];
   /** oneOf / anyOf alternatives, each with its path. */
   readonly alternatives: readonly { readonly schema: Json; readonly at: JsonPath }[];
 }
 
 export function flatten(schema: unknown, at: JsonPath, depth = 0): FlatSchema | undefined {
-  if (!isObject(schema) || depth > 8) return undefined;
-  const properties: Record<string, Json> = {};
-  const where: Record<string, JsonPath> = {};
+  if (!isObject(schema) || isUnresolved(schema) || depth > 8) return undefined;
+  const properties: Record<string, PropertyPart[]> = {};
   const required = new Set<string>();
   const alternatives: { schema: Json; at: JsonPath }[] = [];
   if (isObject(schema.properties))
     for (const [k, v] of Object.entries(schema.properties)) {
-      if (!isObject(v)) continue;
-      properties[k] = v;
-      where[k] = [...at, "properties", k];
+      if (!isObject(v) || isUnresolved(v)) continue;
+      (properties[k] ??= []).push({ schema: v, at: [...at, "properties", k] });
     }
   if (Array.isArray(schema.required))
     for (const r of schema.required) if (typeof r === "string") required.add(r);
   if (Array.isArray(schema.allOf))
-    schema.allOf.forEach((part, i) => {
+    for (const [i, part] of schema.allOf.entries()) {
       const f = flatten(part, [...at, "allOf", i], depth + 1);
-      if (f === undefined) return;
-      for (const [k, v] of Object.entries(f.properties)) {
-        properties[k] ??= v;
-        where[k] ??= f.at[k]!;
-      }
+      if (f === undefined) continue;
+      for (const [k, parts] of Object.entries(f.properties)) (properties[k] ??= []).push(...parts);
       for (const r of f.required) required.add(r);
       alternatives.push(...f.alternatives);
-    });
+    }
   for (const key of ["oneOf", "anyOf"] as const) {
     const list = schema[key];
     if (Array.isArray(list))
-      list.forEach((alt, i) => {
-        if (isObject(alt)) alternatives.push({ schema: alt, at: [...at, key, i] });
-      });
+      for (const [i, alt] of list.entries())
+        if (isObject(alt) && !isUnresolved(alt))
+          alternatives.push({ schema: alt, at: [...at, key, i] });
   }
-  return { properties, at: where, required: [...required], alternatives };
+  return { properties, required: [...required], alternatives };
 }
 
 /** The JSON types a schema allows ("type": "x" or ["x", "null"], 3.0's nullable aside). */

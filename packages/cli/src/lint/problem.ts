@@ -34,7 +34,8 @@ export function problemContents(doc: Json): ProblemContent[] {
   for (const op of operations(doc)) {
     for (const code of errorCodes(op)) {
       const key = Object.keys(op.responses).find((k) => k.toUpperCase() === code)!;
-      const res = response(op, key)!;
+      const res = response(op, key);
+      if (res === undefined) continue;
       for (const mt of mediaTypes(res)) {
         const media = (res.content as Json)[mt];
         if (!isObject(media)) continue;

@@ -19,7 +19,8 @@ const rule = defineLintRule({
     for (const op of operations(doc)) {
       const key = responseKey(op, "401");
       if (key === undefined) continue;
-      const res = response(op, key)!;
+      const res = response(op, key);
+      if (res === undefined) continue;
       if (declaredHeader(res, "WWW-Authenticate") !== undefined) continue;
       const at = [...op.responsesAt, key];
       out.push(

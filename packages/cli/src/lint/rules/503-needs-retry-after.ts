@@ -19,7 +19,8 @@ const rule = defineLintRule({
     for (const op of operations(doc)) {
       const key = responseKey(op, "503");
       if (key === undefined) continue;
-      const res = response(op, key)!;
+      const res = response(op, key);
+      if (res === undefined) continue;
       if (declaredHeader(res, "Retry-After") !== undefined) continue;
       const at = [...op.responsesAt, key];
       out.push(

@@ -35,7 +35,8 @@ const rule = defineLintRule({
       if (op.method === "HEAD") continue;
       for (const code of errorCodes(op)) {
         const key = Object.keys(op.responses).find((k) => k.toUpperCase() === code)!;
-        const res = response(op, key)!;
+        const res = response(op, key);
+        if (res === undefined) continue;
         const types = mediaTypes(res);
         if (types.some((t) => isProblemMedia(t) || accepted.has(essence(t)))) continue;
         const at = [...op.responsesAt, key];

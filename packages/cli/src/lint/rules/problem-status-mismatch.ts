@@ -19,16 +19,17 @@ const rule = defineLintRule({
     for (const p of problemContents(doc)) {
       if (!/^\d{3}$/.test(p.key)) continue;
       const code = Number(p.key);
-      const status = p.schema.properties.status;
-      const pins = status === undefined ? undefined : pinned(status);
-      if (pins !== undefined && !pins.some((v) => Number(v) === code))
+      for (const part of p.schema.properties.status ?? []) {
+        const pins = pinned(part.schema);
+        if (pins === undefined || pins.some((v) => Number(v) === code)) continue;
         out.push(
           lintFinding(
             rule,
-            p.schema.at.status!,
+            part.at,
             `the ${code} response's problem pins status to ${pins.map((v) => JSON.stringify(v)).join(", ")}`,
           ),
         );
+      }
       const examples: { value: unknown; at: (string | number)[] }[] = [];
       if (p.media.example !== undefined)
         examples.push({ value: p.media.example, at: [...p.mediaAt, "example"] });

@@ -17,18 +17,21 @@ const rule = defineLintRule({
   check(doc) {
     const out: LintFinding[] = [];
     for (const p of problemContents(doc)) {
-      const status = p.schema.properties.status!;
-      if (status === undefined) continue;
-      const t = types(status);
-      if (t.length === 0 || t.includes("integer") || t.includes("number")) continue;
-      out.push(
-        lintFinding(
-          rule,
-          p.schema.at.status!,
-          `the problem schema types status as ${t.join(" or ")}, not an integer`,
-          { path: p.schema.at.status!, yaml: "type: integer\nminimum: 100\nmaximum: 599" },
-        ),
-      );
+      for (const part of p.schema.properties.status ?? []) {
+        const t = types(part.schema);
+        if (t.length === 0 || t.includes("integer") || t.includes("number")) continue;
+        out.push(
+          lintFinding(
+            rule,
+            part.at,
+            `the problem schema types status as ${t.join(" or ")}, not an integer`,
+            {
+              path: part.at,
+              yaml: "type: integer\nminimum: 100\nmaximum: 599",
+            },
+          ),
+        );
+      }
     }
     return out;
   },

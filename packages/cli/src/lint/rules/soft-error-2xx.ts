@@ -48,14 +48,15 @@ const FAILURE_WORDS = new Set(["error", "fail", "failed", "failure"]);
 /** Why a flattened schema reads as an error body, or undefined. */
 function errorShape(s: FlatSchema): string | undefined {
   const props = s.properties;
+  // A property is pinned when any allOf part pins it (every part must hold).
+  const pinsOf = (name: string) =>
+    (props[name] ?? []).map((p) => pinned(p.schema)).find((x) => x !== undefined);
   for (const flag of ["success", "ok"]) {
-    const p = props[flag];
-    const pins = p === undefined ? undefined : pinned(p);
+    const pins = pinsOf(flag);
     if (pins !== undefined && pins.length > 0 && pins.every((v) => v === false))
       return `${flag}: false`;
   }
-  const status = props.status;
-  const statusPins = status === undefined ? undefined : pinned(status);
+  const statusPins = pinsOf("status");
   if (statusPins !== undefined && statusPins.length > 0) {
     if (statusPins.every((v) => typeof v === "string" && FAILURE_WORDS.has(v.toLowerCase())))
       return `status: ${JSON.stringify(statusPins[0])}`;
@@ -86,7 +87,8 @@ const rule = defineLintRule({
       for (const code of responseCodes(op)) {
         if (!/^2(\d\d|XX)$/.test(code)) continue;
         const key = Object.keys(op.responses).find((k) => k.toUpperCase() === code)!;
-        const res = response(op, key)!;
+        const res = response(op, key);
+        if (res === undefined) continue;
         for (const mt of mediaTypes(res)) {
           const mediaAt: JsonPath = [...op.responsesAt, key, "content", mt];
           if (isProblemMedia(mt)) {
