@@ -7,6 +7,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { LintInputError } from "./errors.js";
+import { decodeURIComponentSafe, pointerSegments, toPointer } from "./pointer.js";
+
+export { pointerSegments, toPointer };
+
 import {
   type JsonPath,
   MAX_FILE_BYTES,
@@ -69,7 +73,11 @@ export async function loadOpenApi(file: string): Promise<LoadedApi> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
       if (from !== undefined)
-        throw new LintInputError(from.file, from.line, `$ref to ${abs}: cannot read (${code})`);
+        throw new LintInputError(
+          from.file,
+          from.line,
+          `$ref to ${display(abs)}: cannot read (${code})`,
+        );
       throw new LintInputError(display(abs), undefined, `cannot read (${code})`);
     }
     if (buf.length > MAX_FILE_BYTES)
@@ -125,7 +133,7 @@ export async function loadOpenApi(file: string): Promise<LoadedApi> {
         continue;
       }
       if (t.abs !== abs && !files.has(t.abs)) {
-        await read(t.abs, { file: src.file, line: lineOf(src, path) ?? 1 });
+        await read(t.abs, { file: src.file, line: lineOf(src, [...path, "$ref"]) ?? 1 });
         queue.push(t.abs);
       }
     }
@@ -138,7 +146,11 @@ export async function loadOpenApi(file: string): Promise<LoadedApi> {
     const hit = pointerGet(src.data, t.pointer);
     if (hit.found) return hit.value;
     const from = files.get(fromAbs)!;
-    throw new LintInputError(from.file, lineOf(from, at), `$ref "${ref}": ${hit.reason}`);
+    throw new LintInputError(
+      from.file,
+      lineOf(from, [...at, "$ref"]),
+      `$ref "${ref}": ${hit.reason}`,
+    );
   };
   const owner = new Map<unknown, string>();
   for (const [abs, src] of files)
@@ -290,28 +302,6 @@ function markOwner(value: object, abs: string, owner: Map<unknown, string>): voi
     for (const x of Array.isArray(v) ? v : Object.values(v))
       if (typeof x === "object" && x !== null) stack.push(x);
   }
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** "#/a/b~1c" → ["a", "b/c"] (RFC 6901, after percent-decoding the fragment). */
-export function pointerSegments(pointer: string): string[] {
-  const p = decodeURIComponentSafe(pointer);
-  if (p === "" || p === "/") return p === "/" ? [""] : [];
-  return p
-    .replace(/^\//, "")
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-export function toPointer(path: JsonPath): string {
-  return path.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 }
 
 function pointerGet(

@@ -12,7 +12,7 @@ const indent = (text: string, by: number) =>
 export function headerYaml(name: string, description: string, example?: string): string {
   return [
     `${name}:`,
-    `  description: ${description}`,
+    `  description: ${JSON.stringify(description)}`,
     "  schema:",
     "    type: string",
     ...(example !== undefined ? [`    example: ${JSON.stringify(example)}`] : []),
@@ -50,7 +50,7 @@ export function responseYaml(
 ): string {
   return [
     `"${code}":`,
-    `  description: ${description}`,
+    `  description: ${JSON.stringify(description)}`,
     ...(headers.length > 0 ? ["  headers:", ...headers.map((h) => indent(h, 4))] : []),
     "  content:",
     indent(problemContentYaml(doc), 4),
