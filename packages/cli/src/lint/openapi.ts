@@ -210,6 +210,16 @@ export interface FlatSchema {
   readonly alternatives: readonly { readonly schema: Json; readonly at: JsonPath }[];
 }
 
+function addPart(
+  into: Record<string, PropertyPart[]>,
+  key: string,
+  ...parts: PropertyPart[]
+): void {
+  const list = into[key];
+  if (list === undefined) into[key] = [...parts];
+  else list.push(...parts);
+}
+
 export function flatten(schema: unknown, at: JsonPath, depth = 0): FlatSchema | undefined {
   if (!isObject(schema) || isUnresolved(schema) || depth > 8) return undefined;
   const properties: Record<string, PropertyPart[]> = {};
@@ -218,7 +228,7 @@ export function flatten(schema: unknown, at: JsonPath, depth = 0): FlatSchema | 
   if (isObject(schema.properties))
     for (const [k, v] of Object.entries(schema.properties)) {
       if (!isObject(v) || isUnresolved(v)) continue;
-      (properties[k] ??= []).push({ schema: v, at: [...at, "properties", k] });
+      addPart(properties, k, { schema: v, at: [...at, "properties", k] });
     }
   if (Array.isArray(schema.required))
     for (const r of schema.required) if (typeof r === "string") required.add(r);
@@ -226,7 +236,7 @@ export function flatten(schema: unknown, at: JsonPath, depth = 0): FlatSchema | 
     for (const [i, part] of schema.allOf.entries()) {
       const f = flatten(part, [...at, "allOf", i], depth + 1);
       if (f === undefined) continue;
-      for (const [k, parts] of Object.entries(f.properties)) (properties[k] ??= []).push(...parts);
+      for (const [k, parts] of Object.entries(f.properties)) addPart(properties, k, ...parts);
       for (const r of f.required) required.add(r);
       alternatives.push(...f.alternatives);
     }

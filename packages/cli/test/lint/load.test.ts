@@ -216,12 +216,15 @@ describe("JSON pointers", () => {
 
 /** Every member of a random document is located at the line and column where its key is written. */
 describe("parseSource positions (property)", () => {
-  const key = fc
-    .string({ minLength: 1, maxLength: 8 })
-    .filter(
-      (k) =>
-        k.trim() === k && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(k) && k !== "<<",
-    );
+  const key = fc.string({ minLength: 1, maxLength: 8 }).filter(
+    (k) =>
+      k.trim() === k &&
+      ![...k].some((c) => {
+        const n = c.codePointAt(0)!;
+        return n < 0x20 || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029 || n === 0xfeff;
+      }) &&
+      k !== "<<",
+  );
   const value = fc.letrec((tie) => ({
     node: fc.oneof(
       { depthSize: "small" },
