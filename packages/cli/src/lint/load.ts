@@ -125,7 +125,7 @@ export async function loadOpenApi(file: string): Promise<LoadedApi> {
     scanned.add(abs);
     const src = files.get(abs)!;
     const refs: { ref: string; path: (string | number)[] }[] = [];
-    collectRefs(src.data, [], refs);
+    collectRefs(src.data, refs);
     for (const { ref, path } of refs) {
       const t = refTarget(abs, ref);
       if (t === undefined) {
@@ -152,42 +152,62 @@ export async function loadOpenApi(file: string): Promise<LoadedApi> {
       `$ref "${ref}": ${hit.reason}`,
     );
   };
+  // Which file each object comes from, for the references inside it (one file: all the root's).
   const owner = new Map<unknown, string>();
-  for (const [abs, src] of files)
-    if (typeof src.data === "object" && src.data !== null) markOwner(src.data, abs, owner);
+  if (files.size > 1)
+    for (const [abs, src] of files)
+      if (typeof src.data === "object" && src.data !== null) markOwner(src.data, abs, owner);
   const done = new Set<unknown>();
   // Iterative depth-first walk: documents can nest deeper than a safe recursion depth.
-  const stack: { value: object; path: (string | number)[] }[] = [{ value: data, path: [] }];
+  const stack: { value: object; trail: Trail }[] = [
+    { value: data, trail: { key: undefined, up: undefined } },
+  ];
+  const replace = (
+    holder: Record<string | number, unknown>,
+    k: string | number,
+    v: unknown,
+    trail: Trail,
+  ) => {
+    let target = v;
+    let targetAbs = owner.get(holder) ?? rootAbs;
+    let targetTrail: Trail = { key: k, up: trail };
+    for (let hops = 0; isRef(target); hops++) {
+      const from = files.get(targetAbs)!;
+      if (hops > 64)
+        throw new LintInputError(
+          from.file,
+          lineOf(from, pathOf(targetTrail)),
+          "$ref chain longer than 64 (a loop?)",
+        );
+      const ref = (target as { $ref: string }).$ref;
+      const t = refTarget(targetAbs, ref);
+      if (t === undefined) break;
+      target = targetOf(targetAbs, ref, pathOf(targetTrail));
+      targetAbs = t.abs;
+      targetTrail = pointerSegments(t.pointer).reduce<Trail>((up, key) => ({ key, up }), {
+        key: undefined,
+        up: undefined,
+      });
+    }
+    if (target !== v) holder[k] = target;
+    if (typeof target === "object" && target !== null && !done.has(target))
+      stack.push({ value: target, trail: targetTrail });
+  };
   while (stack.length > 0) {
     const cur = stack.pop()!;
     if (done.has(cur.value)) continue;
     done.add(cur.value);
-    const abs = owner.get(cur.value) ?? rootAbs;
-    const entries: [string | number, unknown][] = Array.isArray(cur.value)
-      ? cur.value.map((v, i) => [i, v] as [number, unknown])
-      : Object.entries(cur.value);
-    for (const [k, v] of entries) {
-      let target = v;
-      let targetAbs = abs;
-      let targetPath: (string | number)[] = [...cur.path, k];
-      for (let hops = 0; isRef(target); hops++) {
-        const from = files.get(targetAbs)!;
-        if (hops > 64)
-          throw new LintInputError(
-            from.file,
-            lineOf(from, targetPath),
-            "$ref chain longer than 64 (a loop?)",
-          );
-        const ref = (target as { $ref: string }).$ref;
-        const t = refTarget(targetAbs, ref);
-        if (t === undefined) break;
-        target = targetOf(targetAbs, ref, targetPath);
-        targetAbs = t.abs;
-        targetPath = pointerSegments(t.pointer);
+    const holder = cur.value as Record<string | number, unknown>;
+    if (Array.isArray(cur.value)) {
+      for (let i = 0; i < cur.value.length; i++) {
+        const v: unknown = cur.value[i];
+        if (typeof v === "object" && v !== null) replace(holder, i, v, cur.trail);
       }
-      if (target !== v) (cur.value as Record<string | number, unknown>)[k] = target;
-      if (typeof target === "object" && target !== null && !done.has(target))
-        stack.push({ value: target, path: targetPath });
+    } else {
+      for (const k in holder) {
+        const v = holder[k];
+        if (typeof v === "object" && v !== null) replace(holder, k, v, cur.trail);
+      }
     }
   }
 
@@ -274,21 +294,33 @@ function isRef(v: unknown): boolean {
   return isObject(v) && typeof v.$ref === "string";
 }
 
-function collectRefs(
-  value: unknown,
-  path: (string | number)[],
-  out: { ref: string; path: (string | number)[] }[],
-): void {
-  const stack: { v: unknown; p: (string | number)[] }[] = [{ v: value, p: path }];
+/** Where a node is, as a chain up to the root: its path is built only when a message needs it. */
+interface Trail {
+  readonly key: string | number | undefined;
+  readonly up: Trail | undefined;
+}
+
+function pathOf(t: Trail | undefined): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let c = t; c !== undefined && c.key !== undefined; c = c.up) out.push(c.key);
+  return out.reverse();
+}
+
+function collectRefs(value: unknown, out: { ref: string; path: (string | number)[] }[]): void {
+  const stack: { v: unknown; t: Trail }[] = [{ v: value, t: { key: undefined, up: undefined } }];
   while (stack.length > 0) {
-    const { v, p } = stack.pop()!;
+    const { v, t } = stack.pop()!;
     if (Array.isArray(v)) {
-      for (const [i, x] of v.entries())
-        if (typeof x === "object" && x !== null) stack.push({ v: x, p: [...p, i] });
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === "object" && x !== null) stack.push({ v: x, t: { key: i, up: t } });
+      }
     } else if (isObject(v)) {
-      if (typeof v.$ref === "string") out.push({ ref: v.$ref, path: p });
-      for (const [k, x] of Object.entries(v))
-        if (typeof x === "object" && x !== null) stack.push({ v: x, p: [...p, k] });
+      if (typeof v.$ref === "string") out.push({ ref: v.$ref, path: pathOf(t) });
+      for (const k in v) {
+        const x = v[k];
+        if (typeof x === "object" && x !== null) stack.push({ v: x, t: { key: k, up: t } });
+      }
     }
   }
 }

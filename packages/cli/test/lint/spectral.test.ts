@@ -18,7 +18,9 @@ const spectralBin = new URL("../../../../node_modules/.bin/spectral", import.met
 
 const corpus = [
   ...readdirSync(join(fixtures, "public"))
-    .filter((f) => !f.startsWith("bad-") && !f.startsWith("teamdigitale-"))
+    .filter(
+      (f) => /\.(ya?ml|json)$/.test(f) && !f.startsWith("bad-") && !f.startsWith("teamdigitale-"),
+    )
     .map((f) => join(fixtures, "public", f)),
   ...["sloppy.yaml", "sloppy.json", "clean.yaml", "split/openapi.yaml"].map((f) =>
     join(fixtures, "planted", f),
