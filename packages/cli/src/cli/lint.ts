@@ -8,6 +8,12 @@ import { createRequire } from "node:module";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { definePolicy } from "truestatus";
 import type { LintOptions, Severity } from "../lint/rule.js";
+import {
+  addBaselineOptions,
+  type BaselineFlags,
+  knownFingerprints,
+  saveBaseline,
+} from "./baseline.js";
 import { EXIT, UsageError } from "./errors.js";
 import { type Io, reportColor, writeReport } from "./output.js";
 
@@ -16,7 +22,7 @@ const pkg = createRequire(import.meta.url)("../../package.json") as { version: s
 const FORMATS = ["text", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 
-export interface LintFlags {
+export interface LintFlags extends BaselineFlags {
   readonly format: Format;
   readonly output?: string;
   readonly failOn: Severity | "none";
@@ -64,8 +70,15 @@ export async function runLint(
     if (isLintInputError(e)) throw new UsageError(e.message);
     throw e;
   }
+  const baseline = await knownFingerprints(flags, "lint");
+  const known =
+    baseline === undefined
+      ? undefined
+      : new Set(result.findings.filter((f) => baseline.has(f.fingerprint)));
+  if (flags.writeBaseline !== undefined)
+    await saveBaseline(flags.writeBaseline, "lint", result.findings);
   const report = LINT_REPORTERS[flags.format](
-    { result },
+    { result, ...(known !== undefined ? { known } : {}) },
     {
       color: reportColor(io, flags.output),
       fixSuggestions: flags.fixSuggestions === true,
@@ -75,7 +88,9 @@ export async function runLint(
   await writeReport(io, flags.output, report);
   if (flags.failOn === "none") return EXIT.ok;
   const bar = RANK[flags.failOn];
-  return result.findings.some((f) => RANK[f.severity] <= bar) ? EXIT.findings : EXIT.ok;
+  return result.findings.some((f) => RANK[f.severity] <= bar && known?.has(f) !== true)
+    ? EXIT.findings
+    : EXIT.ok;
 }
 
 function parseFormat(value: string): Format {
@@ -88,7 +103,7 @@ const repeat = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Adds `lint` to the program; `done` receives the exit code. */
 export function registerLint(program: Command, io: Io, done: (code: number) => void): void {
-  program
+  const command = program
     .command("lint")
     .description(
       "what an OpenAPI 3.0/3.1 document says about its status codes: missing 401/403/400, challenges, Retry-After, problem+json, soft errors",
@@ -134,11 +149,13 @@ Examples:
   truestatus lint openapi.yaml --fix-suggestions
   truestatus lint openapi.json --format sarif -o lint.sarif --fail-on warning
   truestatus lint --export spectral > .spectral.js     the same rules inside Spectral
+  truestatus lint openapi.yaml --write-baseline lint.baseline.json   accept what is there today
+  truestatus lint openapi.yaml --baseline lint.baseline.json         fail only on new findings
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error (not OpenAPI,
 a broken $ref, a syntax error: one line with the file and line).`,
-    )
-    .action(async (document: string | undefined, flags: LintFlags) => {
-      done(await runLint(document === undefined ? [] : [document], flags, io));
-    });
+    );
+  addBaselineOptions(command).action(async (document: string | undefined, flags: LintFlags) => {
+    done(await runLint(document === undefined ? [] : [document], flags, io));
+  });
 }

@@ -6,6 +6,7 @@
  * one finding, as Spectral counts them.
  */
 import { DEFAULT_POLICY } from "truestatus";
+import { lintFingerprint } from "../baseline/fingerprint.js";
 import type { LoadedApi, SourceLocation } from "./load.js";
 import type { LintFinding, LintOptions, LintRule, Severity, Suggestion } from "./rule.js";
 import { LINT_RULES } from "./rules/index.js";
@@ -41,13 +42,6 @@ export const DEFAULT_LINT_OPTIONS: LintOptions = {
   errorMediaTypes: [],
   upstreamOperations: [],
 };
-
-export function lintFingerprint(
-  ruleId: string,
-  location: { docPath: string; pointer: string },
-): string {
-  return `${ruleId}:${location.docPath}#${location.pointer}`;
-}
 
 export function lintLoaded(
   api: LoadedApi,
