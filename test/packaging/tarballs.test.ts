@@ -219,7 +219,10 @@ describe("types resolve in every module-resolution mode", () => {
     expect(lint.stderr).toBe("");
     expect(lint.status).toBe(0);
     expect(lint.stdout).toContain("no findings");
-    const exported = spawnSync(bin, ["lint", "--export", "spectral"], { cwd: dir, encoding: "utf8" });
+    const exported = spawnSync(bin, ["lint", "--export", "spectral"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     expect(exported.status).toBe(0);
     expect(exported.stdout).toMatch(/var truestatus = \(\(\) => \{/);
     expect(exported.stdout).toContain('"401-needs-www-authenticate": {');
@@ -235,7 +238,9 @@ describe("npm install eslint-plugin-truestatus eslint (the plugin alone)", () =>
   }, 180_000);
 
   it("installs without truestatus or the CLI, and lints with the recommended config", () => {
-    const tree = JSON.parse(npm(dir, ["ls", "--all", "--json"])) as { dependencies?: Record<string, LsNode> };
+    const tree = JSON.parse(npm(dir, ["ls", "--all", "--json"])) as {
+      dependencies?: Record<string, LsNode>;
+    };
     const all = names(tree.dependencies);
     expect(all.has("eslint-plugin-truestatus")).toBe(true);
     expect(all.has("truestatus")).toBe(false);

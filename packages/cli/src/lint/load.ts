@@ -17,7 +17,6 @@ import {
   type Position,
   parseSource,
   type SourceFile,
-  type SourceNode,
 } from "./source.js";
 
 export interface SourceLocation extends Position {
