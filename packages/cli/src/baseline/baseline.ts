@@ -5,6 +5,7 @@
  * is known. Reading is strict (bad input is one line naming the file and what is wrong).
  */
 import { readFile, writeFile } from "node:fs/promises";
+import { TruestatusError } from "truestatus";
 
 export const BASELINE_VERSION = 1;
 
@@ -23,8 +24,12 @@ export interface BaselineFile {
   readonly entries: readonly BaselineEntry[];
 }
 
-export class BaselineError extends Error {
+export class BaselineError extends TruestatusError {
   override readonly name = "BaselineError";
+  override readonly code = "TRUESTATUS_BASELINE" as const;
+  constructor(message: string) {
+    super("TRUESTATUS_BASELINE", message);
+  }
 }
 
 /** Bigger than any honest baseline; bounds what a wrong file can make us read. */

@@ -1,14 +1,20 @@
 /** The one error `truestatus lint` raises for bad input: a file, a line when known, what is wrong. */
-export class LintInputError extends Error {
+import { TruestatusError } from "truestatus";
+
+export class LintInputError extends TruestatusError {
   override readonly name = "LintInputError";
-  readonly code = "TRUESTATUS_LINT_INPUT";
+  override readonly code = "TRUESTATUS_LINT_INPUT" as const;
   constructor(
     readonly file: string,
     readonly line: number | undefined,
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}${line === undefined ? "" : `:${line}`}: ${reason}`, options);
+    super(
+      "TRUESTATUS_LINT_INPUT",
+      `${file}${line === undefined ? "" : `:${line}`}: ${reason}`,
+      options,
+    );
   }
 }
 
