@@ -23,6 +23,8 @@ export interface Answer {
   readonly body?: TSESTree.Node;
   /** The receiver (`res` in res.status(400)), when there is one. */
   readonly receiver?: TSESTree.Expression;
+  /** An error thrown (or passed on) for an error handler to answer, not an answer written here. */
+  readonly thrown?: boolean;
 }
 
 /** NestJS' built-in exceptions and HttpStatus members (the ones that matter here). */
@@ -132,7 +134,9 @@ export function answerOfCall(
   // http-errors: createError(401), createHttpError(429, "...")
   if (callee.type === AST_NODE_TYPES.Identifier && /^create(Http)?Error$/.test(callee.name)) {
     const s = statusOf(node.arguments[0]);
-    return s === undefined ? undefined : { status: s, node, framework: "http-errors" };
+    return s === undefined
+      ? undefined
+      : { status: s, node, framework: "http-errors", thrown: true };
   }
   if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed) return undefined;
   const method =
@@ -191,7 +195,7 @@ export function answerOfCall(
       // Koa: ctx.throw(401, "..."), ctx.assert(user, 401)
       const s = statusOf(method === "throw" ? args[0] : args[1]);
       if (s === undefined || !mayBeResponse(context, receiver)) return undefined;
-      return { status: s, node, framework: "koa", receiver };
+      return { status: s, node, framework: "koa", receiver, thrown: true };
     }
     default:
       return undefined;
@@ -212,19 +216,21 @@ export function answerOfNew(node: TSESTree.NewExpression): Answer | undefined {
   const callee = name(node.callee);
   if (callee === undefined) return undefined;
   const nest = NEST_EXCEPTIONS[callee];
-  if (nest !== undefined) return { status: nest, node, framework: "nestjs" };
+  if (nest !== undefined) return { status: nest, node, framework: "nestjs", thrown: true };
   if (callee === "HttpException") {
     const s = statusOf(node.arguments[1]);
-    return s === undefined ? undefined : { status: s, node, framework: "nestjs" };
+    return s === undefined ? undefined : { status: s, node, framework: "nestjs", thrown: true };
   }
   if (callee === "HTTPException") {
     const s = statusOf(node.arguments[0]);
-    return s === undefined ? undefined : { status: s, node, framework: "hono" };
+    return s === undefined ? undefined : { status: s, node, framework: "hono", thrown: true };
   }
   // An application's own HTTP error class: new ApiError(401, "..."), new HttpError(msg, 429)
   if (/(Error|Exception)$/.test(callee)) {
     const s = statusOf(node.arguments[0]) ?? statusOf(node.arguments[1]);
-    return s === undefined ? undefined : { status: s, node, framework: "http-errors" };
+    return s === undefined
+      ? undefined
+      : { status: s, node, framework: "http-errors", thrown: true };
   }
   return undefined;
 }

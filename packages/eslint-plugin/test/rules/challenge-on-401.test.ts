@@ -19,6 +19,12 @@ ruleTester.run("challenge-on-401", rule, {
     `router.get("/me", (ctx) => { ctx.set("WWW-Authenticate", "Bearer"); ctx.status = 401; });`,
     // NestJS with @Header on the method
     `class C { @Get() @Header("WWW-Authenticate", "Bearer") me() { throw new UnauthorizedException(); } }`,
+    // an error handler that adds the challenge answers thrown 401s (truestatus' adapters, TruestatusFilter)
+    {
+      code: `class C { @Get() me() { throw new UnauthorizedException(); } }`,
+      options: [{ thrownErrorsHandled: true }],
+    },
+    `import { truestatus } from "truestatus/express"; app.use(truestatus()); app.get("/me", (req, res, next) => next(createError(401)));`,
     // other statuses are not this rule's
     `app.get("/x", (req, res) => res.status(403).end());`,
     // a computed status is not judged
@@ -53,5 +59,11 @@ ruleTester.run("challenge-on-401", rule, {
       errors: missing,
     },
     { code: `app.use((req, res, next) => next(createError(401, "login")));`, errors: missing },
+    {
+      name: "a 401 written in the handler is not the error handler's to fix",
+      code: `app.get("/me", (req, res) => res.status(401).end());`,
+      options: [{ thrownErrorsHandled: true }],
+      errors: missing,
+    },
   ],
 });
