@@ -2,7 +2,7 @@
  * `truestatus lint` on a document with thousands of operations (target < 2 s), against Spectral
  * with the OWASP ruleset (@stoplight/spectral-owasp-ruleset) on the same document, in the same run.
  *
- *   npm run build && node --import tsx bench/lint.ts [--ops=5000] [--runs=3]
+ *   npm run build && node --import tsx bench/lint.ts [--ops=3000] [--runs=3]
  *
  * The document is generated (deterministic): `--ops` operations over `--ops / 2` paths, each with
  * parameters, a request body or a JSON 200, shared and inline error responses, in one YAML file
@@ -21,7 +21,7 @@ const arg = (name: string, dflt: number) =>
       process.argv.find((a) => a.startsWith(`--${name}=`)) ?? "",
     )?.[1] ?? dflt,
   );
-const OPS = arg("ops", 5000);
+const OPS = arg("ops", 3000);
 const RUNS = arg("runs", 3);
 const OUT = "bench/out";
 const CLI = "packages/cli/dist/cli/bin.js";

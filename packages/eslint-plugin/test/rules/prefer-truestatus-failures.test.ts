@@ -7,7 +7,9 @@ ruleTester.run("prefer-truestatus-failures", rule, {
   valid: [
     `app.get("/x", (req, res) => res.status(200).json(rows));`,
     `app.get("/x", (req, res, next) => next(new HttpFailure(notFound())));`,
+    // Koa and NestJS answer through the context or exceptions: not hand-rolled bodies
     `router.get("/x", (ctx) => { ctx.status = 404; });`,
+    `class C { @Get(":id") find() { throw new NotFoundException("no such order"); } }`,
     `app.use((err, req, res, next) => res.status(err.status).json({ error: err.message }));`,
   ],
   invalid: [
