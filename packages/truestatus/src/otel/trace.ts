@@ -125,15 +125,23 @@ export interface FailureAttributes {
   readonly failureClass: string;
 }
 
-/** Sets the failure's attributes on the request's server span; Error status for a 5xx only. */
+/**
+ * Sets the failure's attributes on the request's server span. `error.type` and the Error status
+ * for a 5xx only: on a server span a 4xx is not an error (HTTP semantic conventions), and error
+ * rates are counted from `error.type`, so setting it on a 401 would count a client's missing token
+ * as a server error. `truestatus.failure_class` is set on every failure: it is what tells an auth
+ * failure (4xx) from a dependency failure (5xx).
+ */
 export function annotateServerSpan(a: FailureAttributes): void {
   const span = activeServerSpan();
   if (span === undefined) return;
   try {
     span.setAttribute("http.response.status_code", a.status);
-    span.setAttribute("error.type", a.errorType);
     span.setAttribute("truestatus.failure_class", a.failureClass);
-    if (a.status >= 500) span.setStatus({ code: STATUS_ERROR });
+    if (a.status >= 500) {
+      span.setAttribute("error.type", a.errorType);
+      span.setStatus({ code: STATUS_ERROR });
+    }
   } catch {
     // Telemetry must never change an answer.
   }
