@@ -20,12 +20,13 @@ import {
   SCHEMA_VERSION,
   type Summary,
 } from "../audit/summary.js";
+import { addBaselineOptions, applyTrafficBaseline, type BaselineFlags } from "./baseline.js";
 import { EXIT, UsageError } from "./errors.js";
 import { type Io, reportColor, writeReport } from "./output.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends BaselineFlags {
   readonly inputFormat?: SourceFormat;
   readonly logFormat?: string;
   /** NDJSON: exchange field → JSON path. */
@@ -180,22 +181,24 @@ export async function runAnalyze(
   progress.clear();
   const color = reportColor(io, flags.output);
   const { REPORTERS } = await reporters;
-  const report = REPORTERS[flags.format](summary, {
-    color,
-    quiet: flags.quiet === true,
-    version: pkg.version,
-  });
+  const { report, failing } = await applyTrafficBaseline(
+    "analyze",
+    summary,
+    flags,
+    REPORTERS[flags.format](summary, { color, quiet: flags.quiet === true, version: pkg.version }),
+  );
   await writeReport(io, flags.output, report, flags.format);
   for (const e of errors)
     io.stderr.write(`error: ${escapeControlInline(e.message)} (the summary above is partial)\n`);
   if (errors.length > 0) return EXIT.usage;
-  if (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0) return EXIT.findings;
+  if (failing ?? (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0))
+    return EXIT.findings;
   return EXIT.ok;
 }
 
 /** Adds `analyze` to the program; `done` receives the exit code. */
 export function registerAnalyze(program: Command, io: Io, done: (code: number) => void): void {
-  program
+  const command = program
     .command("analyze")
     .description(
       "what HAR files and access logs say about their status codes: findings, classes, endpoints",
@@ -242,11 +245,13 @@ Examples:
   truestatus analyze /var/log/nginx --fail-on warning
   cat access.log | truestatus analyze -
   truestatus analyze --merge day1.json day2.json
+  truestatus analyze access.log --write-baseline analyze.baseline.json    accept what is there today
+  truestatus analyze access.log --baseline analyze.baseline.json         fail only on new findings
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error (a truncated
 input prints the partial summary, then the error).`,
-    )
-    .action(async (inputs: string[], flags: AnalyzeFlags) => {
-      done(await runAnalyze(inputs, flags, io));
-    });
+    );
+  addBaselineOptions(command).action(async (inputs: string[], flags: AnalyzeFlags) => {
+    done(await runAnalyze(inputs, flags, io));
+  });
 }

@@ -9,6 +9,7 @@ import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
 import { EXIT, UsageError } from "./errors.js";
 import { addGatewayCommand } from "./gateway.js";
+import { registerLint } from "./lint.js";
 import { type Io, stylesFor } from "./output.js";
 import { registerProbe } from "./probe.js";
 import { registerProxyCheck } from "./proxy-check.js";
@@ -46,7 +47,7 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     .showSuggestionAfterError()
     .addHelpText(
       "after",
-      "\nExamples:\n  truestatus demo            probe a sloppy and a fixed API side by side (scorecard)\n  truestatus demo --table    the decision table and worked answers\n  truestatus probe http://127.0.0.1:3000 --openapi openapi.yaml   probe a running API\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n",
+      "\nExamples:\n  truestatus demo            probe a sloppy and a fixed API side by side (scorecard)\n  truestatus demo --table    the decision table and worked answers\n  truestatus probe http://127.0.0.1:3000 --openapi openapi.yaml   probe a running API\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n  truestatus lint openapi.yaml       what your OpenAPI document says, before it ships\n",
     );
 
   program
@@ -87,6 +88,9 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     code = c;
   });
   registerProbe(program, io, (c) => {
+    code = c;
+  });
+  registerLint(program, io, (c) => {
     code = c;
   });
   addGatewayCommand(program, io, UsageError);
