@@ -119,6 +119,8 @@ export interface Exchange {
     readonly body?: BodySample;
     /** Bytes of the body as sent, when logged. */
     readonly size?: number;
+    /** Bytes sent including the header section. */
+    readonly totalSize?: number;
   };
   /** Total time in milliseconds as the source measured it. */
   readonly durationMs?: number;

@@ -5,7 +5,8 @@
  *   %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"   (combined; further fields ignored)
  *
  * One pass of indexOf over the line, no regular expression. `%b` is "-" for no body (Apache) or a
- * number (nginx). A user in `%u` means credentials were sent (Basic), "-" tells nothing.
+ * number (nginx). A user in `%u` means credentials were sent (Basic), "-" tells nothing. `%h` may
+ * be a forwarded-for list ("10.0.0.2, 10.0.0.1, 127.0.0.1"), as servers behind load balancers log it.
  */
 import type { Capability, Exchange, SourceFormat } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
@@ -48,8 +49,14 @@ const SCRATCH: Prefix = {
 
 /** Parses `%h %l %u [%t] "%r" %>s %b` into SCRATCH; returns a reason when the line is not that. */
 function prefix(line: string): string | undefined {
-  const a = line.indexOf(" ");
+  let a = line.indexOf(" ");
   if (a <= 0) return "not a CLF line: no client address";
+  // Behind load balancers %h may be a forwarded-for list ("10.0.0.2, 10.0.0.1, 127.0.0.1"): a
+  // comma before the space means the client field goes on (one compare on the usual line).
+  while (line.charCodeAt(a - 1) === 0x2c) {
+    a = line.indexOf(" ", a + 1);
+    if (a === -1) return "not a CLF line: no user field";
+  }
   const b = line.indexOf(" ", a + 1);
   if (b === -1) return "not a CLF line: no user field";
   const open = line.indexOf(" [", b);

@@ -282,6 +282,51 @@ describe("round trips: generate → write in the format → parse → same field
     );
   });
 
+  it("combined with a forwarded-for list as the client field (item 7 of issue 22)", () => {
+    const ip = fc.oneof(
+      fc
+        .tuple(
+          fc.nat({ max: 255 }),
+          fc.nat({ max: 255 }),
+          fc.nat({ max: 255 }),
+          fc.nat({ max: 255 }),
+        )
+        .map((p) => p.join(".")),
+      fc.constantFrom("::1", "2001:db8::7", "unknown", "-"),
+    );
+    const user = fc.constantFrom("-", "frank", "alice@example.test");
+    fc.assert(
+      fc.property(
+        fc.array(ip, { minLength: 1, maxLength: 6 }),
+        user,
+        method,
+        path,
+        status,
+        timeSec,
+        fc.nat({ max: 1e6 }),
+        (clients, u, m, p, st, t, size) => {
+          const line = `${clients.join(", ")} - ${u} [${clfTime(t * 1000)}] "${nginxEscape(`${m} ${p} HTTP/1.1`)}" ${st} ${size} "-" "curl/8"`;
+          expect(combined.detect(line)).toBe(true);
+          const r = combined.parse(line, "c", 1) as Exchange;
+          expect(r).toEqual({
+            format: "combined",
+            location: { file: "c", line: 1 },
+            time: t * 1000,
+            request: {
+              method: m,
+              target: p,
+              path: p,
+              ...(u === "-" ? {} : { credentials: "present" }),
+            },
+            response: { status: st, size },
+            ...(st === 499 ? { clientAborted: true } : {}),
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it("envoy", () => {
     const flag = fc.constantFrom("UH", "UF", "UT", "NR", "RL", "DC", "URX", "UC");
     fc.assert(
