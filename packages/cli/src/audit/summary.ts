@@ -63,6 +63,15 @@ export interface SourceStats {
   error?: string;
 }
 
+/** An input that could not be read at all and was left out of the analysis. */
+export interface SkippedInput {
+  readonly file: string;
+  /** The stable InputError code, e.g. TRUESTATUS_INPUT_UNKNOWN_FORMAT (docs/errors.md). */
+  readonly code: string;
+  /** One line: what is wrong with it. */
+  readonly reason: string;
+}
+
 export interface RuleCoverage {
   /** Exchanges the rule was run on. */
   checked: number;
@@ -93,6 +102,8 @@ export interface Summary {
   coverage: Record<string, RuleCoverage>;
   /** Cross-exchange state of rules with an aggregation hook, by rule id. */
   aggregates: Record<string, unknown>;
+  /** Inputs left out because they could not be read (absent when none was), sorted by file. */
+  skipped?: SkippedInput[];
 }
 
 export function emptyEndpoint(): EndpointStats {
@@ -338,7 +349,20 @@ export function mergeSummaries(
     })),
     aggregates: canonical(aggregates),
   };
+  const skipped = mergeSkipped(a.skipped, b.skipped);
+  if (skipped !== undefined) merged.skipped = skipped;
   return concludeAggregates(merged, rules);
+}
+
+/** Both lists of skipped inputs, one entry per file, sorted by file; undefined when both are empty. */
+export function mergeSkipped(
+  a: readonly SkippedInput[] | undefined,
+  b: readonly SkippedInput[] | undefined,
+): SkippedInput[] | undefined {
+  if ((a === undefined || a.length === 0) && (b === undefined || b.length === 0)) return undefined;
+  const byFile = new Map<string, SkippedInput>();
+  for (const x of [...(a ?? []), ...(b ?? [])]) if (!byFile.has(x.file)) byFile.set(x.file, x);
+  return [...byFile.values()].sort((x, y) => cmpStr(x.file, y.file));
 }
 
 /**

@@ -35,6 +35,8 @@ export interface AnalyzeFlags {
   readonly quiet?: boolean;
   readonly merge?: boolean;
   readonly jobs?: number;
+  /** Exit 2 when any input was skipped (by default only when none could be read). */
+  readonly strict?: boolean;
   /** Hidden: the file size from which workers are used (tests use a small one). */
   readonly parallelMinBytes?: number;
 }
@@ -174,6 +176,16 @@ export async function runAnalyze(
   await writeReport(io, flags.output, report);
   for (const e of errors) io.stderr.write(`error: ${e.message} (the summary above is partial)\n`);
   if (errors.length > 0) return EXIT.usage;
+  const skipped = summary.skipped ?? [];
+  // The text report on a terminal lists them already; elsewhere say so where a person looks.
+  if (flags.format !== "text" || flags.output !== undefined)
+    for (const s of skipped) io.stderr.write(`warning: skipped ${s.file}: ${s.reason}\n`);
+  if (flags.strict === true && skipped.length > 0) {
+    io.stderr.write(
+      `error: ${skipped.length} input${skipped.length === 1 ? " was" : "s were"} skipped (--strict): ${skipped.map((s) => s.file).join(", ")}\n`,
+    );
+    return EXIT.usage;
+  }
   if (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0) return EXIT.findings;
   return EXIT.ok;
 }
@@ -209,6 +221,10 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     )
     .option("-q, --quiet", "no progress line; the text report shows findings only")
     .option("--merge", "the inputs are JSON summaries (--format json) to combine into one")
+    .option(
+      "--strict",
+      "exit 2 when any input cannot be read (by default such inputs are skipped and listed)",
+    )
     .addOption(
       new Option(
         "-j, --jobs <n>",
@@ -229,7 +245,9 @@ Examples:
   truestatus analyze --merge day1.json day2.json
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error (a truncated
-input prints the partial summary, then the error).`,
+input prints the partial summary, then the error). An input that cannot be read (unknown format,
+binary, missing) is skipped and listed in the report; exit 2 when none could be read, or with
+--strict when any was skipped.`,
     )
     .action(async (inputs: string[], flags: AnalyzeFlags) => {
       done(await runAnalyze(inputs, flags, io));
