@@ -92,7 +92,12 @@ export async function analyzeInputs(
     }
     read++;
     const size =
-      file === "-" || opened.gzip || opened.lineFormat === undefined ? 0 : (await stat(file)).size;
+      file === "-" ||
+      opened.gzip ||
+      opened.lineFormat === undefined ||
+      opened.lineFormat.stateful === true
+        ? 0
+        : (await stat(file)).size;
     if (size >= minBytes) {
       const base = done;
       const s = await analyzeFileInParallel(

@@ -7,11 +7,12 @@ import type { Capability, SourceFormat } from "../exchange.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
-import { malformed, safeParse } from "./fields.js";
+import { malformed, safeParse, safeParseAll } from "./fields.js";
 import { DETECTION_ORDER, detectionCandidates, INPUT_FORMATS, lineFormatFor } from "./formats.js";
 import { HAR_CAPABILITIES, harBatches } from "./har.js";
 import { GunzipFailure, gzipError, type Input, openInput } from "./input.js";
 import { lineBatches } from "./lines.js";
+import { findPrefix, WRAPPERS, type Wrapper, wrapped, wrapperOf } from "./wrap.js";
 
 export { expandInputs } from "./expand.js";
 
@@ -38,6 +39,8 @@ export interface OpenedSource {
   readonly lineFormat?: LineFormat;
   /** When the source logs only some headers: their names (see LineFormat.loggedHeaders). */
   readonly loggedHeaders?: LoggedHeaders;
+  /** The wrapper the lines were taken out of ("docker json-file", "cri", …), when wrapped. */
+  readonly wrapper?: string;
   /** True when the input is gzip (so it cannot be split by byte range). */
   readonly gzip: boolean;
   /** Every record, in order. Throws InputError TRUNCATED/CORRUPT after the last readable one. */
@@ -57,16 +60,87 @@ function unknownFormat(input: Input, lines: readonly string[]): InputError {
   );
 }
 
+type Candidates = (sample: readonly string[]) => LineFormat[];
+
+/** The format of the inner lines of `lines` through one wrapper, with the streams to read. */
+function throughWrapper(
+  make: () => Wrapper,
+  lines: readonly string[],
+  candidates: Candidates,
+  options: OpenOptions,
+): LineFormat | undefined {
+  const w = make();
+  const byStream = new Map<string, string[]>();
+  const inner: string[] = [];
+  let mine = 0;
+  for (const l of lines) {
+    const u = w.unwrap(l);
+    if (u === undefined) continue;
+    mine++;
+    if (u === null || u.length === 0) continue;
+    inner.push(u);
+    const stream = w.stream ?? "";
+    const list = byStream.get(stream);
+    if (list === undefined) byStream.set(stream, [u]);
+    else list.push(u);
+  }
+  if (mine * 2 < lines.length || inner.length === 0) return undefined;
+  // All the inner lines, else each stream's alone (stdout first: where access logs go).
+  const groups = [
+    inner,
+    ...[...byStream.entries()]
+      .sort(([a], [b]) => (a === "stdout" ? -1 : b === "stdout" ? 1 : 0))
+      .map(([, g]) => g),
+  ];
+  for (const group of groups) {
+    const f = pickLineFormat(group, candidates(group));
+    if (f === undefined) continue;
+    const streams = new Set<string>();
+    for (const [stream, g] of byStream)
+      if (stream !== "" && g.some((l) => f.detect(l))) streams.add(stream);
+    const fresh = f.stateful === true ? (lineFormatFor(f.format, options, group) ?? f) : f;
+    const reader = make();
+    if (streams.size > 0 && streams.size < byStream.size) reader.streams = streams;
+    return wrapped(fresh, reader);
+  }
+  return undefined;
+}
+
+/**
+ * The format of wrapped lines (docker json-file, CRI, {"message"}, a fixed prefix): tried only
+ * when no format reads the lines as they are, so plain logs never pay for it.
+ */
+function detectWrapped(
+  lines: readonly string[],
+  candidates: Candidates,
+  options: OpenOptions,
+): LineFormat | undefined {
+  for (const make of WRAPPERS) {
+    const f = throughWrapper(make, lines, candidates, options);
+    if (f !== undefined) return f;
+  }
+  const all = candidates(lines);
+  const prefix = findPrefix(lines, (inner) => all.some((c) => c.detect(inner)));
+  return prefix === undefined
+    ? undefined
+    : throughWrapper(() => prefix.fresh(), lines, candidates, options);
+}
+
 /**
  * A format given by the user (--input-format, --log-format) that reads none of the first lines is
  * a usage mistake: say so at once rather than count every line as malformed.
  */
-function checkGiven(input: Input, format: LineFormat, lines: readonly string[]): void {
-  if (lines.length === 0) return;
+function readsAny(input: Input, format: LineFormat, lines: readonly string[]): boolean {
+  if (lines.length === 0) return true;
   for (const line of lines) {
     const r = safeParse(format, line, input.file, 0);
-    if (r !== undefined && !("malformed" in r)) return;
+    if (r !== undefined && !("malformed" in r)) return true;
   }
+  return false;
+}
+
+function checkGiven(input: Input, format: LineFormat, lines: readonly string[]): void {
+  if (readsAny(input, format, lines)) return;
   const hint =
     format.format === "nginx"
       ? " (check that --log-format is the log_format this file was written with)"
@@ -93,8 +167,11 @@ async function* lineRecords(
         const n = batch.firstLine + i;
         if (line === null) out.push(malformed("line longer than 1 MiB", file, n));
         else if (line.length > 0) {
-          const r = safeParse(format, line, file, n);
-          if (r !== undefined) out.push(r);
+          if (format.parseAll !== undefined) out.push(...safeParseAll(format, line, file, n));
+          else {
+            const r = safeParse(format, line, file, n);
+            if (r !== undefined) out.push(r);
+          }
         }
       }
       lastLine = batch.firstLine + lines.length - 1;
@@ -149,8 +226,22 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
     if (looksLikeHar(headText)) format = "har";
     else {
       lineFormat = pickLineFormat(lines, detectionCandidates(options, lines));
+      // Detection ran a stateful format over the sample: read the input with a fresh one.
+      if (lineFormat?.stateful === true)
+        lineFormat = lineFormatFor(lineFormat.format, options, lines);
+      lineFormat ??= detectWrapped(
+        lines,
+        (sample) => detectionCandidates(options, sample),
+        options,
+      );
       format = lineFormat?.format;
     }
+  } else if (lineFormat !== undefined && !readsAny(opened, lineFormat, lines)) {
+    // A given format that reads none of the lines as they are may read them unwrapped.
+    const givenFormat = format;
+    lineFormat =
+      detectWrapped(lines, (sample) => [lineFormatFor(givenFormat, options, sample)!], options) ??
+      lineFormat;
   }
   if (format === undefined) throw unknownFormat(opened, lines);
   if (format === "har") {
@@ -165,13 +256,15 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
     };
   }
   if (lineFormat === undefined) throw unknownFormat(opened, lines);
-  if (given !== undefined) checkGiven(opened, lineFormat, lines);
+  if (given !== undefined && wrapperOf(lineFormat) === undefined)
+    checkGiven(opened, lineFormat, lines);
   const lf = lineFormat;
   return {
     file: opened.file,
     format,
     capabilities: lf.capabilities,
     ...(lf.loggedHeaders === undefined ? {} : { loggedHeaders: lf.loggedHeaders }),
+    ...(wrapperOf(lf) === undefined ? {} : { wrapper: wrapperOf(lf)! }),
     lineFormat: lf,
     gzip: opened.gzip,
     batches: () => lineRecords(opened, lf),
