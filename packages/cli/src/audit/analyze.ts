@@ -81,6 +81,7 @@ export async function analyzeInputs(
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
   };
   let read = 0;
+  const wrappers = new Map<string, string>();
   for (const file of files) {
     let opened: OpenedSource;
     try {
@@ -91,6 +92,7 @@ export async function analyzeInputs(
       continue;
     }
     read++;
+    if (opened.wrapper !== undefined) wrappers.set(opened.file, opened.wrapper);
     const size =
       file === "-" ||
       opened.gzip ||
@@ -142,6 +144,10 @@ export async function analyzeInputs(
     );
   }
   const single = analysis.summary();
+  for (const [file, wrapper] of wrappers) {
+    const st = single.sources[file];
+    if (st !== undefined) st.wrapper = wrapper;
+  }
   const summary =
     parallel === undefined
       ? single

@@ -61,6 +61,8 @@ export interface SourceStats {
   partial: boolean;
   /** One line: why the source is partial. */
   error?: string;
+  /** The wrapper its lines were taken out of ("docker json-file", "cri", …), when wrapped. */
+  wrapper?: string;
 }
 
 /** An input that could not be read at all and was left out of the analysis. */
@@ -243,6 +245,8 @@ function mergeSource(a: SourceStats, b: SourceStats): SourceStats {
   };
   const errors = [a.error, b.error].filter((e): e is string => e !== undefined).sort(cmpStr);
   if (errors.length > 0) out.error = errors[0]!;
+  const wrapper = a.wrapper ?? b.wrapper;
+  if (wrapper !== undefined) out.wrapper = wrapper;
   return out;
 }
 

@@ -88,7 +88,7 @@ function summarySection(s: Summary, p: Paints): string[] {
     const extra = src.partial ? p.red(` partial: ${src.error ?? "ended early"}`) : "";
     out.push(
       p.dim(
-        `  ${file}  ${src.format}  ${n(src.exchanges)} exchanges, ${n(src.malformed)} malformed`,
+        `  ${file}  ${src.format}${src.wrapper === undefined ? "" : ` in ${src.wrapper}`}  ${n(src.exchanges)} exchanges, ${n(src.malformed)} malformed`,
       ) + extra,
     );
   }

@@ -5,13 +5,15 @@
  */
 import type { Capability, SourceFormat } from "../exchange.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
-import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
+import { looksLikeHar, looksLikeHarp, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
 import { malformed, safeParse, safeParseAll } from "./fields.js";
 import { DETECTION_ORDER, detectionCandidates, INPUT_FORMATS, lineFormatFor } from "./formats.js";
 import { HAR_CAPABILITIES, harBatches } from "./har.js";
 import { GunzipFailure, gzipError, type Input, openInput } from "./input.js";
+import { isObject, type JsonObject, parseObjectLine } from "./json.js";
 import { lineBatches } from "./lines.js";
+import { NDJSON_FIELDS, unmappedFields } from "./ndjson.js";
 import { findPrefix, WRAPPERS, type Wrapper, wrapped, wrapperOf } from "./wrap.js";
 
 export { expandInputs } from "./expand.js";
@@ -51,7 +53,31 @@ export interface OpenedSource {
 
 export const DEFAULT_SAMPLE_BODY_BYTES = 65_536;
 
+/**
+ * For JSON lines no built-in map reads: which exchange field could not be found, and the --field
+ * flag that maps it (with the keys the first object has, to pick from).
+ */
+function unknownJson(input: Input, lines: readonly string[]): InputError | undefined {
+  const objects = lines.map(parseObjectLine).filter((o) => o !== undefined);
+  if (objects.length === 0 || objects.length * 2 < lines.length) return undefined;
+  const missing = unmappedFields({}, lines);
+  if (missing.length === 0) return undefined;
+  const keys = (o: JsonObject, prefix = ""): string[] =>
+    Object.entries(o).flatMap(([k, v]) =>
+      isObject(v) && prefix.split(".").length < 3 ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+    );
+  const found = keys(objects[0]!).slice(0, 30);
+  const field = missing[0]!;
+  return new InputError(
+    "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+    input.file,
+    `JSON lines, but no ${field === "status" ? "HTTP status" : "request method"} field (looked for ${NDJSON_FIELDS[field].join(", ")}); map it with --field ${field}=<json.path>${missing.length > 1 ? ` (and --field ${missing[1]}=<json.path>)` : ""}; the first line has: ${found.join(", ")}`,
+  );
+}
+
 function unknownFormat(input: Input, lines: readonly string[]): InputError {
+  const json = unknownJson(input, lines);
+  if (json !== undefined) return json;
   const first = lines[0] ?? input.head.toString("utf8", 0, 200);
   return new InputError(
     "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
@@ -223,7 +249,7 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   let format: SourceFormat | undefined = given;
   let lineFormat = given === undefined ? undefined : lineFormatFor(given, options, lines);
   if (format === undefined) {
-    if (looksLikeHar(headText)) format = "har";
+    if (looksLikeHar(headText) || looksLikeHarp(headText)) format = "har";
     else {
       lineFormat = pickLineFormat(lines, detectionCandidates(options, lines));
       // Detection ran a stateful format over the sample: read the input with a fresh one.
@@ -246,13 +272,14 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   if (format === undefined) throw unknownFormat(opened, lines);
   if (format === "har") {
     const sample = options.sampleBodyBytes ?? DEFAULT_SAMPLE_BODY_BYTES;
+    const jsonp = !looksLikeHar(headText) && looksLikeHarp(headText);
     return {
       file: opened.file,
       format,
       capabilities: HAR_CAPABILITIES,
       gzip: opened.gzip,
-      batches: () => harBatches(opened, sample),
-      records: () => flatten(harBatches(opened, sample)),
+      batches: () => harBatches(opened, sample, jsonp),
+      records: () => flatten(harBatches(opened, sample, jsonp)),
     };
   }
   if (lineFormat === undefined) throw unknownFormat(opened, lines);

@@ -36,7 +36,7 @@ export function scorecardSection(summary: Summary): string {
   const sources = Object.entries(summary.sources)
     .map(
       ([file, s]) =>
-        `<li><code>${esc(file)}</code> <span class="pill">${esc(s.format)}</span> ${num(s.exchanges)} exchanges${s.malformed > 0 ? `, <strong>${num(s.malformed)} malformed</strong>` : ""}${s.partial ? ` <span class="warn">partial: ${esc(s.error ?? "ended early")}</span>` : ""}<span class="muted small"> · records ${esc(s.capabilities.map((c) => CAPABILITY_LABELS[c]).join(", ") || "status lines only")}</span></li>`,
+        `<li><code>${esc(file)}</code> <span class="pill">${esc(s.format)}${s.wrapper === undefined ? "" : ` in ${esc(s.wrapper)}`}</span> ${num(s.exchanges)} exchanges${s.malformed > 0 ? `, <strong>${num(s.malformed)} malformed</strong>` : ""}${s.partial ? ` <span class="warn">partial: ${esc(s.error ?? "ended early")}</span>` : ""}<span class="muted small"> · records ${esc(s.capabilities.map((c) => CAPABILITY_LABELS[c]).join(", ") || "status lines only")}</span></li>`,
     )
     .join("");
   const skipped = (summary.skipped ?? [])
