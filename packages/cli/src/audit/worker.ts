@@ -31,7 +31,7 @@ async function run(task: RangeTask): Promise<RangeResult> {
     ...(task.policy ? { policy: task.policy } : {}),
     ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
   });
-  const add = analysis.source(task.file, task.format, format.capabilities);
+  const add = analysis.source(task.file, task.format, format.capabilities, format.loggedHeaders);
   let lines = 0;
   let nextReport = 1_000_000;
   const file = task.file;

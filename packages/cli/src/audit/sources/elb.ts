@@ -56,7 +56,9 @@ function parseElb(line: string, file: string, n: number): SourceRecord | undefin
   const status = parseUint(elbStatusText ?? "");
   if (status === undefined || elbStatusText!.length !== 3)
     return malformed("not a Classic ELB line: elb_status_code is not a 3-digit code", file, n);
-  const backendStatus = backendStatusText === "-" ? null : parseUint(backendStatusText ?? "");
+  const parsed = backendStatusText === "-" ? null : parseUint(backendStatusText ?? "");
+  // "-" or 0: no backend answered (0 when there was no registered instance at all).
+  const backendStatus = parsed === 0 ? null : parsed;
   if (backendStatus === undefined)
     return malformed("not a Classic ELB line: backend_status_code is not a number or -", file, n);
   const request = loggedRequest(requestText, undefined);

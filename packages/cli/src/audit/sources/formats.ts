@@ -7,6 +7,7 @@ import type { LineFormat } from "../source.js";
 import { alb } from "./alb.js";
 import { caddy } from "./caddy.js";
 import { clf, combined } from "./clf.js";
+import { envoyFormat, haproxyFormat } from "./custom.js";
 import { elb } from "./elb.js";
 import { envoy } from "./envoy.js";
 import { haproxy } from "./haproxy.js";
@@ -111,7 +112,7 @@ export function lineFormatFor(
     case "ingress-nginx":
       return ingressNginx.find((f) => sample.some((l) => f.detect(l))) ?? ingressNginx[0];
     case "envoy":
-      return envoy;
+      return options.logFormat === undefined ? envoy : envoyFormat(options.logFormat);
     case "alb":
       return alb;
     case "elb":
@@ -123,7 +124,7 @@ export function lineFormatFor(
     case "traefik":
       return sample[0]?.trimStart().startsWith("{") ? traefikJson(sample) : traefik;
     case "haproxy":
-      return haproxy;
+      return options.logFormat === undefined ? haproxy : haproxyFormat(options.logFormat);
     case "caddy":
       return caddy;
     case "gcp-lb":

@@ -5,6 +5,7 @@
  */
 import type { Capability, SourceFormat } from "../exchange.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
+import { logFormatKind } from "./custom.js";
 import { looksLikeHar, looksLikeHarp, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
 import { malformed, safeParse, safeParseAll } from "./fields.js";
@@ -165,12 +166,18 @@ function readsAny(input: Input, format: LineFormat, lines: readonly string[]): b
   return false;
 }
 
-function checkGiven(input: Input, format: LineFormat, lines: readonly string[]): void {
+function checkGiven(
+  input: Input,
+  format: LineFormat,
+  lines: readonly string[],
+  custom: boolean,
+): void {
   if (readsAny(input, format, lines)) return;
-  const hint =
-    format.format === "nginx"
+  const hint = custom
+    ? format.format === "nginx"
       ? " (check that --log-format is the log_format this file was written with)"
-      : "";
+      : ` (check that --log-format is the ${format.format} format this file was written with)`
+    : "";
   throw new InputError(
     "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
     input.file,
@@ -238,11 +245,12 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   const given: SourceFormat | undefined =
     options.inputFormat ??
     (options.logFormat !== undefined
-      ? "nginx"
+      ? logFormatKind(options.logFormat)
       : options.fieldMap !== undefined
         ? "ndjson"
         : undefined);
-  if (given === "nginx" || given === "ndjson") lineFormatFor(given, options);
+  if (given === "nginx" || given === "ndjson" || options.logFormat !== undefined)
+    lineFormatFor(given ?? "nginx", options);
   const opened = await openInput(input, options.stdin);
   const headText = opened.head.toString("utf8");
   const lines = sampleLines(headText, opened.complete);
@@ -284,7 +292,7 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   }
   if (lineFormat === undefined) throw unknownFormat(opened, lines);
   if (given !== undefined && wrapperOf(lineFormat) === undefined)
-    checkGiven(opened, lineFormat, lines);
+    checkGiven(opened, lineFormat, lines, options.logFormat !== undefined);
   const lf = lineFormat;
   return {
     file: opened.file,
