@@ -535,11 +535,16 @@ export async function feed(
 /** Analyses exchanges held in memory (tests, probes): one source, all records. */
 export function analyzeExchanges(
   records: Iterable<SourceRecord>,
-  source: { file: string; format: SourceFormat; capabilities: ReadonlySet<Capability> },
+  source: {
+    file: string;
+    format: SourceFormat;
+    capabilities: ReadonlySet<Capability>;
+    loggedHeaders?: LoggedHeaders;
+  },
   options: EngineOptions = {},
 ): Summary {
   const a = new Analysis(options);
-  const add = a.source(source.file, source.format, source.capabilities);
+  const add = a.source(source.file, source.format, source.capabilities, source.loggedHeaders);
   for (const r of records) add(r);
   return a.summary();
 }

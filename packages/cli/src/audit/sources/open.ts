@@ -293,7 +293,11 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   if (lineFormat === undefined) throw unknownFormat(opened, lines);
   if (given !== undefined && wrapperOf(lineFormat) === undefined)
     checkGiven(opened, lineFormat, lines, options.logFormat !== undefined);
-  const lf = lineFormat;
+  // A stateful format that has read the sample starts again from the first line, fresh.
+  const lf =
+    lineFormat.stateful === true && wrapperOf(lineFormat) === undefined
+      ? (lineFormatFor(lineFormat.format, options, lines) ?? lineFormat)
+      : lineFormat;
   return {
     file: opened.file,
     format,
