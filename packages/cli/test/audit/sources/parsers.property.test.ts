@@ -18,6 +18,7 @@ import { ndjsonFormat } from "../../../src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../../../src/audit/sources/nginx.js";
 import { NGINX_LOG_FORMAT } from "../../fixtures/make-fixtures.js";
 import { mutated } from "./arbitraries.js";
+import { NEW_PARSERS } from "./new-formats.js";
 
 const fixtureLines = (name: string) =>
   readFileSync(new URL(`../../fixtures/logs/${name}`, import.meta.url), "utf8")
@@ -112,6 +113,25 @@ describe("every line parser is total", () => {
         const r = f.parse(line, "f.log", 1);
         expect(r === undefined || !isMalformed(r), line).toBe(true);
       }
+    },
+  );
+
+  it.each(NEW_PARSERS.map(([name, make, lines]) => [name, make, lines] as const))(
+    "%s (issue 22): arbitrary and mutated lines give a record, never a throw",
+    (_name, make, lines) => {
+      const f = make();
+      for (const line of lines) {
+        const r = f.parse(line, "f.log", 1);
+        expect(r === undefined || !isMalformed(r), line).toBe(true);
+      }
+      fc.assert(
+        fc.property(fc.string({ unit: "binary", maxLength: 300 }), (line) => checkRecord(f, line)),
+        { numRuns: 200 },
+      );
+      fc.assert(
+        fc.property(mutatedLine(lines), (line) => checkRecord(f, line)),
+        { numRuns: 500 },
+      );
     },
   );
 
