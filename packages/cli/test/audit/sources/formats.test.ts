@@ -179,7 +179,7 @@ describe("Traefik and ingress-nginx", () => {
   });
 
   it("Traefik JSON: OriginStatus feeds the upstream facts; headers kept are the ones logged", async () => {
-    const { src, ex, bad } = await read(fixture("traefik.json"));
+    const { src, ex, bad } = await read(fixture("traefik-json.log"));
     expect(src.format).toBe("traefik");
     expect(bad).toEqual([]);
     expect(ex).toHaveLength(4);
@@ -227,7 +227,7 @@ describe("Traefik and ingress-nginx", () => {
 
 describe("JSON logs of load balancers, CDNs and gateways", () => {
   it("GCP load balancer: responseSize counts headers; statusDetails says who answered", async () => {
-    const { src, ex, bad } = await read(fixture("gcp-lb.json"));
+    const { src, ex, bad } = await read(fixture("gcp-lb.log"));
     expect(src.format).toBe("gcp-lb");
     expect(bad).toEqual([]);
     expect(src.capabilities.has("response.size")).toBe(false);
@@ -248,7 +248,7 @@ describe("JSON logs of load balancers, CDNs and gateways", () => {
   });
 
   it("Cloudflare: body and total bytes apart, 52x without an origin answer, secrets redacted", async () => {
-    const { src, ex } = await read(fixture("cloudflare.json"));
+    const { src, ex } = await read(fixture("cloudflare.log"));
     expect(src.format).toBe("cloudflare");
     expect(ex[0]).toMatchObject({
       request: {
@@ -271,7 +271,7 @@ describe("JSON logs of load balancers, CDNs and gateways", () => {
   });
 
   it("Kong: tries as attempts, consumers and API keys as credentials", async () => {
-    const { src, ex } = await read(fixture("kong.json"));
+    const { src, ex } = await read(fixture("kong.log"));
     expect(src.format).toBe("kong");
     expect(ex[0]).toMatchObject({
       request: { method: "GET", target: "/get", credentials: "present" },
@@ -293,7 +293,7 @@ describe("JSON logs of load balancers, CDNs and gateways", () => {
   });
 
   it("OpenTelemetry: OTLP batches and flat records, old and new conventions; other logs skipped", async () => {
-    const { src, records, ex } = await read(fixture("otel.json"));
+    const { src, records, ex } = await read(fixture("otel.log"));
     expect(src.format).toBe("otel");
     expect(records).toHaveLength(3);
     expect(
