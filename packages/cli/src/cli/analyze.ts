@@ -201,7 +201,7 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .addOption(new Option("--input-format <format>", "the input format (default: detected)"))
     .option(
       "--log-format <string>",
-      "an nginx log_format string, for nginx logs with a custom format",
+      "a custom format: an nginx log_format ($name), HAProxy log-format (%ST) or Envoy format string (%RESPONSE_CODE%)",
     )
     .option(
       "--field <field=path>",

@@ -83,7 +83,7 @@ function unknownFormat(input: Input, lines: readonly string[]): InputError {
   return new InputError(
     "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
     input.file,
-    `unknown format (tried ${DETECTION_ORDER.join(", ")}; give --input-format, or --log-format for a custom nginx log_format); first line: ${showInput(first)}`,
+    `unknown format (tried ${DETECTION_ORDER.join(", ")}; give --input-format, or --log-format for a custom nginx, HAProxy or Envoy format); first line: ${showInput(first)}`,
   );
 }
 
