@@ -94,12 +94,10 @@ export async function analyzeInputs(
     read++;
     if (opened.wrapper !== undefined) wrappers.set(opened.file, opened.wrapper);
     const size =
-      file === "-" ||
-      opened.gzip ||
-      opened.lineFormat === undefined ||
-      opened.lineFormat.stateful === true
-        ? 0
-        : (await stat(file)).size;
+      file === "-" || opened.gzip || opened.lineFormat === undefined ? 0 : (await stat(file)).size;
+    // A stateful format (a line's meaning depends on the lines before it) is read in order, by one
+    // worker: off the main thread, with the workers' bounded memory.
+    const stateful = opened.lineFormat?.stateful === true;
     if (size >= minBytes) {
       const base = done;
       const s = await analyzeFileInParallel(
@@ -110,12 +108,18 @@ export async function analyzeInputs(
           ...(options.fieldMap !== undefined ? { fieldMap: options.fieldMap } : {}),
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.templateLimit !== undefined ? { templateLimit: options.templateLimit } : {}),
+          ...(stateful ? { reopen: true } : {}),
+          ...(stateful && options.inputFormat !== undefined
+            ? { givenFormat: options.inputFormat }
+            : {}),
         },
         size,
-        jobs,
+        stateful ? 1 : jobs,
         (lines) => options.onProgress?.(base + lines),
       );
       done += s.exchanges + s.malformed.count;
+      const st = s.sources[opened.file];
+      if (st !== undefined && opened.wrapper !== undefined) st.wrapper = opened.wrapper;
       parallel =
         parallel === undefined
           ? s

@@ -22,6 +22,13 @@ export interface RangeTask {
   readonly end: number;
   readonly policy?: Policy;
   readonly templateLimit?: number;
+  /**
+   * The format is stateful (W3C, OpenTelemetry, wrapped lines): the worker detects it again from
+   * the file's first lines (as the parent did) and reads the whole file in order.
+   */
+  readonly reopen?: boolean;
+  /** The format the user named (--input-format), for `reopen`. */
+  readonly givenFormat?: SourceFormat;
 }
 
 export interface RangeResult {

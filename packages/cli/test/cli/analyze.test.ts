@@ -295,6 +295,45 @@ describe("truestatus analyze", () => {
     expect(s.findings["no-content-with-body"].count).toBe(1);
   });
 
+  it("stateful formats (W3C, wrapped lines, OTel batches) read by one worker give the in-thread summary", async () => {
+    const fixtures = new URL("../fixtures/logs/", import.meta.url).pathname;
+    const w3c = join(dir, "w3c.log");
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 500 === 0)
+        lines.push(
+          i % 1000 === 0
+            ? "#Fields: date time cs-method cs-uri-stem sc-status time-taken"
+            : "#Fields: time date sc-status cs-uri-stem cs-method sc-bytes",
+        );
+      lines.push(
+        i % 1000 < 500
+          ? `2026-11-24 10:00:${String(i % 60).padStart(2, "0")} GET /items/${i} ${[200, 404, 500][i % 3]} ${i % 70}`
+          : `10:00:${String(i % 60).padStart(2, "0")} 2026-11-24 ${[204, 304, 503][i % 3]} /orders/${i} HEAD ${i % 9}`,
+      );
+    }
+    writeFileSync(w3c, `${lines.join("\n")}\n`);
+    const docker = join(dir, "docker.log");
+    writeFileSync(
+      docker,
+      readFileSync(join(fixtures, "nginx-combined.log"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => `${JSON.stringify({ log: `${l}\n`, stream: "stdout" })}\n`)
+        .join(""),
+    );
+    const otel = join(fixtures, "otel.log");
+    for (const file of [w3c, docker, otel]) {
+      const one = await analyzeInputs([file], { jobs: 2 });
+      const worker = await analyzeInputs([file], { jobs: 2, parallelMinBytes: 1 });
+      expect(worker.summary).toEqual(one.summary);
+      expect(one.summary.exchanges).toBeGreaterThan(2);
+    }
+    expect(
+      (await analyzeInputs([docker], { parallelMinBytes: 1 })).summary.sources[docker]?.wrapper,
+    ).toBe("docker json-file");
+  });
+
   describe("an input that cannot be read is skipped and listed (issue 22 item 6)", () => {
     const logs = join(dir, "mixed");
     mkdirSync(logs);
