@@ -190,6 +190,7 @@ async function* lineRecords(
   format: LineFormat,
 ): AsyncGenerator<readonly SourceRecord[]> {
   const file = input.file;
+  const many = format.parseAll !== undefined;
   let lastLine = 0;
   try {
     for await (const batch of lineBatches(input.chunks())) {
@@ -200,7 +201,7 @@ async function* lineRecords(
         const n = batch.firstLine + i;
         if (line === null) out.push(malformed("line longer than 1 MiB", file, n));
         else if (line.length > 0) {
-          if (format.parseAll !== undefined) out.push(...safeParseAll(format, line, file, n));
+          if (many) out.push(...safeParseAll(format, line, file, n));
           else {
             const r = safeParse(format, line, file, n);
             if (r !== undefined) out.push(r);
