@@ -33,6 +33,21 @@ export interface AnalyzeResult {
   readonly skipped: readonly SkippedInput[];
 }
 
+/** Line formats built from the options alone (no sample of the file needed). */
+const FIXED_FORMATS: ReadonlySet<string> = new Set([
+  "clf",
+  "combined",
+  "nginx",
+  "envoy",
+  "alb",
+  "elb",
+  "s3",
+  "haproxy",
+  "caddy",
+  "gcp-lb",
+  "kong",
+]);
+
 /** Errors about the options, not about one input: they stop the run whatever the inputs. */
 const OPTION_ERRORS = new Set(["TRUESTATUS_INVALID_LOG_FORMAT", "TRUESTATUS_INVALID_FIELD_MAP"]);
 
@@ -98,6 +113,9 @@ export async function analyzeInputs(
     // A stateful format (a line's meaning depends on the lines before it) is read in order, by one
     // worker: off the main thread, with the workers' bounded memory.
     const stateful = opened.lineFormat?.stateful === true;
+    // Formats whose reader depends on the file's first lines (which fields, which variant) are
+    // detected again by each worker; the others are rebuilt from the options alone.
+    const reopen = stateful || !FIXED_FORMATS.has(opened.format);
     if (size >= minBytes) {
       const base = done;
       const s = await analyzeFileInParallel(
@@ -108,8 +126,8 @@ export async function analyzeInputs(
           ...(options.fieldMap !== undefined ? { fieldMap: options.fieldMap } : {}),
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.templateLimit !== undefined ? { templateLimit: options.templateLimit } : {}),
-          ...(stateful ? { reopen: true } : {}),
-          ...(stateful && options.inputFormat !== undefined
+          ...(reopen ? { reopen: true } : {}),
+          ...(reopen && options.inputFormat !== undefined
             ? { givenFormat: options.inputFormat }
             : {}),
         },

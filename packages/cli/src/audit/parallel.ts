@@ -23,8 +23,9 @@ export interface RangeTask {
   readonly policy?: Policy;
   readonly templateLimit?: number;
   /**
-   * The format is stateful (W3C, OpenTelemetry, wrapped lines): the worker detects it again from
-   * the file's first lines (as the parent did) and reads the whole file in order.
+   * The format's reader depends on the file's first lines (Traefik JSON or common, the headers a
+   * Cloudflare or OTel log keeps, W3C, wrapped lines): the worker detects it again from them, as
+   * the parent did. Stateful ones are given one worker, reading the whole file in order.
    */
   readonly reopen?: boolean;
   /** The format the user named (--input-format), for `reopen`. */

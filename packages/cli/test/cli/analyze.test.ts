@@ -295,7 +295,7 @@ describe("truestatus analyze", () => {
     expect(s.findings["no-content-with-body"].count).toBe(1);
   });
 
-  it("stateful formats (W3C, wrapped lines, OTel batches) read by one worker give the in-thread summary", async () => {
+  it("formats read by workers that detect them again (W3C, wrapped lines, OTel, Traefik JSON, Cloudflare, ingress-nginx) give the in-thread summary", async () => {
     const fixtures = new URL("../fixtures/logs/", import.meta.url).pathname;
     const w3c = join(dir, "w3c.log");
     const lines: string[] = [];
@@ -322,8 +322,10 @@ describe("truestatus analyze", () => {
         .map((l) => `${JSON.stringify({ log: `${l}\n`, stream: "stdout" })}\n`)
         .join(""),
     );
-    const otel = join(fixtures, "otel.log");
-    for (const file of [w3c, docker, otel]) {
+    const others = ["otel.log", "traefik-json.log", "cloudflare.log", "ingress-nginx.log"].map(
+      (f) => join(fixtures, f),
+    );
+    for (const file of [w3c, docker, ...others]) {
       const one = await analyzeInputs([file], { jobs: 2 });
       const worker = await analyzeInputs([file], { jobs: 2, parallelMinBytes: 1 });
       expect(worker.summary).toEqual(one.summary);

@@ -55,14 +55,17 @@ function parseCommon(line: string, file: string, n: number): SourceRecord | unde
       file,
       n,
     );
-  const r = combined.parse(line.slice(0, tail.start), file, n);
+  // combined reads the line up to the user agent and ignores what follows (no copy of the line).
+  const r = combined.parse(line, file, n);
   if (r === undefined || "malformed" in r)
     return malformed(
       r === undefined ? "not a Traefik line" : r.reason.replace("Combined", "Traefik"),
       file,
       n,
     );
-  const ex: Mutable<Exchange> = { ...r, format: "traefik", durationMs: tail.durationMs };
+  const ex = r as Mutable<Exchange>;
+  ex.format = "traefik";
+  ex.durationMs = tail.durationMs;
   return ex;
 }
 
