@@ -86,7 +86,15 @@ describe("npm install truestatus express", () => {
     // the one the app installed (express) is resolved and the others are absent.
     const own = Object.entries(top.truestatus?.dependencies ?? {});
     expect(own.filter(([, n]) => n.version !== undefined).map(([k]) => k)).toEqual(["express"]);
-    expect(own.map(([k]) => k).sort()).toEqual(["express", "fastify", "hono", "ioredis", "undici"]);
+    expect(own.map(([k]) => k).sort()).toEqual([
+      "@opentelemetry/api",
+      "express",
+      "fastify",
+      "hono",
+      "ioredis",
+      "koa",
+      "undici",
+    ]);
     // Everything installed is truestatus, express, or something express needs.
     const installed = readdirSync(join(dir, "node_modules")).filter((n) => !n.startsWith("."));
     const scoped = installed.flatMap((n) =>
@@ -121,6 +129,8 @@ const SUBPATHS: Record<string, string> = {
   "truestatus/fastify": "truestatus",
   "truestatus/hono": "truestatus",
   "truestatus/node": "truestatus",
+  "truestatus/koa": "truestatus",
+  "truestatus/nestjs": "TruestatusFilter",
   "@truestatus/cli/audit": "analyzeInputs",
   "@truestatus/cli/audit/sources": "openSource",
   "@truestatus/cli/audit/redact": "redactText",

@@ -38,6 +38,8 @@ const FACES = [
   "truestatus/fastify",
   "truestatus/hono",
   "truestatus/node",
+  "truestatus/koa",
+  "truestatus/nestjs",
 ];
 
 describe("package surface", () => {
