@@ -8,8 +8,14 @@ import { inspectSuccessBody } from "./body.js";
 import { classify, UNANSWERED_CLASSES } from "./classify.js";
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
 import type { Finding, Rule, RuleContext } from "./rule.js";
+import { RULE_RESPONSE_HEADERS } from "./rule-headers.js";
 import { RULES } from "./rules/index.js";
-import { isMalformed, type MalformedRecord, type SourceRecord } from "./source.js";
+import {
+  isMalformed,
+  type LoggedHeaders,
+  type MalformedRecord,
+  type SourceRecord,
+} from "./source.js";
 import {
   addLocation,
   addSample,
@@ -63,18 +69,32 @@ interface EndpointAcc {
 interface SourceAcc {
   readonly format: SourceFormat;
   readonly capabilities: ReadonlySet<Capability>;
+  readonly logged?: LoggedHeaders;
   exchanges: number;
   malformed: number;
   partial: boolean;
   error?: string;
 }
 
-/** Capabilities a rule needs that a source lacks. */
+/**
+ * Capabilities a rule needs that a source lacks. A source that logs only some response headers
+ * (`logged`) lacks "response.headers" for a rule whose headers (rule-headers.ts) are not among them.
+ */
 export function missingCapabilities(
   rule: Rule,
   capabilities: ReadonlySet<Capability>,
+  logged?: LoggedHeaders,
 ): Capability[] {
-  return rule.meta.needs.filter((n) => !capabilities.has(n));
+  const missing = rule.meta.needs.filter((n) => !capabilities.has(n));
+  const headers = RULE_RESPONSE_HEADERS[rule.id];
+  if (
+    logged?.response !== undefined &&
+    headers !== undefined &&
+    capabilities.has("response.headers") &&
+    !headers.some((h) => logged.response!.has(h))
+  )
+    missing.push("response.headers");
+  return missing;
 }
 
 const NO_RESPONSE = -1;
@@ -135,17 +155,25 @@ export class Analysis {
     file: string,
     format: SourceFormat,
     capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
   ): (record: SourceRecord) => void {
     let acc = this.sources.get(file);
     if (acc === undefined) {
-      acc = { format, capabilities, exchanges: 0, malformed: 0, partial: false };
+      acc = {
+        format,
+        capabilities,
+        ...(logged === undefined ? {} : { logged }),
+        exchanges: 0,
+        malformed: 0,
+        partial: false,
+      };
       this.sources.set(file, acc);
     }
     const src = acc;
     const checks: Rule[] = [];
     const aggregations: Rule[] = [];
     for (const r of this.rules) {
-      if (missingCapabilities(r, capabilities).length > 0) continue;
+      if (missingCapabilities(r, capabilities, logged).length > 0) continue;
       if (r.aggregate !== undefined) aggregations.push(r);
       else checks.push(r);
     }
@@ -367,7 +395,7 @@ export class Analysis {
       sources[file] = st;
       partial ||= s.partial;
       for (const r of this.rules) {
-        const missing = missingCapabilities(r, s.capabilities);
+        const missing = missingCapabilities(r, s.capabilities, s.logged);
         if (missing.length === 0) coverage[r.id]!.checked += s.exchanges;
         // A probe-only rule is no coverage gap of recorded traffic: no log could feed it.
         else if (!missing.includes("probe")) coverage[r.id]!.notChecked[file] = missing.sort();
@@ -447,6 +475,8 @@ export interface RecordSource {
   readonly file: string;
   readonly format: SourceFormat;
   readonly capabilities: ReadonlySet<Capability>;
+  /** When the source logs only some headers: their names. */
+  readonly loggedHeaders?: LoggedHeaders;
   records(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
   /** The same records in batches, when the source has them (far fewer awaits). */
   batches?(): AsyncIterable<readonly SourceRecord[]>;
@@ -472,7 +502,7 @@ export async function feed(
   src: RecordSource,
   onProgress?: (records: number) => void,
 ): Promise<Error | undefined> {
-  const add = analysis.source(src.file, src.format, src.capabilities);
+  const add = analysis.source(src.file, src.format, src.capabilities, src.loggedHeaders);
   let n = 0;
   let next = PROGRESS_EVERY;
   try {
@@ -505,11 +535,16 @@ export async function feed(
 /** Analyses exchanges held in memory (tests, probes): one source, all records. */
 export function analyzeExchanges(
   records: Iterable<SourceRecord>,
-  source: { file: string; format: SourceFormat; capabilities: ReadonlySet<Capability> },
+  source: {
+    file: string;
+    format: SourceFormat;
+    capabilities: ReadonlySet<Capability>;
+    loggedHeaders?: LoggedHeaders;
+  },
   options: EngineOptions = {},
 ): Summary {
   const a = new Analysis(options);
-  const add = a.source(source.file, source.format, source.capabilities);
+  const add = a.source(source.file, source.format, source.capabilities, source.loggedHeaders);
   for (const r of records) add(r);
   return a.summary();
 }

@@ -52,10 +52,19 @@ export type SourceFormat =
   | "clf"
   | "combined"
   | "nginx"
+  | "ingress-nginx"
   | "envoy"
   | "alb"
+  | "elb"
+  | "s3"
+  | "w3c"
   | "haproxy"
+  | "traefik"
   | "caddy"
+  | "gcp-lb"
+  | "cloudflare"
+  | "kong"
+  | "otel"
   | "ndjson"
   | "probe";
 
@@ -124,6 +133,8 @@ export interface Exchange {
     readonly body?: BodySample;
     /** Bytes of the body as sent, when logged. */
     readonly size?: number;
+    /** Bytes sent including the header section. */
+    readonly totalSize?: number;
   };
   /** Total time in milliseconds as the source measured it. */
   readonly durationMs?: number;

@@ -3,7 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { Analysis } from "./engine.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
 import type { LineFormat } from "./source.js";
-import { malformed, safeParse } from "./sources/fields.js";
+import { malformed, safeParse, safeParseAll } from "./sources/fields.js";
 import { lineFormatFor } from "./sources/formats.js";
 import { lineBatches } from "./sources/lines.js";
 import { openSource } from "./sources/open.js";
@@ -20,8 +20,17 @@ async function lineFormatOf(task: RangeTask): Promise<LineFormat | undefined> {
     ...(task.logFormat !== undefined ? { logFormat: task.logFormat } : {}),
     ...(task.fieldMap !== undefined ? { fieldMap: task.fieldMap } : {}),
   };
-  if (task.format !== "ndjson") return lineFormatFor(task.format, options);
-  return (await openSource(task.file, { inputFormat: task.format, ...options })).lineFormat;
+  if (task.format !== "ndjson" && task.reopen !== true) return lineFormatFor(task.format, options);
+  return (
+    await openSource(task.file, {
+      ...(task.reopen !== true
+        ? { inputFormat: task.format }
+        : task.givenFormat !== undefined
+          ? { inputFormat: task.givenFormat }
+          : {}),
+      ...options,
+    })
+  ).lineFormat;
 }
 
 async function run(task: RangeTask): Promise<RangeResult> {
@@ -31,7 +40,8 @@ async function run(task: RangeTask): Promise<RangeResult> {
     ...(task.policy ? { policy: task.policy } : {}),
     ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
   });
-  const add = analysis.source(task.file, task.format, format.capabilities);
+  const add = analysis.source(task.file, task.format, format.capabilities, format.loggedHeaders);
+  const parseAll = format.parseAll !== undefined;
   let lines = 0;
   let nextReport = 1_000_000;
   const file = task.file;
@@ -42,8 +52,11 @@ async function run(task: RangeTask): Promise<RangeResult> {
       const n = batch.firstLine + i;
       if (line === null) add(malformed("line longer than 1 MiB", file, n));
       else if (line !== undefined && line.length > 0) {
-        const r = safeParse(format, line, file, n);
-        if (r !== undefined) add(r);
+        if (parseAll) for (const r of safeParseAll(format, line, file, n)) add(r);
+        else {
+          const r = safeParse(format, line, file, n);
+          if (r !== undefined) add(r);
+        }
       }
     }
     lines = batch.firstLine + list.length - 1;

@@ -37,6 +37,8 @@ export interface AnalyzeFlags extends BaselineFlags {
   readonly quiet?: boolean;
   readonly merge?: boolean;
   readonly jobs?: number;
+  /** Exit 2 when any input was skipped (by default only when none could be read). */
+  readonly strict?: boolean;
   /** Hidden: the file size from which workers are used (tests use a small one). */
   readonly parallelMinBytes?: number;
 }
@@ -191,6 +193,17 @@ export async function runAnalyze(
   for (const e of errors)
     io.stderr.write(`error: ${escapeControlInline(e.message)} (the summary above is partial)\n`);
   if (errors.length > 0) return EXIT.usage;
+  const skipped = summary.skipped ?? [];
+  // The text report on a terminal lists them already; elsewhere say so where a person looks.
+  if (flags.format !== "text" || flags.output !== undefined)
+    for (const s of skipped)
+      io.stderr.write(`warning: skipped ${escapeControlInline(s.file)}: ${escapeControlInline(s.reason)}\n`);
+  if (flags.strict === true && skipped.length > 0) {
+    io.stderr.write(
+      `error: ${skipped.length} input${skipped.length === 1 ? " was" : "s were"} skipped (--strict): ${skipped.map((s) => escapeControlInline(s.file)).join(", ")}\n`,
+    );
+    return EXIT.usage;
+  }
   if (failing ?? (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0))
     return EXIT.findings;
   return EXIT.ok;
@@ -207,7 +220,7 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .addOption(new Option("--input-format <format>", "the input format (default: detected)"))
     .option(
       "--log-format <string>",
-      "an nginx log_format string, for nginx logs with a custom format",
+      "a custom format: an nginx log_format ($name), HAProxy log-format (%ST) or Envoy format string (%RESPONSE_CODE%)",
     )
     .option(
       "--field <field=path>",
@@ -227,6 +240,10 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     )
     .option("-q, --quiet", "no progress line; the text report shows findings only")
     .option("--merge", "the inputs are JSON summaries (--format json) to combine into one")
+    .option(
+      "--strict",
+      "exit 2 when any input cannot be read (by default such inputs are skipped and listed)",
+    )
     .addOption(
       new Option(
         "-j, --jobs <n>",
@@ -249,7 +266,9 @@ Examples:
   truestatus analyze access.log --baseline analyze.baseline.json         fail only on new findings
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error (a truncated
-input prints the partial summary, then the error).`,
+input prints the partial summary, then the error). An input that cannot be read (unknown format,
+binary, missing) is skipped and listed in the report; exit 2 when none could be read, or with
+--strict when any was skipped.`,
     );
   addBaselineOptions(command).action(async (inputs: string[], flags: AnalyzeFlags) => {
     done(await runAnalyze(inputs, flags, io));

@@ -189,10 +189,12 @@ export function harEntryToExchange(entry: Json, index: number, ctx: HarContext):
 export async function* harBatches(
   input: Input,
   sampleBodyBytes: number,
+  jsonp = false,
 ): AsyncGenerator<readonly SourceRecord[]> {
   const file = input.file;
   const splitter = new HarSplitter({
     maxString: Math.max(256 * 1024, sampleBodyBytes * 6),
+    jsonp,
   });
   const ctx: HarContext = { file, sampleBodyBytes };
   try {
