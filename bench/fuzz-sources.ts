@@ -23,6 +23,7 @@ import { HarSplitter, HarSyntaxError } from "../packages/cli/src/audit/sources/h
 import { ndjsonFormat } from "../packages/cli/src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../packages/cli/src/audit/sources/nginx.js";
 import { edit, mutated } from "../packages/cli/test/audit/sources/arbitraries.js";
+import { NEW_PARSERS } from "../packages/cli/test/audit/sources/new-formats.js";
 import { NGINX_LOG_FORMAT } from "../packages/cli/test/fixtures/make-fixtures.js";
 
 function flag(name: string): string | undefined {
@@ -47,6 +48,9 @@ const PARSERS: readonly (readonly [string, LineFormat, readonly string[]])[] = [
   ["haproxy", haproxy, fixture("haproxy.log")],
   ["caddy", caddy, fixture("caddy.log")],
   ["ndjson", ndjsonFormat({}, fixture("caddy.log").slice(0, 5)), fixture("caddy.log")],
+  // Issue 22's formats (W3C, S3, ELB, Traefik, ingress-nginx, GCP, Cloudflare, Kong, OTel,
+  // custom HAProxy/Envoy formats, wrappers): one instance each (stateful ones keep their state).
+  ...NEW_PARSERS.map(([name, make, lines]) => [name, make(), lines] as const),
 ];
 
 const META = [

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     const gw = await createGateway(
       checkConfig({
         listen: { host: "127.0.0.1", port: 0 },
+        metrics: { listen: "127.0.0.1:0" },
         upstreams: { app: { targets: [target] } },
         routes: [
           {

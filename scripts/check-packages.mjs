@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const PACKAGES = ["packages/truestatus", "packages/cli"];
+const PACKAGES = ["packages/truestatus", "packages/cli", "packages/eslint-plugin"];
 const bin = (name) => join(ROOT, "node_modules/.bin", name);
 
 const tmp = mkdtempSync(join(tmpdir(), "truestatus-lint-pack-"));

@@ -11,13 +11,7 @@ import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import { HttpFailure, internal, notFound, unauthenticated, unprocessable } from "truestatus";
-import {
-  requireAuth,
-  requireContentType,
-  requireScope,
-  softErrors,
-  truestatus,
-} from "truestatus/express";
+import { jsonBody, requireAuth, requireScope, softErrors, truestatus } from "truestatus/express";
 import { classifyUpstream } from "truestatus/upstream";
 import { z } from "zod";
 
@@ -59,15 +53,14 @@ export async function startFixedApi(config) {
   const app = express();
   app.disable("x-powered-by");
   if (config.development) app.use(softErrors({ logger: config.logger }));
-  const json = [requireContentType("application/json"), express.json({ limit: "16kb" })];
+  // 415 for another media type, 413 over 16 KiB, 400 for bytes that are not UTF-8 or not JSON.
+  const json = jsonBody({ limit: 16_384 });
   const auth = requireAuth((token) => sessions.get(token) ?? null);
 
   app.post("/users", json, (req, res) => {
     const input = NewUser.parse(req.body);
     if (users.has(input.email)) {
-      throw new HttpFailure(
-        unprocessable({ reason: "duplicate", detail: "An account with this email exists." }),
-      );
+      throw unprocessable({ reason: "duplicate", detail: "An account with this email exists." });
     }
     const user = {
       id: `u${nextId++}`,
@@ -87,9 +80,7 @@ export async function startFixedApi(config) {
     const user = users.get(input.email);
     const ok = user && timingSafeEqual(hash(input.password, user.salt).key, user.key);
     if (!ok) {
-      throw new HttpFailure(
-        unauthenticated({ reason: "invalid", detail: "The email or the password is wrong." }),
-      );
+      throw unauthenticated({ reason: "invalid", detail: "The email or the password is wrong." });
     }
     const token = randomBytes(24).toString("base64url");
     sessions.set(token, { userId: user.id, scopes: ["orders:read", "orders:write"] });
@@ -102,12 +93,12 @@ export async function startFixedApi(config) {
   });
 
   app.get("/users/me", auth, (req, res) => {
-    const user = [...users.values()].find((u) => u.id === req.auth.userId);
+    const user = [...users.values()].find((u) => u.id === auth.identity(req).userId);
     res.json({ id: user.id, email: user.email, name: user.name });
   });
 
   app.get("/orders", auth, requireScope("orders:read"), (req, res) => {
-    res.json([...orders.values()].filter((o) => o.userId === req.auth.userId));
+    res.json([...orders.values()].filter((o) => o.userId === auth.identity(req).userId));
   });
 
   app.post("/orders", auth, requireScope("orders:write"), json, async (req, res) => {
@@ -116,7 +107,7 @@ export async function startFixedApi(config) {
     const shipping = await quote(config.upstreamUrl, quantity);
     const order = {
       id: `o${nextId++}`,
-      userId: req.auth.userId,
+      userId: auth.identity(req).userId,
       items: input.items,
       shipping,
       state: "placed",
@@ -128,7 +119,7 @@ export async function startFixedApi(config) {
   function ownOrder(req) {
     const order = orders.get(req.params.id);
     // Another user's order is answered like a missing one: its existence is not theirs to know.
-    if (!order || order.userId !== req.auth.userId) throw new HttpFailure(notFound());
+    if (!order || order.userId !== auth.identity(req).userId) throw notFound();
     return order;
   }
 
@@ -140,13 +131,11 @@ export async function startFixedApi(config) {
     app.post(`/orders/:id/${action}`, auth, requireScope("orders:write"), (req, res) => {
       const order = ownOrder(req);
       if (!t.from.includes(order.state)) {
-        throw new HttpFailure(
-          unprocessable({
-            reason: "invalid_state",
-            detail: `A ${order.state} order cannot be ${t.to}.`,
-            extensions: { state: order.state, allowedFrom: t.from },
-          }),
-        );
+        throw unprocessable({
+          reason: "invalid_state",
+          detail: `A ${order.state} order cannot be ${t.to}.`,
+          extensions: { state: order.state, allowedFrom: t.from },
+        });
       }
       order.state = t.to;
       res.json(order);

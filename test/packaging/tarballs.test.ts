@@ -86,7 +86,15 @@ describe("npm install truestatus express", () => {
     // the one the app installed (express) is resolved and the others are absent.
     const own = Object.entries(top.truestatus?.dependencies ?? {});
     expect(own.filter(([, n]) => n.version !== undefined).map(([k]) => k)).toEqual(["express"]);
-    expect(own.map(([k]) => k).sort()).toEqual(["express", "fastify", "hono", "ioredis", "undici"]);
+    expect(own.map(([k]) => k).sort()).toEqual([
+      "@opentelemetry/api",
+      "express",
+      "fastify",
+      "hono",
+      "ioredis",
+      "koa",
+      "undici",
+    ]);
     // Everything installed is truestatus, express, or something express needs.
     const installed = readdirSync(join(dir, "node_modules")).filter((n) => !n.startsWith("."));
     const scoped = installed.flatMap((n) =>
@@ -121,6 +129,8 @@ const SUBPATHS: Record<string, string> = {
   "truestatus/fastify": "truestatus",
   "truestatus/hono": "truestatus",
   "truestatus/node": "truestatus",
+  "truestatus/koa": "truestatus",
+  "truestatus/nestjs": "TruestatusFilter",
   "@truestatus/cli/audit": "analyzeInputs",
   "@truestatus/cli/audit/sources": "openSource",
   "@truestatus/cli/audit/redact": "redactText",
@@ -210,5 +220,58 @@ describe("types resolve in every module-resolution mode", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^truestatus analyze: \d+ exchanges/);
+  }, 60_000);
+
+  it("truestatus lint and its Spectral export run from the installed @truestatus/cli", () => {
+    const bin = join(dir, "node_modules/.bin/truestatus");
+    const doc = join(ROOT, "packages/cli/test/lint/fixtures/planted/clean.yaml");
+    const lint = spawnSync(bin, ["lint", doc], { cwd: dir, encoding: "utf8" });
+    expect(lint.stderr).toBe("");
+    expect(lint.status).toBe(0);
+    expect(lint.stdout).toContain("no findings");
+    const exported = spawnSync(bin, ["lint", "--export", "spectral"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(exported.status).toBe(0);
+    expect(exported.stdout).toMatch(/var truestatus = \(\(\) => \{/);
+    expect(exported.stdout).toContain('"401-needs-www-authenticate": {');
+  }, 60_000);
+});
+
+describe("npm install eslint-plugin-truestatus eslint (the plugin alone)", () => {
+  let dir: string;
+  beforeAll(() => {
+    const pluginTgz = pack("eslint-plugin");
+    dir = app("eslint-app", "module");
+    npm(dir, [...INSTALL, pluginTgz, "eslint@^10"]);
+  }, 180_000);
+
+  it("installs without truestatus or the CLI, and lints with the recommended config", () => {
+    const tree = JSON.parse(npm(dir, ["ls", "--all", "--json"])) as {
+      dependencies?: Record<string, LsNode>;
+    };
+    const all = names(tree.dependencies);
+    expect(all.has("eslint-plugin-truestatus")).toBe(true);
+    expect(all.has("truestatus")).toBe(false);
+    expect(all.has("@truestatus/cli")).toBe(false);
+    writeFileSync(
+      join(dir, "eslint.config.js"),
+      'import truestatus from "eslint-plugin-truestatus";\nexport default [truestatus.configs.recommended];\n',
+    );
+    writeFileSync(
+      join(dir, "server.js"),
+      'app.get("/me", (req, res) => res.status(401).json({ error: "login" }));\napp.get("/x", (req, res) => res.json({ error: "nope" }));\n',
+    );
+    const r = spawnSync(join(dir, "node_modules/.bin/eslint"), ["server.js", "--format", "json"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[];
+    expect(result!.messages.map((m) => m.ruleId)).toEqual([
+      "truestatus/challenge-on-401",
+      "truestatus/no-error-body-on-success",
+    ]);
   }, 60_000);
 });

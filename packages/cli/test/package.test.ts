@@ -3,9 +3,9 @@
  * as users import them (the built package, resolved by name through its export map), the bin, and
  * the links every report prints.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { exportNames } from "../../../test/helpers/export-names.js";
 import { REPOSITORY_URL, RULE_DOCS_BASE, ruleDocsUrl } from "../src/audit/links.js";
 import { RULES } from "../src/audit/rules/index.js";
 
@@ -31,19 +31,6 @@ const SUBPATHS = [
   "@truestatus/cli/probe",
   "@truestatus/cli/gateway",
 ];
-
-function exportNames(specifier: string): string[] {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--input-type=module",
-      "-e",
-      `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  return JSON.parse(out) as string[];
-}
 
 describe("@truestatus/cli surface", () => {
   it.each(SUBPATHS)("%s exports what it did", (specifier) => {

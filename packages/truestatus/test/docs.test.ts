@@ -21,7 +21,7 @@ describe("docs", () => {
 
   it("emit.md documents every export of every adapter", async () => {
     const doc = read("emit.md");
-    for (const name of ["express", "fastify", "hono", "node"]) {
+    for (const name of ["express", "fastify", "hono", "node", "koa", "nestjs"]) {
       const mod = (await import(`../src/server/${name}.ts`)) as Record<string, unknown>;
       const row = doc.split("\n").find((l) => l.startsWith(`| \`truestatus/${name}\``));
       expect(row, name).toBeDefined();

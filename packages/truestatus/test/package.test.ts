@@ -2,11 +2,11 @@
  * Guards the public surface (convention 11): the export names of each subpath, the zero-dependency
  * core, and a size budget for the core bundle. Runs against the built package, as users import it.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { exportNames } from "../../../test/helpers/export-names.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   exports: Record<string, unknown>;
@@ -38,21 +38,9 @@ const FACES = [
   "truestatus/fastify",
   "truestatus/hono",
   "truestatus/node",
+  "truestatus/koa",
+  "truestatus/nestjs",
 ];
-
-function exportNames(specifier: string): string[] {
-  // A real Node process resolving the package by name through its "exports" map.
-  const out = execFileSync(
-    process.execPath,
-    [
-      "--input-type=module",
-      "-e",
-      `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
-    ],
-    { cwd: new URL("../../..", import.meta.url), encoding: "utf8" },
-  );
-  return JSON.parse(out) as string[];
-}
 
 describe("package surface", () => {
   it.each([...SUBPATHS, ...FACES])("%s exports what it did", (specifier) => {

@@ -1,15 +1,19 @@
 /**
  * The programmatic face of `truestatus analyze`: inputs (files, directories, "-") → one Summary.
  * Plain line files large enough are split across worker threads; everything else streams through
- * one Analysis. Input errors are thrown (InputError, one line, with the file); a truncated input
- * keeps what was read, marks the summary partial and is returned in `errors`.
+ * one Analysis. An input that cannot be read at all (missing, binary, of an unknown format) is
+ * skipped and listed in `summary.skipped` with its reason, so one odd file in a directory does not
+ * stop the run; when no input could be read, the first such error is thrown (InputError, one line,
+ * with the file). Option errors (a bad --log-format or --field) are always thrown. A truncated
+ * input keeps what was read, marks the summary partial and is returned in `errors`.
  */
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Analysis, type EngineOptions, feed, ruleMap } from "./engine.js";
 import { analyzeFileInParallel } from "./parallel.js";
-import { expandInputs, type OpenOptions, openSource } from "./sources/open.js";
-import { mergeSummaries, type Summary } from "./summary.js";
+import { InputError, isInputError } from "./sources/errors.js";
+import { expandInputs, type OpenedSource, type OpenOptions, openSource } from "./sources/open.js";
+import { mergeSummaries, type SkippedInput, type Summary } from "./summary.js";
 
 export interface AnalyzeOptions extends EngineOptions, Omit<OpenOptions, "stdin"> {
   /** Worker threads for big plain line files; default: the number of cores (1: one worker). */
@@ -25,7 +29,37 @@ export interface AnalyzeResult {
   readonly summary: Summary;
   /** Errors of inputs that ended early (truncated, corrupt): their records up to there are counted. */
   readonly errors: readonly Error[];
+  /** Inputs that could not be read at all (also in `summary.skipped`). */
+  readonly skipped: readonly SkippedInput[];
 }
+
+/** Line formats built from the options alone (no sample of the file needed). */
+const FIXED_FORMATS: ReadonlySet<string> = new Set([
+  "clf",
+  "combined",
+  "nginx",
+  "envoy",
+  "alb",
+  "elb",
+  "s3",
+  "haproxy",
+  "caddy",
+  "gcp-lb",
+  "kong",
+]);
+
+/** Errors about the options, not about one input: they stop the run whatever the inputs. */
+const OPTION_ERRORS = new Set(["TRUESTATUS_INVALID_LOG_FORMAT", "TRUESTATUS_INVALID_FIELD_MAP"]);
+
+function skippedOf(e: InputError): SkippedInput {
+  const prefix = `${e.file}: `;
+  const reason = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  return { file: e.file, code: e.code, reason };
+}
+
+/** An input error that means "skip this input", not "stop". */
+const skippable = (e: unknown): e is InputError =>
+  isInputError(e) && !OPTION_ERRORS.has(e.code) && !e.partial;
 
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -35,7 +69,21 @@ export async function analyzeInputs(
 ): Promise<AnalyzeResult> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
   const minBytes = options.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
-  const files = await expandInputs(inputs);
+  const skipped: SkippedInput[] = [];
+  const firstErrors: InputError[] = [];
+  const skip = (e: InputError) => {
+    skipped.push(skippedOf(e));
+    firstErrors.push(e);
+  };
+  const files: string[] = [];
+  for (const input of inputs) {
+    try {
+      files.push(...(await expandInputs([input])));
+    } catch (e) {
+      if (!skippable(e)) throw e;
+      skip(e);
+    }
+  }
   const analysis = new Analysis(options);
   const errors: Error[] = [];
   let parallel: Summary | undefined;
@@ -47,10 +95,27 @@ export async function analyzeInputs(
     ...(options.sampleBodyBytes !== undefined ? { sampleBodyBytes: options.sampleBodyBytes } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
   };
+  let read = 0;
+  const wrappers = new Map<string, string>();
   for (const file of files) {
-    const opened = await openSource(file, openOptions);
+    let opened: OpenedSource;
+    try {
+      opened = await openSource(file, openOptions);
+    } catch (e) {
+      if (!skippable(e)) throw e;
+      skip(e);
+      continue;
+    }
+    read++;
+    if (opened.wrapper !== undefined) wrappers.set(opened.file, opened.wrapper);
     const size =
       file === "-" || opened.gzip || opened.lineFormat === undefined ? 0 : (await stat(file)).size;
+    // A stateful format (a line's meaning depends on the lines before it) is read in order, by one
+    // worker: off the main thread, with the workers' bounded memory.
+    const stateful = opened.lineFormat?.stateful === true;
+    // Formats whose reader depends on the file's first lines (which fields, which variant) are
+    // detected again by each worker; the others are rebuilt from the options alone.
+    const reopen = stateful || !FIXED_FORMATS.has(opened.format);
     if (size >= minBytes) {
       const base = done;
       const s = await analyzeFileInParallel(
@@ -62,12 +127,18 @@ export async function analyzeInputs(
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.templateLimit !== undefined ? { templateLimit: options.templateLimit } : {}),
           ...(options.maxFindings !== undefined ? { maxFindings: options.maxFindings } : {}),
+          ...(reopen ? { reopen: true } : {}),
+          ...(reopen && options.inputFormat !== undefined
+            ? { givenFormat: options.inputFormat }
+            : {}),
         },
         size,
-        jobs,
+        stateful ? 1 : jobs,
         (lines) => options.onProgress?.(base + lines),
       );
       done += s.exchanges + s.malformed.count;
+      const st = s.sources[opened.file];
+      if (st !== undefined && opened.wrapper !== undefined) st.wrapper = opened.wrapper;
       parallel =
         parallel === undefined
           ? s
@@ -83,10 +154,28 @@ export async function analyzeInputs(
     done += analysis.records - before;
     if (e !== undefined) errors.push(e);
   }
+  if (read === 0 && firstErrors.length > 0) {
+    if (firstErrors.length === 1) throw firstErrors[0]!;
+    const first = firstErrors[0]!;
+    throw new InputError(
+      first.code,
+      first.file,
+      `${skippedOf(first).reason}; no other input could be read either (${firstErrors
+        .slice(1, 6)
+        .map((e) => `${e.file}: ${skippedOf(e).reason}`)
+        .join("; ")}${firstErrors.length > 6 ? `; and ${firstErrors.length - 6} more` : ""})`,
+    );
+  }
   const single = analysis.summary();
+  for (const [file, wrapper] of wrappers) {
+    const st = single.sources[file];
+    if (st !== undefined) st.wrapper = wrapper;
+  }
   const summary =
     parallel === undefined
       ? single
       : mergeSummaries(single, parallel, ruleMap(options.rules), options.templateLimit);
-  return { summary, errors };
+  if (skipped.length > 0)
+    summary.skipped = [...skipped].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { summary, errors, skipped };
 }

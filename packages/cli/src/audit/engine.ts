@@ -15,11 +15,13 @@ import {
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
 import { lineVisitor } from "./flat.js";
 import type { Evidence, Finding, Rule, RuleContext, Screen } from "./rule.js";
+import { RULE_RESPONSE_HEADERS } from "./rule-headers.js";
 import { RULES } from "./rules/index.js";
 import {
   type FlatRecord,
   isMalformed,
   type LineFormat,
+  type LoggedHeaders,
   type MalformedRecord,
   type SourceRecord,
 } from "./source.js";
@@ -108,6 +110,7 @@ function timeClassIndex(status: number): number {
 interface SourceAcc {
   readonly format: SourceFormat;
   readonly capabilities: ReadonlySet<Capability>;
+  readonly logged?: LoggedHeaders;
   exchanges: number;
   malformed: number;
   partial: boolean;
@@ -162,12 +165,25 @@ function plan(rule: Rule, capabilities: ReadonlySet<Capability>): Planned {
   return { rule, screen: rule.screen, needs };
 }
 
-/** Capabilities a rule needs that a source lacks. */
+/**
+ * Capabilities a rule needs that a source lacks. A source that logs only some response headers
+ * (`logged`) lacks "response.headers" for a rule whose headers (rule-headers.ts) are not among them.
+ */
 export function missingCapabilities(
   rule: Rule,
   capabilities: ReadonlySet<Capability>,
+  logged?: LoggedHeaders,
 ): Capability[] {
-  return rule.meta.needs.filter((n) => !capabilities.has(n));
+  const missing = rule.meta.needs.filter((n) => !capabilities.has(n));
+  const headers = RULE_RESPONSE_HEADERS[rule.id];
+  if (
+    logged?.response !== undefined &&
+    headers !== undefined &&
+    capabilities.has("response.headers") &&
+    !headers.some((h) => logged.response!.has(h))
+  )
+    missing.push("response.headers");
+  return missing;
 }
 
 const NO_RESPONSE = -1;
@@ -242,12 +258,13 @@ export class Analysis {
     file: string,
     format: SourceFormat,
     capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
   ): (record: SourceRecord) => void {
-    const src = this.sourceAcc(file, format, capabilities);
+    const src = this.sourceAcc(file, format, capabilities, logged);
     const checks: Planned[] = [];
     const aggregations: Planned[] = [];
     for (const r of this.rules) {
-      if (missingCapabilities(r, capabilities).length > 0) continue;
+      if (missingCapabilities(r, capabilities, logged).length > 0) continue;
       if (r.aggregate !== undefined) aggregations.push(plan(r, capabilities));
       else checks.push(plan(r, capabilities));
     }
@@ -267,12 +284,14 @@ export class Analysis {
     file: string,
     format: SourceFormat,
     capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
   ): SourceAcc {
     let acc = this.sources.get(file);
     if (acc === undefined) {
       acc = {
         format,
         capabilities,
+        ...(logged === undefined ? {} : { logged }),
         exchanges: 0,
         malformed: 0,
         partial: false,
@@ -294,11 +313,12 @@ export class Analysis {
     file: string,
     format: SourceFormat,
     capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
   ): (rec: FlatRecord) => boolean {
-    const src = this.sourceAcc(file, format, capabilities);
+    const src = this.sourceAcc(file, format, capabilities, logged);
     const screens: Screen[] = [];
     for (const r of this.rules) {
-      if (missingCapabilities(r, capabilities).length > 0) continue;
+      if (missingCapabilities(r, capabilities, logged).length > 0) continue;
       // A rule about every exchange, or one that judges across them, sees each one whole.
       if (r.screen === undefined || r.aggregate !== undefined) return NEVER_FLAT;
       screens.push(r.screen);
@@ -656,7 +676,7 @@ export class Analysis {
       sources[file] = st;
       partial ||= s.partial;
       for (const r of this.rules) {
-        const missing = missingCapabilities(r, s.capabilities);
+        const missing = missingCapabilities(r, s.capabilities, s.logged);
         const cov = coverage[r.id]!;
         if (missing.length === 0) {
           const nr = s.notRecorded.get(r.id);
@@ -781,6 +801,8 @@ export interface RecordSource {
   readonly file: string;
   readonly format: SourceFormat;
   readonly capabilities: ReadonlySet<Capability>;
+  /** When the source logs only some headers: their names. */
+  readonly loggedHeaders?: LoggedHeaders;
   records(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
   /** The same records in batches, when the source has them (far fewer awaits). */
   batches?(): AsyncIterable<readonly SourceRecord[]>;
@@ -809,7 +831,7 @@ export async function feed(
   src: RecordSource,
   onProgress?: (records: number) => void,
 ): Promise<Error | undefined> {
-  const add = analysis.source(src.file, src.format, src.capabilities);
+  const add = analysis.source(src.file, src.format, src.capabilities, src.loggedHeaders);
   let n = 0;
   let next = PROGRESS_EVERY;
   try {
@@ -850,11 +872,16 @@ export async function feed(
 /** Analyses exchanges held in memory (tests, probes): one source, all records. */
 export function analyzeExchanges(
   records: Iterable<SourceRecord>,
-  source: { file: string; format: SourceFormat; capabilities: ReadonlySet<Capability> },
+  source: {
+    file: string;
+    format: SourceFormat;
+    capabilities: ReadonlySet<Capability>;
+    loggedHeaders?: LoggedHeaders;
+  },
   options: EngineOptions = {},
 ): Summary {
   const a = new Analysis(options);
-  const add = a.source(source.file, source.format, source.capabilities);
+  const add = a.source(source.file, source.format, source.capabilities, source.loggedHeaders);
   for (const r of records) add(r);
   return a.summary();
 }

@@ -57,10 +57,19 @@ export type SourceFormat =
   | "clf"
   | "combined"
   | "nginx"
+  | "ingress-nginx"
   | "envoy"
   | "alb"
+  | "elb"
+  | "s3"
+  | "w3c"
   | "haproxy"
+  | "traefik"
   | "caddy"
+  | "gcp-lb"
+  | "cloudflare"
+  | "kong"
+  | "otel"
   | "ndjson"
   | "probe";
 
@@ -90,6 +99,11 @@ export interface ProbeFacts {
   readonly getStatus?: number;
   /** Milliseconds the probe waited, as Retry-After asked, before sending this request. */
   readonly waitedMs?: number;
+  /**
+   * What a read after this request showed had changed (the state witness; identity A's resource
+   * after identity B's write), one line without values.
+   */
+  readonly changed?: string;
 }
 
 export interface Exchange {

@@ -4,10 +4,10 @@
  * counted from that (Analysis.flat), any other is decoded, parsed and counted whole.
  */
 import type { Capability, SourceFormat } from "./exchange.js";
-import type { FlatRecord, LineFormat, SourceRecord } from "./source.js";
+import type { FlatRecord, LineFormat, LoggedHeaders, SourceRecord } from "./source.js";
 import type { LineVisitor } from "./sources/byte-lines.js";
 import { decodeLine } from "./sources/byte-lines.js";
-import { malformed, safeParse } from "./sources/fields.js";
+import { malformed, safeParse, safeParseAll } from "./sources/fields.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -17,6 +17,7 @@ export interface FlatCounter {
     file: string,
     format: SourceFormat,
     capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
   ): (rec: FlatRecord) => boolean;
 }
 
@@ -33,8 +34,12 @@ export function lineVisitor(
   onLine?: (n: number) => void,
 ): LineVisitor {
   const readFlat = lineFormat.readFlat;
+  // Formats whose one line may hold several exchanges (an OpenTelemetry batch).
+  const many = lineFormat.parseAll !== undefined;
   const addFlat =
-    readFlat === undefined ? undefined : analysis.flat(file, format, lineFormat.capabilities);
+    readFlat === undefined
+      ? undefined
+      : analysis.flat(file, format, lineFormat.capabilities, lineFormat.loggedHeaders);
   const rec: FlatRecord = {
     status: 0,
     method: "",
@@ -52,7 +57,11 @@ export function lineVisitor(
     }
     if (end === start) return;
     if (readFlat?.(bytes, start, end, rec) && addFlat!(rec)) return;
-    const r = safeParse(lineFormat, decodeLine(bytes, start, end), file, n);
-    if (r !== undefined) add(r);
+    const line = decodeLine(bytes, start, end);
+    if (many) for (const r of safeParseAll(lineFormat, line, file, n)) add(r);
+    else {
+      const r = safeParse(lineFormat, line, file, n);
+      if (r !== undefined) add(r);
+    }
   };
 }

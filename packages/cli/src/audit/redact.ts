@@ -39,7 +39,7 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
 
 /** Any header whose name says it carries a secret, beyond the list above. */
 const SECRET_NAME =
-  /(token|secret|passw(or)?d|api[-_]?key|auth|session|signature|credential|cookie)/i;
+  /(token|secret|passw(or)?d|passphrase|api[-_]?key|private[-_]?key|access[-_]?key|auth|session|signature|credential|cookie|connection[-_]?string)/i;
 
 /** Names the pattern above would catch that carry no secret (challenges, CORS flags). */
 const NOT_SECRET: ReadonlySet<string> = new Set([
@@ -148,32 +148,90 @@ export function redactHeaders(headers: HeaderBag): HeaderBag {
 }
 
 /**
- * A request target (or URL) with the values of secret query parameters replaced, and any
- * token-looking text in the rest redacted: "/cb?code=abc&state=1" → "/cb?code=[REDACTED]&state=1".
+ * A request target (or URL) with the values of secret query parameters, path parameters
+ * (`;jsessionid=`) and fragment parameters (`#access_token=`) replaced, any token-looking text in
+ * the rest redacted, and credentials in URLs cut out, percent-encoded or not:
+ * "/cb?code=abc&state=1" → "/cb?code=[REDACTED]&state=1",
+ * "/login?next=https%3A%2F%2Fu%3Apw%40evil%2F" → "/login?next=https%3A%2F%2F[REDACTED]%40evil%2F".
  */
 export function redactTarget(target: string): string {
-  const q = target.indexOf("?");
   const hash = target.indexOf("#");
-  const path = q === -1 ? target : target.slice(0, q);
-  let out = redactUserinfo(redactText(path));
-  if (q === -1) return out;
-  const end = hash > q ? hash : target.length;
-  const query = target.slice(q + 1, end);
-  const params = query.split("&").map((p) => {
-    const eq = p.indexOf("=");
-    if (eq === -1) return redactText(p);
-    const name = p.slice(0, eq);
-    return isSecretParam(name) ? `${name}=${REDACTED}` : `${name}=${redactText(p.slice(eq + 1))}`;
-  });
-  out += `?${params.join("&")}`;
-  if (end < target.length) out += redactText(target.slice(end));
+  const beforeHash = hash === -1 ? target : target.slice(0, hash);
+  const q = beforeHash.indexOf("?");
+  const path = q === -1 ? beforeHash : beforeHash.slice(0, q);
+  let out = redactUserinfo(redactText(redactPathParams(path)));
+  if (q !== -1) out += `?${redactParams(beforeHash.slice(q + 1))}`;
+  if (hash !== -1) out += `#${redactParams(target.slice(hash + 1))}`;
   return out;
 }
 
-/** "https://user:pass@host/…" → "https://[REDACTED]@host/…". */
+/** `a=1&token=x&next=…`: secret names' values replaced, every value redacted as text. */
+function redactParams(query: string): string {
+  return query
+    .split("&")
+    .map((p) => {
+      const eq = p.indexOf("=");
+      if (eq === -1) return redactValue(p);
+      const name = p.slice(0, eq);
+      return isSecretParam(name)
+        ? `${name}=${REDACTED}`
+        : `${name}=${redactValue(p.slice(eq + 1))}`;
+    })
+    .join("&");
+}
+
+/**
+ * A query value redacted as text, and as the text it encodes: a percent-encoded URL with
+ * credentials (`https%3A%2F%2Fu%3Apw%40host`) is decoded, redacted, and encoded again.
+ */
+function redactValue(value: string): string {
+  const plain = redactText(value);
+  if (!value.includes("%")) return plain;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value.replaceAll("+", " "));
+  } catch {
+    return plain;
+  }
+  const redacted = redactUserinfo(redactText(decoded));
+  if (redacted === decoded) return plain;
+  return encodeURIComponent(redacted).replaceAll(encodeURIComponent(REDACTED), REDACTED);
+}
+
+/** `/app;jsessionid=abc/x` → `/app;jsessionid=[REDACTED]/x` (path parameters, RFC 3986 §3.3). */
+function redactPathParams(path: string): string {
+  if (!path.includes(";")) return path;
+  return path
+    .split("/")
+    .map((seg) => {
+      const semi = seg.indexOf(";");
+      if (semi === -1) return seg;
+      const params = seg
+        .slice(semi + 1)
+        .split(";")
+        .map((p) => {
+          const eq = p.indexOf("=");
+          if (eq === -1) return p;
+          const name = p.slice(0, eq);
+          return isSecretParam(name) ? `${name}=${REDACTED}` : p;
+        });
+      return `${seg.slice(0, semi)};${params.join(";")}`;
+    })
+    .join("/");
+}
+
+/** "https://user:pass@host/…" → "https://[REDACTED]@host/…" (at the start). */
 function redactUserinfo(s: string): string {
   return s.replace(/^([a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/)[^/@?#\s]{1,512}@/, `$1${REDACTED}@`);
 }
+
+/**
+ * Credentials in URLs anywhere in text: "postgres://admin:pw@db" → "postgres://[REDACTED]@db",
+ * and the percent-encoded form. Bounded repetition, one anchor ("://" or "%3A%2F%2F") per try:
+ * linear in the text.
+ */
+const URL_USERINFO = /\b([a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/)[^\s/?#@"'<>`]{1,256}@/g;
+const ENCODED_USERINFO = /\b([a-zA-Z][a-zA-Z0-9+.-]{0,20}%3A%2F%2F)[^\s/?#@&"'<>`]{1,256}?%40/gi;
 
 // JWT / JWS / JWE compact: base64url segments separated by dots, the first starting "eyJ".
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]+){0,3}/g;
@@ -203,13 +261,19 @@ const KNOWN_KEYS =
 
 /**
  * Free text (a body excerpt, a header value, a log line) with secrets cut out: JWTs, scheme
- * tokens (Bearer, Basic, …), `password=…` / `"token": "…"` pairs, and well-known key shapes.
+ * tokens (Bearer, Basic, …), `password=…` / `"token": "…"` / `"privateKey": "…"` pairs,
+ * credentials in URLs (`postgres://user:pw@host`), and well-known key shapes.
  */
 export function redactText(text: string): string {
   if (text.length === 0) return text;
-  return redactPairs(
-    text.replace(KNOWN_KEYS, REDACTED).replace(JWT, REDACTED).replace(SCHEME_TOKEN, schemeToken),
-  );
+  let t = text
+    .replace(KNOWN_KEYS, REDACTED)
+    .replace(JWT, REDACTED)
+    .replace(SCHEME_TOKEN, schemeToken);
+  if (t.includes("://")) t = t.replace(URL_USERINFO, `$1${REDACTED}@`);
+  if (t.includes("%3A%2F%2F") || t.includes("%3a%2f%2f"))
+    t = t.replace(ENCODED_USERINFO, `$1${REDACTED}%40`);
+  return redactPairs(t);
 }
 
 const isKeyChar = (c: number): boolean =>

@@ -66,4 +66,15 @@ export interface LineFormat {
    * the line and `parse` it (which also tells a malformed line why). Optional; pure; never throws.
    */
   readFlat?(bytes: Buffer, start: number, end: number, out: FlatRecord): boolean;
+  /**
+   * True when a line's meaning depends on the lines before it (W3C `#Fields:` directives, a
+   * container runtime's partial lines): such a file is read in order by one thread, and each
+   * input gets its own instance (see formats.ts lineFormatFor).
+   */
+  readonly stateful?: boolean;
+  /**
+   * For formats whose one line may hold several exchanges (an OpenTelemetry batch): every record
+   * of the line. Only stateful formats have it (the worker path calls `parse` alone).
+   */
+  parseAll?(line: string, file: string, lineNumber: number): readonly SourceRecord[];
 }

@@ -74,6 +74,17 @@ export interface SourceStats {
   partial: boolean;
   /** One line: why the source is partial. */
   error?: string;
+  /** The wrapper its lines were taken out of ("docker json-file", "cri", …), when wrapped. */
+  wrapper?: string;
+}
+
+/** An input that could not be read at all and was left out of the analysis. */
+export interface SkippedInput {
+  readonly file: string;
+  /** The stable InputError code, e.g. TRUESTATUS_INPUT_UNKNOWN_FORMAT (docs/errors.md). */
+  readonly code: string;
+  /** One line: what is wrong with it. */
+  readonly reason: string;
 }
 
 export interface RuleCoverage {
@@ -120,6 +131,8 @@ export interface Summary {
   coverage: Record<string, RuleCoverage>;
   /** Cross-exchange state of rules with an aggregation hook, by rule id. */
   aggregates: Record<string, unknown>;
+  /** Inputs left out because they could not be read (absent when none was), sorted by file. */
+  skipped?: SkippedInput[];
 }
 
 export function emptyEndpoint(): EndpointStats {
@@ -312,6 +325,8 @@ function mergeSource(a: SourceStats, b: SourceStats): SourceStats {
   };
   const errors = [a.error, b.error].filter((e): e is string => e !== undefined).sort(cmpStr);
   if (errors.length > 0) out.error = errors[0]!;
+  const wrapper = a.wrapper ?? b.wrapper;
+  if (wrapper !== undefined) out.wrapper = wrapper;
   return out;
 }
 
@@ -420,6 +435,8 @@ export function mergeSummaries(
     coverage: mergeRecords(a.coverage, b.coverage, mergeCoverage),
     aggregates: canonical(aggregates),
   };
+  const skipped = mergeSkipped(a.skipped, b.skipped);
+  if (skipped !== undefined) merged.skipped = skipped;
   return concludeAggregates(merged, rules);
 }
 
@@ -447,6 +464,17 @@ function mergeCoverage(x: RuleCoverage, y: RuleCoverage): RuleCoverage {
   );
   if (Object.keys(notRecorded).length > 0) out.notRecorded = notRecorded;
   return out;
+}
+
+/** Both lists of skipped inputs, one entry per file, sorted by file; undefined when both are empty. */
+export function mergeSkipped(
+  a: readonly SkippedInput[] | undefined,
+  b: readonly SkippedInput[] | undefined,
+): SkippedInput[] | undefined {
+  if ((a === undefined || a.length === 0) && (b === undefined || b.length === 0)) return undefined;
+  const byFile = new Map<string, SkippedInput>();
+  for (const x of [...(a ?? []), ...(b ?? [])]) if (!byFile.has(x.file)) byFile.set(x.file, x);
+  return [...byFile.values()].sort((x, y) => cmpStr(x.file, y.file));
 }
 
 /**

@@ -301,8 +301,12 @@ function innerHashes(seg: string): string {
   return out;
 }
 
-/** The template of a path (query and fragment already removed); the path itself when static. */
-export function endpointTemplate(path: string): string {
+/**
+ * The template of a path (query removed); the path itself when static. A fragment and path
+ * parameters (`;jsessionid=…`: session ids, tokens) are never part of a template.
+ */
+export function endpointTemplate(raw: string): string {
+  const path = raw.includes("#") || raw.includes(";") ? withoutParams(raw) : raw;
   const len = path.length;
   if (len === 0 || path === "/") return "/";
   if (path.charCodeAt(0) !== 47) return path === "*" ? "*" : "{other}";
@@ -327,6 +331,13 @@ export function endpointTemplate(path: string): string {
     start = end + 1;
   }
   return out === undefined ? path : copied < len ? out + path.slice(copied) : out;
+}
+
+/** "/app;jsessionid=1/x#t=2" → "/app/x". */
+function withoutParams(path: string): string {
+  const hash = path.indexOf("#");
+  const p = hash === -1 ? path : path.slice(0, hash);
+  return p.includes(";") ? p.replace(/;[^/]*/g, "") : p;
 }
 
 /** False for a segment of lowercase letters (and - _) only, shorter than the opaque limit: static. */
@@ -385,6 +396,8 @@ function scanCodes(len: number): number {
     for (; end < len; end++) {
       const c = path[end]!;
       if (c === 47) break;
+      // A path parameter or a fragment: the general route (endpointTemplate drops them).
+      if (c === 59 || c === 35) return Number.NaN;
       bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
       text = Math.imul(text ^ c, 0x01000193);
     }

@@ -20,8 +20,17 @@ async function lineFormatOf(task: RangeTask): Promise<LineFormat | undefined> {
     ...(task.logFormat !== undefined ? { logFormat: task.logFormat } : {}),
     ...(task.fieldMap !== undefined ? { fieldMap: task.fieldMap } : {}),
   };
-  if (task.format !== "ndjson") return lineFormatFor(task.format, options);
-  return (await openSource(task.file, { inputFormat: task.format, ...options })).lineFormat;
+  if (task.format !== "ndjson" && task.reopen !== true) return lineFormatFor(task.format, options);
+  return (
+    await openSource(task.file, {
+      ...(task.reopen !== true
+        ? { inputFormat: task.format }
+        : task.givenFormat !== undefined
+          ? { inputFormat: task.givenFormat }
+          : {}),
+      ...options,
+    })
+  ).lineFormat;
 }
 
 async function run(task: RangeTask): Promise<RangeResult> {
@@ -32,7 +41,7 @@ async function run(task: RangeTask): Promise<RangeResult> {
     ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
     ...(task.maxFindings !== undefined ? { maxFindings: task.maxFindings } : {}),
   });
-  const add = analysis.source(task.file, task.format, format.capabilities);
+  const add = analysis.source(task.file, task.format, format.capabilities, format.loggedHeaders);
   // Each line is parsed and counted as it is visited: its records die young (a batch of a
   // chunk's records held at once got them promoted, and collected by the old generation).
   const lines = await visitRange(task, format, analysis, add);

@@ -10,6 +10,7 @@ import { analyzeInputs } from "../audit/analyze.js";
 import { ruleMap } from "../audit/engine.js";
 import type { SourceFormat } from "../audit/exchange.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/report/formats.js";
+import { escapeControlInline } from "../audit/report/terminal.js";
 import type { Severity } from "../audit/rule.js";
 import { isInputError } from "../audit/sources/errors.js";
 import {
@@ -21,12 +22,13 @@ import {
   SCHEMA_VERSION,
   type Summary,
 } from "../audit/summary.js";
+import { addBaselineOptions, applyTrafficBaseline, type BaselineFlags } from "./baseline.js";
 import { EXIT, UsageError } from "./errors.js";
 import { type Io, reportColor, writeReport } from "./output.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends BaselineFlags {
   readonly inputFormat?: SourceFormat;
   readonly logFormat?: string;
   /** NDJSON: exchange field → JSON path. */
@@ -39,6 +41,8 @@ export interface AnalyzeFlags {
   readonly jobs?: number;
   /** Findings listed per rule in JSON and SARIF (the count stays exact). */
   readonly maxFindings?: number;
+  /** Exit 2 when any input was skipped (by default only when none could be read). */
+  readonly strict?: boolean;
   /** Hidden: the file size from which workers are used (tests use a small one). */
   readonly parallelMinBytes?: number;
 }
@@ -108,10 +112,11 @@ async function readSummary(file: string): Promise<Summary> {
   for (const key of Object.keys(emptySummary()) as (keyof Summary)[]) {
     if (!(key in v)) throw new UsageError(`${file}: the summary has no "${key}"`);
   }
+  const { summaryProblem } = await import("../audit/summary-schema.js");
+  const problem = summaryProblem(v);
+  if (problem !== undefined) throw new UsageError(`${file}: not a valid summary: ${problem}`);
   // Written before findings were listed up to a limit: each rule listed its first three.
   if (v.maxFindings === undefined) return { ...(v as Summary), maxFindings: LEGACY_MAX_FINDINGS };
-  if (typeof v.maxFindings !== "number" || !Number.isInteger(v.maxFindings) || v.maxFindings < 1)
-    throw new UsageError(`${file}: "maxFindings" is not a whole number from 1`);
   return v as Summary;
 }
 
@@ -153,7 +158,17 @@ export async function runAnalyze(
         flags.maxFindings === undefined
           ? emptySummary()
           : { ...emptySummary(), maxFindings: flags.maxFindings };
-      for (const file of inputs) summary = mergeSummaries(summary, await readSummary(file), rules);
+      for (const file of inputs) {
+        const next = await readSummary(file);
+        try {
+          summary = mergeSummaries(summary, next, rules);
+        } catch (e) {
+          // A rule's aggregate state the schema cannot see into (it is the rule's own shape).
+          throw new UsageError(
+            `${file}: the summary cannot be merged (${(e as Error).message.split("\n")[0]})`,
+          );
+        }
+      }
     } else {
       const r = await analyzeInputs(inputs, {
         ...(flags.inputFormat !== undefined ? { inputFormat: flags.inputFormat } : {}),
@@ -186,21 +201,37 @@ export async function runAnalyze(
   progress.clear();
   const color = reportColor(io, flags.output);
   const { REPORTERS } = await reporters;
-  const report = REPORTERS[flags.format](summary, {
-    color,
-    quiet: flags.quiet === true,
-    version: pkg.version,
-  });
-  await writeReport(io, flags.output, report);
-  for (const e of errors) io.stderr.write(`error: ${e.message} (the summary above is partial)\n`);
+  const { report, failing } = await applyTrafficBaseline(
+    "analyze",
+    summary,
+    flags,
+    REPORTERS[flags.format](summary, { color, quiet: flags.quiet === true, version: pkg.version }),
+  );
+  await writeReport(io, flags.output, report, flags.format);
+  for (const e of errors)
+    io.stderr.write(`error: ${escapeControlInline(e.message)} (the summary above is partial)\n`);
   if (errors.length > 0) return EXIT.usage;
-  if (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0) return EXIT.findings;
+  const skipped = summary.skipped ?? [];
+  // The text report on a terminal lists them already; elsewhere say so where a person looks.
+  if (flags.format !== "text" || flags.output !== undefined)
+    for (const s of skipped)
+      io.stderr.write(
+        `warning: skipped ${escapeControlInline(s.file)}: ${escapeControlInline(s.reason)}\n`,
+      );
+  if (flags.strict === true && skipped.length > 0) {
+    io.stderr.write(
+      `error: ${skipped.length} input${skipped.length === 1 ? " was" : "s were"} skipped (--strict): ${skipped.map((s) => escapeControlInline(s.file)).join(", ")}\n`,
+    );
+    return EXIT.usage;
+  }
+  if (failing ?? (flags.failOn !== "none" && findingsAtLeast(summary, flags.failOn) > 0))
+    return EXIT.findings;
   return EXIT.ok;
 }
 
 /** Adds `analyze` to the program; `done` receives the exit code. */
 export function registerAnalyze(program: Command, io: Io, done: (code: number) => void): void {
-  program
+  const command = program
     .command("analyze")
     .description(
       "what HAR files and access logs say about their status codes: findings, classes, endpoints",
@@ -209,7 +240,7 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .addOption(new Option("--input-format <format>", "the input format (default: detected)"))
     .option(
       "--log-format <string>",
-      "an nginx log_format string, for nginx logs with a custom format",
+      "a custom format: an nginx log_format ($name), HAProxy log-format (%ST) or Envoy format string (%RESPONSE_CODE%)",
     )
     .option(
       "--field <field=path>",
@@ -229,6 +260,10 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     )
     .option("-q, --quiet", "no progress line; the text report shows findings only")
     .option("--merge", "the inputs are JSON summaries (--format json) to combine into one")
+    .option(
+      "--strict",
+      "exit 2 when any input cannot be read (by default such inputs are skipped and listed)",
+    )
     .addOption(
       new Option(
         "--max-findings <n>",
@@ -253,11 +288,15 @@ Examples:
   truestatus analyze /var/log/nginx --fail-on warning
   cat access.log | truestatus analyze -
   truestatus analyze --merge day1.json day2.json
+  truestatus analyze access.log --write-baseline analyze.baseline.json    accept what is there today
+  truestatus analyze access.log --baseline analyze.baseline.json         fail only on new findings
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error (a truncated
-input prints the partial summary, then the error).`,
-    )
-    .action(async (inputs: string[], flags: AnalyzeFlags) => {
-      done(await runAnalyze(inputs, flags, io));
-    });
+input prints the partial summary, then the error). An input that cannot be read (unknown format,
+binary, missing) is skipped and listed in the report; exit 2 when none could be read, or with
+--strict when any was skipped.`,
+    );
+  addBaselineOptions(command).action(async (inputs: string[], flags: AnalyzeFlags) => {
+    done(await runAnalyze(inputs, flags, io));
+  });
 }

@@ -66,7 +66,7 @@ const POLICY_EXAMPLES: readonly { option: string; policy: Policy; scenario: stri
   {
     option: "hideForbidden: true",
     policy: definePolicy({ hideForbidden: true }),
-    scenario: "token lacks a scope",
+    scenario: "identity known, not permitted",
   },
   {
     option: "exposeInternals: true",

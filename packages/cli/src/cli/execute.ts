@@ -4,12 +4,16 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { escapeControlInline } from "../audit/report/terminal.js";
 import { registerAnalyze } from "./analyze.js";
 import { renderDemo } from "./demo.js";
 import { EXIT, UsageError } from "./errors.js";
 import { addGatewayCommand } from "./gateway.js";
+import { registerLint } from "./lint.js";
 import { type Io, stylesFor } from "./output.js";
 import { registerProbe } from "./probe.js";
+import { registerProxyCheck } from "./proxy-check.js";
+import { registerProxyConfig } from "./proxy-config.js";
 import { renderStatus, renderStatusList } from "./status.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -32,6 +36,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
       "HTTP status codes that tell the truth: emit, propagate and detect truthful failures.",
     )
     .version(pkg.version, "-v, --version")
+    // Program options only before the command: `proxy-config --version 3.1` is the proxy's.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -41,7 +47,7 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     .showSuggestionAfterError()
     .addHelpText(
       "after",
-      "\nExamples:\n  truestatus demo            probe a sloppy and a fixed API side by side (scorecard)\n  truestatus demo --table    the decision table and worked answers\n  truestatus probe http://127.0.0.1:3000 --openapi openapi.yaml   probe a running API\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n",
+      "\nExamples:\n  truestatus demo            probe a sloppy and a fixed API side by side (scorecard)\n  truestatus demo --table    the decision table and worked answers\n  truestatus probe http://127.0.0.1:3000 --openapi openapi.yaml   probe a running API\n  truestatus status 429      what the RFCs say about 429\n  truestatus analyze access.log.gz   what your traffic says about your status codes\n  truestatus lint openapi.yaml       what your OpenAPI document says, before it ships\n",
     );
 
   program
@@ -84,7 +90,21 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
   registerProbe(program, io, (c) => {
     code = c;
   });
+  registerLint(program, io, (c) => {
+    code = c;
+  });
   addGatewayCommand(program, io, UsageError);
+  registerProxyConfig(
+    program,
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
+  registerProxyCheck(program, io, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -94,7 +114,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UsageError) {
-      io.stderr.write(`${err.red("error:")} ${e.message}\n`);
+      // The message may quote a file name or a record: shown, never acted on by the terminal.
+      io.stderr.write(`${err.red("error:")} ${escapeControlInline(e.message)}\n`);
       return EXIT.usage;
     }
     throw e;

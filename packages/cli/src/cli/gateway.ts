@@ -15,6 +15,7 @@ interface GatewayOptions {
   readonly port?: number;
   readonly host?: string;
   readonly accessLog?: string;
+  readonly metricsListen?: string;
   readonly check?: boolean;
 }
 
@@ -41,6 +42,7 @@ async function configOf(o: GatewayOptions, UsageError: UsageErrorClass): Promise
       ...(o.port === undefined ? {} : { port: o.port }),
       ...(o.host === undefined ? {} : { host: o.host }),
       ...(o.accessLog === undefined ? {} : { accessLog: o.accessLog }),
+      ...(o.metricsListen === undefined ? {} : { metricsListen: o.metricsListen }),
     });
   } catch (e) {
     if (e instanceof GatewayConfigError) throw new UsageError(e.message);
@@ -60,6 +62,10 @@ export function addGatewayCommand(program: Command, io: Io, UsageError: UsageErr
     .option("--port <n>", "port to listen on (0: any free port)", parsePort)
     .option("--host <addr>", "address to listen on (default 0.0.0.0)")
     .option("--access-log <file>", "NDJSON access log ('-' for stdout), readable by analyze")
+    .option(
+      "--metrics-listen <addr>",
+      "where /metrics and /healthz listen: host:port (default 127.0.0.1:9464) or 'main'",
+    )
     .option("--check", "check the config and exit")
     .addHelpText(
       "after",
@@ -80,12 +86,17 @@ export function addGatewayCommand(program: Command, io: Io, UsageError: UsageErr
         address = await gateway.listen();
       } catch (e) {
         await gateway.close();
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new UsageError(
-          `cannot listen on ${config.listen.host}:${config.listen.port} (${code ?? String(e)})`,
-        );
+        const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+        const where =
+          err.port === undefined
+            ? `${config.listen.host}:${config.listen.port}`
+            : `${err.address ?? ""}:${err.port}`;
+        throw new UsageError(`cannot listen on ${where} (${err.code ?? String(e)})`);
       }
-      io.stderr.write(`truestatus gateway listening on ${address.address}:${address.port}\n`);
+      const admin = gateway.adminAddress;
+      io.stderr.write(
+        `truestatus gateway listening on ${address.address}:${address.port}${admin === undefined ? "" : ` (metrics and health on ${admin.address}:${admin.port})`}\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGTERM", stop);

@@ -1,6 +1,7 @@
 /** Terminal output helpers: colour only on a TTY and never with NO_COLOR (https://no-color.org). */
 import { writeFile } from "node:fs/promises";
 import { styleText } from "node:util";
+import { jsonSafe } from "../audit/report/terminal.js";
 import { UsageError } from "./errors.js";
 
 export interface Io {
@@ -59,12 +60,18 @@ export function reportColor(io: Io, output: string | undefined): boolean {
   );
 }
 
-/** Writes a report to `output` (a usage error naming the file when it cannot) or standard output. */
+/**
+ * Writes a report to `output` (a usage error naming the file when it cannot) or standard output.
+ * JSON (json, sarif) is written with the control characters JSON.stringify leaves raw (C1, bidi)
+ * as \u escapes: the same value, harmless on a terminal.
+ */
 export async function writeReport(
   io: Io,
   output: string | undefined,
-  report: string,
+  text: string,
+  format?: string,
 ): Promise<void> {
+  const report = format === "json" || format === "sarif" ? jsonSafe(text) : text;
   if (output === undefined) {
     io.stdout.write(report);
     return;

@@ -9,12 +9,13 @@ import type { Severity } from "../audit/rule.js";
 import { findingsAtLeast } from "../audit/summary.js";
 import { isProbeError } from "../probe/errors.js";
 import type { runProbe } from "../probe/probe.js";
+import { addBaselineOptions, applyTrafficBaseline, type BaselineFlags } from "./baseline.js";
 import { EXIT, UsageError } from "./errors.js";
 import { type Io, reportColor, writeReport } from "./output.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
-interface ProbeFlags {
+interface ProbeFlags extends BaselineFlags {
   readonly openapi?: string;
   readonly route?: readonly string[];
   readonly auth?: string;
@@ -39,7 +40,7 @@ const int = (v: string): number => {
 const list = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerProbe(program: Command, io: Io, done: (code: number) => void): void {
-  program
+  const command = program
     .command("probe")
     .description(
       "send a small, bounded set of requests to a running API and report how it answers failures",
@@ -100,44 +101,49 @@ Examples:
 
 Safe by default: GET, HEAD and OPTIONS, plus bodies no parser accepts; --unsafe for the rest.
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.`,
-    )
-    .action(async (url: string, flags: ProbeFlags) => {
-      // Loaded when the command runs (undici, yaml, the OpenAPI parser): the CLI starts faster.
-      const [{ runProbe }, { probeReport }] = await Promise.all([
-        import("../probe/probe.js"),
-        import("../probe/report.js"),
-      ]);
-      let result: Awaited<ReturnType<typeof runProbe>>;
-      try {
-        result = await runProbe({
-          target: url,
-          ...(flags.openapi !== undefined ? { openapi: flags.openapi } : {}),
-          ...(flags.route !== undefined ? { routes: flags.route } : {}),
-          ...(flags.auth !== undefined ? { auth: flags.auth } : {}),
-          ...(flags.authOther !== undefined ? { authOther: flags.authOther } : {}),
-          unsafe: flags.unsafe === true,
-          ...(flags.maxRequests !== undefined ? { maxRequests: flags.maxRequests } : {}),
-          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-          ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
-          ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
-          ...(flags.burst !== undefined ? { burst: flags.burst } : {}),
-          ...(flags.scenario !== undefined ? { scenarios: flags.scenario } : {}),
-        });
-      } catch (e) {
-        if (isProbeError(e)) throw new UsageError(e.message);
-        throw e;
-      }
-      const color = reportColor(io, flags.output);
-      const report = probeReport(result, flags.format, {
+    );
+  addBaselineOptions(command).action(async (url: string, flags: ProbeFlags) => {
+    // Loaded when the command runs (undici, yaml, the OpenAPI parser): the CLI starts faster.
+    const [{ runProbe }, { probeReport }] = await Promise.all([
+      import("../probe/probe.js"),
+      import("../probe/report.js"),
+    ]);
+    let result: Awaited<ReturnType<typeof runProbe>>;
+    try {
+      result = await runProbe({
+        target: url,
+        ...(flags.openapi !== undefined ? { openapi: flags.openapi } : {}),
+        ...(flags.route !== undefined ? { routes: flags.route } : {}),
+        ...(flags.auth !== undefined ? { auth: flags.auth } : {}),
+        ...(flags.authOther !== undefined ? { authOther: flags.authOther } : {}),
+        unsafe: flags.unsafe === true,
+        ...(flags.maxRequests !== undefined ? { maxRequests: flags.maxRequests } : {}),
+        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+        ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+        ...(flags.burst !== undefined ? { burst: flags.burst } : {}),
+        ...(flags.scenario !== undefined ? { scenarios: flags.scenario } : {}),
+      });
+    } catch (e) {
+      if (isProbeError(e)) throw new UsageError(e.message);
+      throw e;
+    }
+    const color = reportColor(io, flags.output);
+    const { report, failing } = await applyTrafficBaseline(
+      "probe",
+      result.summary,
+      flags,
+      probeReport(result, flags.format, {
         color,
         quiet: flags.quiet === true,
         version: pkg.version,
-      });
-      await writeReport(io, flags.output, report);
-      done(
-        flags.failOn !== "none" && findingsAtLeast(result.summary, flags.failOn) > 0
-          ? EXIT.findings
-          : EXIT.ok,
-      );
-    });
+      }),
+    );
+    await writeReport(io, flags.output, report, flags.format);
+    done(
+      (failing ?? (flags.failOn !== "none" && findingsAtLeast(result.summary, flags.failOn) > 0))
+        ? EXIT.findings
+        : EXIT.ok,
+    );
+  });
 }

@@ -5,8 +5,10 @@
  * plus what only the gateway knows: route, failure_class, error.type and Proxy-Status.
  * The query string is redacted (tokens in URLs), credentials are never logged.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, fstatSync } from "node:fs";
+import { Socket } from "node:net";
 import { redactTarget } from "../audit/redact.js";
+import { escapeControlInline, jsonSafe } from "../audit/report/terminal.js";
 
 /** Response fields worth keeping for analyze's rules (all others are left out). */
 export const LOGGED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
@@ -66,30 +68,57 @@ export function formatAccessLog(e: AccessLogEntry): string {
     proxy_status: e.proxyStatus,
     response_headers: e.responseHeaders,
   };
-  return `${JSON.stringify(o)}\n`;
+  // On a terminal (accessLog: "-"), no raw C1 or bidi character from a Host or a URL.
+  return `${jsonSafe(JSON.stringify(o))}\n`;
 }
 
-/** Lines are gathered and written once per turn of the event loop (one write, not one per request). */
+/**
+ * Lines are gathered and written once per turn of the event loop (one write, not one per request).
+ *
+ * Bounded: when the output is slower than the traffic (a stdout reader that stopped, a full
+ * disk), at most `maxBuffer` bytes of lines wait; past that, lines are dropped and counted
+ * (`dropped`, and `onDrop` for the metric), never held in memory without end. `close(ms)` gives
+ * the output at most `ms` to take what is pending, then lets it go, so that shutdown is bounded
+ * whatever the reader does.
+ */
 export class AccessLog {
+  /** Lines dropped because the output did not keep up. */
+  dropped = 0;
   private buffer: string[] = [];
+  private bufferBytes = 0;
   private scheduled = false;
-  private readonly out: NodeJS.WritableStream | WriteStream;
+  private readonly out: NodeJS.WritableStream & { writableLength: number; destroy(): void };
   private readonly owned: boolean;
 
-  constructor(target: string) {
+  constructor(
+    target: string,
+    private readonly maxBuffer = 8 * 1_048_576,
+    private readonly onDrop: () => void = () => {},
+  ) {
+    const onError = (e: Error) =>
+      process.stderr.write(`access log: ${escapeControlInline(e.message)}\n`);
     if (target === "-") {
-      this.out = process.stdout;
-      this.owned = false;
+      const stdout = stdoutStream();
+      stdout.on("error", onError);
+      this.out = stdout.stream;
+      this.owned = stdout.owned;
     } else {
       const file = createWriteStream(target, { flags: "a" });
-      file.on("error", (e: Error) => process.stderr.write(`access log: ${e.message}\n`));
+      file.on("error", onError);
       this.out = file;
       this.owned = true;
     }
   }
 
   write(e: AccessLogEntry): void {
-    this.buffer.push(formatAccessLog(e));
+    if (this.bufferBytes + this.out.writableLength >= this.maxBuffer) {
+      this.dropped++;
+      this.onDrop();
+      return;
+    }
+    const line = formatAccessLog(e);
+    this.buffer.push(line);
+    this.bufferBytes += line.length;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -101,13 +130,63 @@ export class AccessLog {
     if (this.buffer.length === 0) return;
     const text = this.buffer.join("");
     this.buffer = [];
+    this.bufferBytes = 0;
     this.out.write(text);
   }
 
-  /** Writes what is pending and closes the file. */
-  async close(): Promise<void> {
+  /**
+   * Writes what is pending and closes the output, waiting at most `ms` for it to take the lines:
+   * after that, what it has not taken is given up (and reported on stderr).
+   */
+  async close(ms = 5_000): Promise<void> {
     this.flush();
-    if (!this.owned) return;
-    await new Promise<void>((resolve) => (this.out as WriteStream).end(() => resolve()));
+    const out = this.out;
+    if (!this.owned && out.writableLength === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = await Promise.race([
+      new Promise<boolean>((resolve) => {
+        // An empty write's callback runs once every earlier write has been taken.
+        if (this.owned) out.end(() => resolve(true));
+        else out.write("", () => resolve(true));
+      }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!done) {
+      const pending = out.writableLength;
+      out.destroy();
+      process.stderr.write(
+        `access log: the output did not take ${pending} bytes of log lines within ${ms} ms; they are lost\n`,
+      );
+    }
   }
+}
+
+/**
+ * Standard output for the log. A pipe or a socket gets its own stream on fd 1: process.stdout
+ * never closes its descriptor, so writes a stalled reader never takes would keep the process
+ * alive forever; this one can be destroyed. A file or a terminal is written as Node does.
+ */
+function stdoutStream(): {
+  stream: NodeJS.WritableStream & { writableLength: number; destroy(): void };
+  owned: boolean;
+  on(event: "error", f: (e: Error) => void): void;
+} {
+  let st: ReturnType<typeof fstatSync> | undefined;
+  try {
+    st = fstatSync(1);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isFIFO() === true || st?.isSocket() === true) {
+    const socket = new Socket({ fd: 1, readable: false, writable: true });
+    return { stream: socket, owned: false, on: (event, f) => socket.on(event, f) };
+  }
+  return {
+    stream: process.stdout,
+    owned: false,
+    on: (event, f) => process.stdout.on(event, f),
+  };
 }

@@ -74,13 +74,33 @@ const httpUrl = z.string().transform((v, ctx) => {
 });
 
 const port = z.number().int().min(0).max(65_535);
+
+/** Where /metrics and /healthz listen unless told otherwise: loopback only. */
+export const DEFAULT_METRICS_LISTEN = { host: "127.0.0.1", port: 9464 };
 const positiveInt = z.number().int().min(1);
 
 const timeouts = z.strictObject({
   connect: duration.optional(),
+  queue: duration.optional(),
   headers: duration.optional(),
   idle: duration.optional(),
   total: duration.optional(),
+});
+
+/** "127.0.0.1:9464", "[::1]:9464", "0.0.0.0:0", or "main" (share the proxied listener). */
+const listenAddress = z.string().transform((v, ctx) => {
+  if (v === "main") return "main" as const;
+  const m = /^(?:\[([0-9A-Fa-f:.]{2,45})\]|([^:\s]{1,253})):(\d{1,5})$/.exec(v);
+  const host = m?.[1] ?? m?.[2];
+  const port = Number(m?.[3]);
+  if (m === null || host === undefined || port > 65_535) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${JSON.stringify(v)} is not host:port (e.g. 127.0.0.1:9464) or "main"`,
+    });
+    return z.NEVER;
+  }
+  return { host, port };
 });
 
 const cidr = z.string().refine(
@@ -162,10 +182,29 @@ const schema = z
       })
       .default({ attempts: 1, budget: 0.2, minPerSecond: 10 }),
     shed: z.strictObject({ retryAfter: duration.default(1_000) }).default({ retryAfter: 1_000 }),
-    accessLog: z.union([z.literal(false), z.string().min(1)]).default(false),
+    paths: z
+      .strictObject({ mergeSlashes: z.boolean().default(true) })
+      .default({ mergeSlashes: true }),
+    upload: z
+      .strictObject({
+        buffer: z.union([z.literal(0), size]).optional(),
+        timeout: duration.optional(),
+        minRate: size.optional(),
+      })
+      .default({}),
+    accessLog: z
+      .union([
+        z.literal(false),
+        z.string().min(1),
+        z.strictObject({ path: z.string().min(1), buffer: size.optional() }),
+      ])
+      .default(false),
     metrics: z
-      .strictObject({ path: z.string().startsWith("/").default("/metrics") })
-      .default({ path: "/metrics" }),
+      .strictObject({
+        path: z.string().startsWith("/").default("/metrics"),
+        listen: listenAddress.default(DEFAULT_METRICS_LISTEN),
+      })
+      .default({ path: "/metrics", listen: DEFAULT_METRICS_LISTEN }),
     health: z
       .strictObject({ path: z.string().startsWith("/").default("/healthz") })
       .default({ path: "/healthz" }),
@@ -203,6 +242,8 @@ type Parsed = z.output<typeof schema>;
 /** Timeouts in milliseconds. */
 export interface Timeouts {
   readonly connect: number;
+  /** Longest wait for a free upstream connection (the pool's queue): then 503. */
+  readonly queue: number;
   readonly headers: number;
   readonly idle: number;
   readonly total: number | undefined;
@@ -253,7 +294,20 @@ export interface GatewayConfig {
   readonly shedRetryAfter: number;
   /** A file path, "-" for standard output, or false. */
   readonly accessLog: string | false;
+  /** Bytes of log lines held while the output is slower than the traffic; past it, dropped. */
+  readonly accessLogBuffer: number;
   readonly metricsPath: string;
+  /** Where /metrics and /healthz are served: their own listener, or "main" (the proxied one). */
+  readonly metricsListen: { readonly host: string; readonly port: number } | "main";
+  readonly paths: { readonly mergeSlashes: boolean };
+  /** Request bodies: buffered before dispatch up to `buffer` bytes; slow senders cut (408). */
+  readonly upload: {
+    readonly buffer: number;
+    /** Milliseconds a body has before minRate applies (its first bytes, a pause). */
+    readonly timeout: number;
+    /** Bytes per second a body must keep up, on average, after `timeout`. */
+    readonly minRate: number;
+  };
   readonly healthPath: string;
   readonly drainTimeout: number;
   readonly redis:
@@ -271,10 +325,15 @@ export interface GatewayConfig {
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
   connect: 5_000,
+  queue: 5_000,
   headers: 30_000,
   idle: 30_000,
   total: undefined,
 };
+
+/** Request bodies up to 64 KiB are read whole before an upstream connection is taken. */
+export const DEFAULT_UPLOAD = { buffer: 65_536, timeout: 10_000, minRate: 1_024 } as const;
+export const DEFAULT_LOG_BUFFER = 8 * 1_048_576;
 
 type TimeoutsInput = { readonly [K in keyof Timeouts]?: number | undefined };
 
@@ -282,6 +341,7 @@ type TimeoutsInput = { readonly [K in keyof Timeouts]?: number | undefined };
 function mergeTimeouts(base: Timeouts, over: TimeoutsInput | undefined): Timeouts {
   return {
     connect: over?.connect ?? base.connect,
+    queue: over?.queue ?? base.queue,
     headers: over?.headers ?? base.headers,
     idle: over?.idle ?? base.idle,
     total: over?.total ?? base.total,
@@ -346,8 +406,17 @@ function resolve(p: Parsed): GatewayConfig {
     },
     retries: { budget: p.retries.budget, minPerSecond: p.retries.minPerSecond },
     shedRetryAfter: Math.max(1, Math.ceil(p.shed.retryAfter / 1000)),
-    accessLog: p.accessLog,
+    accessLog: typeof p.accessLog === "object" ? p.accessLog.path : p.accessLog,
+    accessLogBuffer:
+      (typeof p.accessLog === "object" ? p.accessLog.buffer : undefined) ?? DEFAULT_LOG_BUFFER,
     metricsPath: p.metrics.path,
+    metricsListen: p.metrics.listen,
+    paths: p.paths,
+    upload: {
+      buffer: p.upload.buffer ?? DEFAULT_UPLOAD.buffer,
+      timeout: p.upload.timeout ?? DEFAULT_UPLOAD.timeout,
+      minRate: p.upload.minRate ?? DEFAULT_UPLOAD.minRate,
+    },
     healthPath: p.health.path,
     drainTimeout: p.drainTimeout,
     redis: p.redis,
@@ -364,6 +433,16 @@ function fieldPath(path: readonly PropertyKey[]): string {
     else out += out === "" ? String(k) : `.${String(k)}`;
   }
   return out;
+}
+
+/** True when `path` leads to a member of `input` (zod does not report the input it got). */
+function present(input: unknown, path: readonly PropertyKey[]): boolean {
+  let v = input;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null || !Object.hasOwn(v, k)) return false;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return true;
 }
 
 /**
@@ -384,8 +463,11 @@ export function checkConfig(
     if (issue.code === "unrecognized_keys") {
       path = [...path, issue.keys[0]!];
       message = "unknown key";
-    } else if (issue.code === "invalid_type" && issue.input === undefined) {
+    } else if (issue.code === "invalid_type" && !present(input, path)) {
       message = "is required";
+    } else if (issue.code === "invalid_type") {
+      // zod's "Invalid input: expected number, received string" → "expected number, received string"
+      message = issue.message.replace(/^Invalid input: /, "");
     } else if (issue.code === "invalid_union") {
       message = "has the wrong type";
     }
@@ -451,12 +533,15 @@ export interface GatewayFlags {
   readonly port?: number;
   readonly host?: string;
   readonly accessLog?: string;
+  /** host:port or "main". */
+  readonly metricsListen?: string;
 }
 
 export function configFromFlags(flags: GatewayFlags): GatewayConfig {
   const input = {
     listen: { host: flags.host ?? "0.0.0.0", port: flags.port ?? 8080 },
     ...(flags.accessLog === undefined ? {} : { accessLog: flags.accessLog }),
+    ...(flags.metricsListen === undefined ? {} : { metrics: { listen: flags.metricsListen } }),
     upstreams: { default: { targets: [flags.upstream] } },
     routes: [{ path: "/", upstream: "default" }],
   };
@@ -465,6 +550,7 @@ export function configFromFlags(flags: GatewayFlags): GatewayConfig {
     "listen.port": "--port",
     "listen.host": "--host",
     accessLog: "--access-log",
+    "metrics.listen": "--metrics-listen",
   };
   try {
     return checkConfig(input, "flags");

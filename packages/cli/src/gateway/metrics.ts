@@ -20,6 +20,7 @@ export const METRIC_NAMES = [
   "truestatus_gateway_ratelimit_decisions_total",
   "truestatus_gateway_shed_total",
   "truestatus_gateway_open_connections",
+  "truestatus_gateway_access_log_dropped_total",
 ] as const;
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -46,6 +47,11 @@ export class GatewayMetrics {
   private readonly rateLimit: FastCounter;
   private readonly shed: FastCounter;
   private readonly connections: CounterSeries;
+  private readonly logDropped: CounterSeries;
+  /** Bumped by every change: a scrape with nothing new reuses the last text. */
+  private version = 0;
+  private rendered: { version: number; text: string } | undefined;
+  private rendering: Promise<string> | undefined;
 
   constructor() {
     const r = this.registry;
@@ -102,7 +108,7 @@ export class GatewayMetrics {
     );
     this.shed = new FastCounter(
       "truestatus_gateway_shed_total",
-      "Requests answered 503 because an upstream's concurrency limit was reached, or no target was healthy.",
+      "Requests answered 503 because an upstream's concurrency limit was reached, no connection to it freed up in time (queue_timeout), or no target was healthy.",
       ["upstream", "reason"],
       r,
     );
@@ -113,46 +119,90 @@ export class GatewayMetrics {
       r,
       "gauge",
     ).of();
+    this.logDropped = new FastCounter(
+      "truestatus_gateway_access_log_dropped_total",
+      "Access log lines dropped because the log's output did not keep up (its buffer was full).",
+      [],
+      r,
+    ).of();
+  }
+
+  /**
+   * The text of /metrics. Scrapes that arrive together share one rendering, and a scrape when
+   * nothing changed reuses the last text: hammering /metrics costs the proxy next to nothing.
+   */
+  render(): Promise<string> {
+    const version = this.version;
+    if (this.rendered?.version === version) return Promise.resolve(this.rendered.text);
+    this.rendering ??= this.registry.metrics().then(
+      (text) => {
+        this.rendering = undefined;
+        this.rendered = { version, text };
+        return text;
+      },
+      (e: unknown) => {
+        this.rendering = undefined;
+        throw e;
+      },
+    );
+    return this.rendering;
   }
 
   /** The in-flight gauge of a route (keep it for the request: `s.value++`, `s.value--`). */
   activeFor(route: string): CounterSeries {
+    this.version++;
     return this.active.of(route);
   }
 
   connectionOpened(): void {
+    this.version++;
     this.connections.value++;
   }
 
   connectionClosed(): void {
+    this.version++;
     this.connections.value--;
   }
 
+  accessLogDropped(): void {
+    this.version++;
+    this.logDropped.value++;
+  }
+
   request(o: RequestObservation): void {
+    this.version++;
     this.duration
       .of(o.method, o.route, String(o.status), o.errorType, o.failureClass)
       .observe(o.seconds);
   }
 
   upstream(address: string, status: number | undefined, errorType: string, seconds: number): void {
+    this.version++;
     this.upstreamDuration
       .of(address, status === undefined ? "" : String(status), errorType)
       .observe(seconds);
   }
 
   upstreamFailure(upstream: string, errorType: string, incomplete: boolean): void {
+    this.version++;
     (incomplete ? this.incomplete : this.upstreamFailures).inc(upstream, errorType);
   }
 
   retry(upstream: string, outcome: "sent" | "budget_exhausted"): void {
+    this.version++;
     this.retries.inc(upstream, outcome);
   }
 
   rateLimitDecision(route: string, decision: "allowed" | "denied" | "store_error"): void {
+    this.version++;
     this.rateLimit.inc(route, decision);
   }
 
-  shedRequest(upstream: string, reason: "concurrency" | "no_healthy_target"): void {
+  shedRequest(
+    upstream: string,
+    reason: "concurrency" | "queue_timeout" | "no_healthy_target",
+  ): void {
+    this.version++;
     this.shed.inc(upstream, reason);
   }
 }

@@ -9,7 +9,7 @@
  *   exchange is logged and counted as http_response_incomplete;
  * - the client went away: the upstream request is aborted at once, logged as 499 client_abort.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import { type Readable, Transform } from "node:stream";
 import type { Policy } from "truestatus";
 import {
@@ -22,6 +22,7 @@ import {
   type ProxyErrorType,
   payloadTooLarge,
   serializeProblem,
+  unavailable,
 } from "truestatus";
 import { classifyUpstream } from "truestatus/upstream";
 import type { Dispatcher } from "undici";
@@ -31,8 +32,9 @@ import type { RouteConfig } from "./config.js";
 import { classOfStatus } from "./failure-class.js";
 import { stripHopByHop } from "./hop-by-hop.js";
 import type { GatewayMetrics } from "./metrics.js";
+import { protocolProblem } from "./protocol.js";
 import { isRetryable, type RetryBudget } from "./retry.js";
-import type { Target, Upstream } from "./upstreams.js";
+import type { PoolSlot, Target, Upstream } from "./upstreams.js";
 
 /** What a proxied request needs from the gateway. */
 export interface ProxyContext {
@@ -43,6 +45,13 @@ export interface ProxyContext {
   readonly via: string;
   readonly responseBodyLimit: number | undefined;
   readonly requestBodyLimit: number;
+  /** Retry-After (seconds) of a 503 for a full upstream. */
+  readonly shedRetryAfter: number;
+  /**
+   * Client connections answered with Connection: close: requests pipelined behind the refused
+   * one are not served (their answers could never be delivered).
+   */
+  readonly closing?: WeakSet<import("node:net").Socket>;
   /** True while draining: answers carry Connection: close. */
   readonly draining: () => boolean;
 }
@@ -77,13 +86,26 @@ export class Exchange {
   host: string | undefined;
   /** The streamed request body outgrew the limit (answered 413). */
   requestTooLarge = false;
+  /** The request body fell behind the minimum upload rate (answered or cut with 408). */
+  uploadTooSlow = false;
+  /** Answers carry Connection: close (the rest of the connection's bytes cannot be trusted). */
+  closeConnection = false;
+  /**
+   * The status of a request Node's parser refused mid-way (a bad chunk, a timeout): logged as
+   * such even when the connection had to be cut, never as a 499.
+   */
+  protocolStatus: number | undefined;
+  /** The upload pace watch, stopped when the exchange ends. */
+  stopUploadWatch: (() => void) | undefined;
+  /** Stops feeding the request body to the upstream (the request itself stays open). */
+  detachBody: (() => void) | undefined;
   private totalTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly ctx: ProxyContext,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    readonly route: RouteConfig | undefined,
+    public route: RouteConfig | undefined,
     readonly client: string,
   ) {}
 
@@ -94,20 +116,54 @@ export class Exchange {
   /** Answers with a failure the gateway decided (nothing sent yet). */
   fail(failure: Failure): void {
     const d = decide(failure, this.ctx.policy, { method: this.req.method ?? "GET" });
+    const upstreamError = (failure as { error?: ProxyErrorType }).error;
+    this.send(
+      d.status,
+      d.headers,
+      serializeProblem(d.problem),
+      d.class,
+      upstreamError ?? (d.status >= 500 ? failure.kind : ""),
+    );
+  }
+
+  /**
+   * Answers with a status the protocol decides (408, 417, 431, 501, ...: no failure kind of the
+   * decision model), with an about:blank problem body and Connection: close.
+   */
+  refuse(status: number, detail?: string): void {
+    this.closeConnection = true;
+    if (this.res.headersSent) {
+      // Too late to answer: the client sees its response cut (logged with what was sent).
+      this.cut = true;
+      this.errorType = status === 408 ? "client_body_timeout" : "http_request_error";
+      this.res.destroy();
+      return;
+    }
+    this.send(status, {}, protocolProblem(status, detail), classOfStatus(status), "");
+  }
+
+  private send(
+    status: number,
+    own: Readonly<Record<string, string>>,
+    problem: string,
+    failureClass: string,
+    errorType: string,
+  ): void {
     const headers: Record<string, string> = {
       ...this.extraHeaders,
-      ...d.headers,
+      ...own,
       "content-type": PROBLEM_CONTENT_TYPE,
       via: this.ctx.via,
     };
-    if (this.ctx.draining()) headers.connection = "close";
-    const body = this.req.method === "HEAD" ? "" : serializeProblem(d.problem);
+    if (this.closeConnection || this.ctx.draining()) headers.connection = "close";
+    const socket = this.req.socket as import("node:net").Socket | null;
+    if (this.closeConnection && socket !== null) this.ctx.closing?.add(socket);
+    const body = this.req.method === "HEAD" ? "" : problem;
     headers["content-length"] = String(Buffer.byteLength(body));
-    this.status = d.status;
-    this.failureClass = d.class;
-    const upstreamError = (failure as { error?: ProxyErrorType }).error;
-    this.errorType = upstreamError ?? (d.status >= 500 ? failure.kind : "");
-    this.proxyStatus = d.headers["proxy-status"];
+    this.status = status;
+    this.failureClass = failureClass;
+    this.errorType = errorType;
+    this.proxyStatus = own["proxy-status"];
     const logged: Record<string, string> = {};
     for (const name in headers)
       if (LOGGED_RESPONSE_HEADERS.has(name)) logged[name] = headers[name]!;
@@ -116,7 +172,8 @@ export class Exchange {
       this.cutResponse(this.errorType);
       return;
     }
-    this.res.writeHead(d.status, headers);
+    // The reason phrase is the status's own, whatever an earlier, refused writeHead left.
+    this.res.writeHead(status, STATUS_CODES[status] ?? "Unknown", headers);
     this.bytes = body.length;
     this.res.end(body);
   }
@@ -152,8 +209,16 @@ export class Exchange {
     if (this.finished) return;
     this.finished = true;
     if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
+    this.stopUploadWatch?.();
     const clientGone = !this.res.writableFinished && !this.cut;
-    if (clientGone) {
+    if (this.protocolStatus !== undefined) {
+      // Refused by the parser: the connection was cut, but the client was answered (or would
+      // have been) with this status; the upstream request, if any, is abandoned.
+      this.abortUpstream?.(new ClientAbort());
+      this.status = this.protocolStatus;
+      this.failureClass = classOfStatus(this.protocolStatus);
+      if (!this.res.writableFinished) this.errorType = "http_request_error";
+    } else if (clientGone) {
       // The client went away first: stop the upstream work now.
       this.abortUpstream?.(new ClientAbort());
       this.status = 499;
@@ -211,8 +276,38 @@ export interface UpstreamRequest {
   readonly path: string;
   readonly headers: string[];
   readonly hasBody: boolean;
-  /** A body without Content-Length (chunked): counted as it passes and stopped at the limit. */
-  readonly streamed: boolean;
+  /**
+   * The body: read whole (a Buffer), or streamed from the request after `prefix` (the part read
+   * while buffering). `counted`: no Content-Length (chunked), so it is counted as it passes and
+   * stopped at the limit.
+   */
+  readonly body:
+    | Buffer
+    | { readonly prefix: readonly Buffer[]; readonly counted: boolean }
+    | undefined;
+}
+
+/** The body stream of a streamed upstream request: the prefix, then the rest of the request. */
+function streamedBody(x: Exchange, prefix: readonly Buffer[], counted: boolean): Readable {
+  // Always through a stream of its own: an aborted upstream request destroys its body, and the
+  // client's request must outlive that (a 408 or 413 is still to be written on its socket).
+  const max = counted ? x.ctx.requestBodyLimit : Number.POSITIVE_INFINITY;
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen <= max) callback(null, chunk);
+      else {
+        x.requestTooLarge = true;
+        x.req.unpipe(counter);
+        x.req.resume();
+        callback(new RequestTooLarge(`request body over ${max} bytes`));
+      }
+    },
+  });
+  for (const c of prefix) counter.write(c);
+  x.detachBody = () => x.req.unpipe(counter);
+  return x.req.pipe(counter);
 }
 
 /**
@@ -231,29 +326,18 @@ export function dispatchTo(
   if (x.attempts === 1) x.ctx.budget.deposit();
   const headers = r.headers;
   headers[1] = upstream.config.preserveHost ? (x.host ?? target.host) : target.host;
-  let body: Readable | null = null;
-  if (r.hasBody) {
-    if (r.streamed) {
-      // A streamed (chunked) body: counted as it passes, and stopped at the limit.
-      const max = x.ctx.requestBodyLimit;
-      let seen = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          seen += chunk.length;
-          if (seen <= max) callback(null, chunk);
-          else {
-            x.requestTooLarge = true;
-            x.req.unpipe(counter);
-            x.req.resume();
-            callback(new RequestTooLarge(`request body over ${max} bytes`));
-          }
-        },
-      });
-      body = x.req.pipe(counter);
-    } else body = x.req;
-  }
+  let body: Readable | Buffer | null = null;
+  if (r.body !== undefined)
+    body = Buffer.isBuffer(r.body) ? r.body : streamedBody(x, r.body.prefix, r.body.counted);
   const t = x.route!.timeouts;
-  target.pool(t.connect).dispatch(
+  const slot = target.slot(t.connect);
+  // Every connection busy: this request waits in the pool's queue, for `queue` ms at most.
+  const limit = upstream.config.connections;
+  const queued = limit !== undefined && slot.active >= limit;
+  slot.active++;
+  const attempt = new Attempt(x, target, r, retriesLeft, slot);
+  if (queued) attempt.waitAtMost(t.queue);
+  slot.pool.dispatch(
     {
       origin: target.origin,
       path: r.path,
@@ -263,7 +347,7 @@ export function dispatchTo(
       headersTimeout: t.headers,
       bodyTimeout: t.idle,
     },
-    new Attempt(x, target, r, retriesLeft),
+    attempt,
   );
 }
 
@@ -279,16 +363,51 @@ class Attempt implements Dispatcher.DispatchHandlers {
   /** The response's Content-Length, when it has one: its last chunk ends the response at once. */
   private expected = -1;
   private ended = false;
+  private settled = false;
+  private queueTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly x: Exchange,
     private readonly target: Target,
     private readonly r: UpstreamRequest,
     private readonly retriesLeft: number,
+    private readonly slot: PoolSlot,
   ) {}
+
+  /**
+   * A bounded wait for a free connection: after `ms` without one, the client gets 503 +
+   * Retry-After with Proxy-Status connection_limit_reached (the request leaves the pool's queue
+   * as soon as the pool reaches it: onConnect aborts it).
+   */
+  waitAtMost(ms: number): void {
+    this.queueTimer = setTimeout(() => {
+      this.queueTimer = undefined;
+      const x = this.x;
+      if (x.finished || x.res.headersSent) return;
+      x.ctx.metrics?.shedRequest(x.upstream!.name, "queue_timeout");
+      x.fail(
+        unavailable({
+          reason: "overload",
+          error: "connection_limit_reached",
+          retryAfter: x.ctx.shedRetryAfter,
+        }),
+      );
+    }, ms);
+  }
+
+  /** The attempt is over (completed or failed): it no longer holds a place in the pool. */
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.slot.active--;
+    if (this.queueTimer !== undefined) clearTimeout(this.queueTimer);
+    this.queueTimer = undefined;
+  }
 
   onConnect(abort: (err?: Error) => void): void {
     const x = this.x;
+    if (this.queueTimer !== undefined) clearTimeout(this.queueTimer);
+    this.queueTimer = undefined;
     if (x.finished) {
       abort(new ClientAbort());
       return;
@@ -301,6 +420,7 @@ class Attempt implements Dispatcher.DispatchHandlers {
   }
 
   onError(err: Error): void {
+    this.settle();
     const { x, target } = this;
     const upstream = x.upstream!;
     x.abortUpstream = undefined;
@@ -311,6 +431,16 @@ class Attempt implements Dispatcher.DispatchHandlers {
       return;
     }
     const sentHeaders = this.sentHeaders;
+    if (
+      !sentHeaders &&
+      (err as { code?: unknown }).code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"
+    ) {
+      // undici found the response's framing inconsistent (two lengths, a length beside
+      // chunked) before handing it over: an invalid response, not an incomplete one.
+      x.ctx.metrics?.upstreamFailure(upstream.name, "http_protocol_error", false);
+      x.fail({ kind: "bad_gateway", error: "http_protocol_error" });
+      return;
+    }
     const failure = classifyUpstream(err, {
       nextHop: upstream.name,
       ...(sentHeaders ? { phase: "body" as const } : {}),
@@ -347,6 +477,9 @@ class Attempt implements Dispatcher.DispatchHandlers {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // RFC 9110 §15: a status outside 100–599 (000, 099, 20, 600) is no status: the upstream
+    // answered with something invalid (undici passes them on, then trips on an assertion).
+    if (!(statusCode >= 100 && statusCode <= 599)) return this.protocolError();
     if (statusCode < 200) return true;
     const x = this.x;
     const upstream = x.upstream!;
@@ -360,6 +493,10 @@ class Attempt implements Dispatcher.DispatchHandlers {
     let incomingVia: string | undefined;
     let proxyStatus: string | undefined;
     let contentLength: number | undefined;
+    let lengths = 0;
+    let chunked = false;
+    for (let i = 0; i < raw.length; i += 2)
+      if (raw[i]!.length === 17 && raw[i]!.toLowerCase() === "transfer-encoding") chunked = true;
     const headersOut = stripHopByHop(raw, DROP_FROM_RESPONSE, (_name, value) => {
       incomingVia = incomingVia === undefined ? value : `${incomingVia}, ${value}`;
     });
@@ -378,7 +515,14 @@ class Attempt implements Dispatcher.DispatchHandlers {
         }
         logged ??= {};
         logged[lower] = value;
-      } else if (lower === "content-length") contentLength = Number(value);
+      } else if (lower === "content-length") {
+        // Two lengths that differ, or a length beside Transfer-Encoding: the framing is
+        // ambiguous (RFC 9112 §6.3), an invalid response rather than an incomplete one.
+        const n = Number(value);
+        if (chunked || (lengths > 0 && n !== contentLength)) return this.protocolError();
+        lengths++;
+        contentLength = n;
+      }
       headersOut[w++] = name;
       headersOut[w++] = value;
     }
@@ -413,7 +557,7 @@ class Attempt implements Dispatcher.DispatchHandlers {
     if (statusCode >= 500) x.errorType = String(statusCode);
     x.loggedHeaders = logged;
     try {
-      x.res.writeHead(statusCode, headersOut);
+      x.res.writeHead(statusCode, STATUS_CODES[statusCode] ?? "Unknown", headersOut);
     } catch {
       // A field Node refuses to send (e.g. a control character): the response is invalid.
       x.abortUpstream?.(new ClientAbort());
@@ -422,9 +566,33 @@ class Attempt implements Dispatcher.DispatchHandlers {
       return false;
     }
     this.sentHeaders = true;
+    if (
+      (statusCode === 204 || statusCode === 304) &&
+      (chunked || (contentLength !== undefined && contentLength > 0))
+    ) {
+      // A 304's Content-Length is the selected representation's, not a body's (RFC 9110
+      // §8.6), and a 204 has no body either; undici would wait for those bytes until the idle
+      // timeout. The response is complete now; the connection, whose next bytes are uncertain,
+      // is dropped.
+      this.ended = true;
+      x.res.end();
+      x.abortUpstream?.(new ClientAbort());
+      x.abortUpstream = undefined;
+      return false;
+    }
     if (contentLength !== undefined && x.req.method !== "HEAD") this.expected = contentLength;
     this.resume = resume;
     return true;
+  }
+
+  /** The upstream's response is invalid (status, framing): 502 http_protocol_error. */
+  private protocolError(): false {
+    const x = this.x;
+    x.abortUpstream?.(new ClientAbort());
+    x.abortUpstream = undefined;
+    x.ctx.metrics?.upstreamFailure(x.upstream!.name, "http_protocol_error", false);
+    x.fail({ kind: "bad_gateway", error: "http_protocol_error" });
+    return false;
   }
 
   onData(chunk: Buffer): boolean {
@@ -451,6 +619,7 @@ class Attempt implements Dispatcher.DispatchHandlers {
   }
 
   onComplete(): void {
+    this.settle();
     this.x.abortUpstream = undefined;
     if (!this.ended) this.x.res.end();
   }

@@ -7,6 +7,12 @@ import { readFileSync } from "node:fs";
 import { Pool } from "undici";
 import type { UpstreamConfig } from "./config.js";
 
+/** One undici pool and how many requests it holds (running or waiting for a connection). */
+export interface PoolSlot {
+  readonly pool: Pool;
+  active: number;
+}
+
 export class Target {
   /** host:port, for logs (never sent to clients). */
   readonly address: string;
@@ -16,7 +22,7 @@ export class Target {
   readonly host: string;
   failures = 0;
   ejectedUntil = 0;
-  private readonly pools = new Map<number, Pool>();
+  private readonly pools = new Map<number, PoolSlot>();
 
   constructor(
     readonly url: URL,
@@ -32,10 +38,15 @@ export class Target {
 
   /** The keep-alive pool for a connect timeout (routes may differ). */
   pool(connectTimeout: number): Pool {
-    let p = this.pools.get(connectTimeout);
-    if (p === undefined) {
+    return this.slot(connectTimeout).pool;
+  }
+
+  /** The pool for a connect timeout, with its count of requests dispatched and not yet settled. */
+  slot(connectTimeout: number): PoolSlot {
+    let slot = this.pools.get(connectTimeout);
+    if (slot === undefined) {
       const tls = this.upstream.tls;
-      p = new Pool(this.origin, {
+      const p = new Pool(this.origin, {
         ...(this.upstream.connections === undefined
           ? {}
           : { connections: this.upstream.connections }),
@@ -52,21 +63,22 @@ export class Target {
           ...(this.ca === undefined ? {} : { ca: this.ca }),
         },
       });
-      this.pools.set(connectTimeout, p);
+      slot = { pool: p, active: 0 };
+      this.pools.set(connectTimeout, slot);
     }
-    return p;
+    return slot;
   }
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.close()));
+    await Promise.all(pools.map((s) => s.pool.close()));
   }
 
   destroy(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    return Promise.all(pools.map((p) => p.destroy())).then(() => {});
+    return Promise.all(pools.map((s) => s.pool.destroy())).then(() => {});
   }
 }
 

@@ -161,11 +161,59 @@ describe("redactText", () => {
       "Bearer ",
       "key:",
       "-".repeat(9),
+      "a://",
+      "a://b:",
+      "x%3A%2F%2F",
+      "x%3A%2F%2Fu",
+      ";",
+      ";k=",
+      "#",
     ]) {
       const text = unit.repeat(Math.ceil(200_000 / unit.length));
       expect(typeof redactText(text)).toBe("string");
       expect(typeof redactTarget(`/x?${text}`)).toBe("string");
     }
+  });
+});
+
+describe("the gaps of issue 18 item 6", () => {
+  it("credentials in URLs anywhere in text, plain or percent-encoded", () => {
+    expect(redactText("db error: postgres://admin:s3cret@db.internal:5432/app")).toBe(
+      `db error: postgres://${REDACTED}@db.internal:5432/app`,
+    );
+    expect(redactText("see https://ghp_token@github.com/x")).toBe(
+      `see https://${REDACTED}@github.com/x`,
+    );
+    expect(redactText("https%3A%2F%2Fu%3Apw%40evil%2F")).toBe(
+      `https%3A%2F%2F${REDACTED}%40evil%2F`,
+    );
+    expect(redactText("plain https://example.com/a@b")).toBe("plain https://example.com/a@b");
+  });
+
+  it("a redirect URL with credentials in the gateway's access log", () => {
+    expect(redactTarget("/login?redirect=https://u:pw@evil/")).toBe(
+      `/login?redirect=https://${REDACTED}@evil/`,
+    );
+    expect(redactTarget("/login?redirect=https%3A%2F%2Fu%3Apw%40evil%2F&x=1")).toBe(
+      `/login?redirect=https%3A%2F%2F${REDACTED}%40evil%2F&x=1`,
+    );
+    expect(redactTarget("/a?next=%2Fc%3Fpassword%3Dhunter2")).not.toContain("hunter2");
+  });
+
+  it('"privateKey" and other key names', () => {
+    expect(redactText('{"privateKey": "k", "private_key":"k2", "passphrase": "p"}')).toBe(
+      `{"privateKey": "${REDACTED}", "private_key":"${REDACTED}", "passphrase": "${REDACTED}"}`,
+    );
+    expect(isSecretHeader("X-Private-Key")).toBe(true);
+  });
+
+  it("path parameters and fragments", () => {
+    expect(redactTarget("/app;jsessionid=ABC123/page")).toBe(`/app;jsessionid=${REDACTED}/page`);
+    expect(redactTarget("/a;v=2;token=x/b")).toBe(`/a;v=2;token=${REDACTED}/b`);
+    expect(redactTarget("/cb#access_token=xyz&state=abc")).toBe(
+      `/cb#access_token=${REDACTED}&state=abc`,
+    );
+    expect(redactTarget("/cb?x=1#id_token=xyz")).toBe(`/cb?x=1#id_token=${REDACTED}`);
   });
 });
 

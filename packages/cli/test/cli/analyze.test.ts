@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -10,6 +10,7 @@ import { NGINX_LOG_FORMAT } from "../fixtures/make-fixtures.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "truestatus-analyze-"));
+const BIN = join(import.meta.dirname, "../../dist/cli/bin.js");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function line(i: number): string {
@@ -128,6 +129,50 @@ describe("truestatus analyze", () => {
       (await run(["analyze", "--merge", ja, "--format", "json", "--max-findings", "2"])).out,
     );
     expect(lowered.findings["no-content-with-body"].samples).toHaveLength(2);
+  });
+
+  it("--merge of a malformed summary: one line naming the file and field, exit 2 (the built CLI)", async () => {
+    const good = join(dir, "good.json");
+    await run(["analyze", a, "--format", "json", "-o", good]);
+    const base = JSON.parse(readFileSync(good, "utf8")) as Record<string, unknown>;
+    const firstRule = Object.keys(base.findings as object)[0]!;
+    // biome-ignore lint/suspicious/noExplicitAny: spoiling arbitrary JSON members
+    type Json = Record<string, any>;
+    const bad: [string, (s: Json) => void, RegExp][] = [
+      ["findings-null", (s) => (s.findings = null), /findings: expected/],
+      ["statuses-number", (s) => (s.statuses = 5), /statuses: expected/],
+      ["count-string", (s) => (s.exchanges = "300"), /exchanges: expected/],
+      ["samples-string", (s) => (s.findings[firstRule].samples = "x"), /samples/],
+      [
+        "location-line",
+        (s) => (s.findings[firstRule].samples[0].location.line = "7"),
+        /location\.line/,
+      ],
+      ["timeline-array", (s) => (s.timeline.buckets = [1]), /timeline/],
+      ["endpoint", (s) => (s.otherEndpoints = { count: 1 }), /otherEndpoints/],
+      ["malformed", (s) => (s.malformed.reasons = { x: { count: 1, first: 3 } }), /malformed/],
+      // A rule's own state: merged with itself, the rule's merge meets a number, not its shape.
+      [
+        "aggregate",
+        (s) => (s.aggregates = { "401-for-accepted-token": { tok: 5 } }),
+        /aggregate\.json: the summary cannot be merged/,
+      ],
+    ];
+    for (const [name, spoil, field] of bad) {
+      const copy = JSON.parse(JSON.stringify(base)) as Json;
+      spoil(copy);
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(copy));
+      const other = name === "aggregate" ? file : good;
+      const r = spawnSync(process.execPath, [BIN, "analyze", "--merge", other, file], {
+        encoding: "utf8",
+      });
+      expect([name, r.status]).toEqual([name, 2]);
+      expect(r.stderr.trim().split("\n"), name).toHaveLength(1);
+      expect(r.stderr, name).toContain(`${name}.json`);
+      expect(r.stderr, name).toMatch(field);
+      expect(r.stderr, name).not.toMatch(/\n\s+at |internal error/);
+    }
   });
 
   it("worker threads give exactly the single-threaded summary", async () => {
@@ -254,7 +299,7 @@ describe("truestatus analyze", () => {
     expect(s.findings["soft-error-2xx"].samples[0].evidence.excerpt).toBe(
       'error: "database unavailable"',
     );
-    expect(s.findings["5xx-leaks-internals"].samples[0].message).toBe(
+    expect(s.findings["error-leaks-internals"].samples[0].message).toBe(
       "500 body leaks a stack trace",
     );
     expect(s.coverage["500-masks-upstream-failure"].notChecked[har]).toEqual(["upstream"]);
@@ -350,5 +395,132 @@ describe("truestatus analyze", () => {
     expect(s.sources[p].format).toBe("ndjson");
     expect(s.endpoints["GET /users/{id}"].statuses).toEqual({ "204": 1, "503": 1 });
     expect(s.findings["no-content-with-body"].count).toBe(1);
+  });
+
+  it("formats read by workers that detect them again (W3C, wrapped lines, OTel, Traefik JSON, Cloudflare, ingress-nginx) give the in-thread summary", async () => {
+    const fixtures = new URL("../fixtures/logs/", import.meta.url).pathname;
+    const w3c = join(dir, "w3c.log");
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 500 === 0)
+        lines.push(
+          i % 1000 === 0
+            ? "#Fields: date time cs-method cs-uri-stem sc-status time-taken"
+            : "#Fields: time date sc-status cs-uri-stem cs-method sc-bytes",
+        );
+      lines.push(
+        i % 1000 < 500
+          ? `2026-11-24 10:00:${String(i % 60).padStart(2, "0")} GET /items/${i} ${[200, 404, 500][i % 3]} ${i % 70}`
+          : `10:00:${String(i % 60).padStart(2, "0")} 2026-11-24 ${[204, 304, 503][i % 3]} /orders/${i} HEAD ${i % 9}`,
+      );
+    }
+    writeFileSync(w3c, `${lines.join("\n")}\n`);
+    const docker = join(dir, "docker.log");
+    writeFileSync(
+      docker,
+      readFileSync(join(fixtures, "nginx-combined.log"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => `${JSON.stringify({ log: `${l}\n`, stream: "stdout" })}\n`)
+        .join(""),
+    );
+    const others = ["otel.log", "traefik-json.log", "cloudflare.log", "ingress-nginx.log"].map(
+      (f) => join(fixtures, f),
+    );
+    for (const file of [w3c, docker, ...others]) {
+      const one = await analyzeInputs([file], { jobs: 2 });
+      const worker = await analyzeInputs([file], { jobs: 2, parallelMinBytes: 1 });
+      expect(worker.summary).toEqual(one.summary);
+      expect(one.summary.exchanges).toBeGreaterThan(2);
+    }
+    expect(
+      (await analyzeInputs([docker], { parallelMinBytes: 1 })).summary.sources[docker]?.wrapper,
+    ).toBe("docker json-file");
+  });
+
+  describe("an input that cannot be read is skipped and listed (issue 22 item 6)", () => {
+    const logs = join(dir, "mixed");
+    mkdirSync(logs);
+    writeFileSync(join(logs, "a.log"), `${line(1)}\n${line(2)}\n`);
+    writeFileSync(join(logs, "notes.txt"), "meeting notes, not a log\nsecond line\n");
+    writeFileSync(join(logs, "blob.log"), Buffer.from([0x41, 0x00, 0x42, 0x00]));
+    const notes = join(logs, "notes.txt");
+    const blob = join(logs, "blob.log");
+
+    it("text: the run goes on, the report lists each skipped file with its reason", async () => {
+      const r = await run(["analyze", logs, "--fail-on", "none"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^truestatus analyze: 2 exchanges from 1 source/);
+      expect(r.out).toContain("skipped 2 inputs that could not be read:");
+      expect(r.out).toContain(`${notes}: unknown format (tried har,`);
+      expect(r.out).toContain(`${blob}: binary data, not a log or HAR file`);
+      expect(r.err).toBe("");
+      const quiet = await run(["analyze", logs, "--fail-on", "none", "-q"]);
+      expect(quiet.out).toContain(`${notes}: unknown format`);
+    });
+
+    it("JSON, SARIF and HTML list them too; stderr says so when the report is not text", async () => {
+      const json = await run(["analyze", logs, "--format", "json", "--fail-on", "none"]);
+      expect(json.code).toBe(0);
+      const s = JSON.parse(json.out);
+      expect(s.skipped).toEqual([
+        {
+          file: blob,
+          code: "TRUESTATUS_INPUT_BINARY",
+          reason: expect.stringMatching(/^binary data/),
+        },
+        {
+          file: notes,
+          code: "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+          reason: expect.stringMatching(/^unknown format/),
+        },
+      ]);
+      expect(json.err).toContain(`warning: skipped ${notes}: unknown format`);
+      const sarif = JSON.parse(
+        (await run(["analyze", logs, "--format", "sarif", "--fail-on", "none"])).out,
+      );
+      const notes2 = sarif.runs[0].invocations[0].toolExecutionNotifications.filter(
+        (n: { level: string }) => n.level === "warning",
+      );
+      expect(notes2.map((n: { message: { text: string } }) => n.message.text)).toEqual([
+        expect.stringMatching(/blob\.log: skipped, not analysed: binary data/),
+        expect.stringMatching(/notes\.txt: skipped, not analysed: unknown format/),
+      ]);
+      const html = (await run(["analyze", logs, "--format", "html", "--fail-on", "none"])).out;
+      expect(html).toContain(
+        'notes.txt</code> <span class="warn">skipped, not analysed: unknown format',
+      );
+    });
+
+    it("--merge keeps the skipped list", async () => {
+      const j = join(dir, "mixed.json");
+      await run(["analyze", logs, "--format", "json", "-o", j, "--fail-on", "none"]);
+      const m = JSON.parse((await run(["analyze", "--merge", j, j, "--format", "json"])).out);
+      expect(m.skipped.map((x: { file: string }) => x.file)).toEqual([blob, notes]);
+    });
+
+    it("exit 2 with --strict, after the report", async () => {
+      const r = await run(["analyze", logs, "--strict", "--fail-on", "none"]);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain("skipped 2 inputs");
+      expect(r.err).toBe(`error: 2 inputs were skipped (--strict): ${blob}, ${notes}\n`);
+    });
+
+    it("exit 2 and a one-line error when nothing could be read", async () => {
+      const one = await run(["analyze", notes]);
+      expect(one.code).toBe(2);
+      expect(one.out).toBe("");
+      expect(one.err).toMatch(/unknown format \(tried har/);
+      const two = await run(["analyze", notes, blob]);
+      expect(two.code).toBe(2);
+      expect(two.err.trim().split("\n")).toHaveLength(1);
+      expect(two.err).toContain("no other input could be read either");
+    });
+
+    it("a bad --log-format still stops the run at once", async () => {
+      const r = await run(["analyze", logs, "--log-format", "$a$b"]);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+    });
   });
 });

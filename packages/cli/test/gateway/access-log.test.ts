@@ -39,6 +39,7 @@ describe("access log → truestatus analyze", () => {
       const gw = await createGateway(
         checkConfig({
           listen: { host: "127.0.0.1", port: 0 },
+          metrics: { listen: "127.0.0.1:0" },
           accessLog: log,
           upstreams: {
             app: { targets: [up.url] },

@@ -49,6 +49,7 @@ describe("gateway config", () => {
     expect(c.routes.map((r) => r.path)).toEqual(["/users", "/"]);
     expect(c.routes[0]!.timeouts).toEqual({
       connect: 2_000,
+      queue: 5_000,
       headers: 10_000,
       idle: 30_000,
       total: undefined,
@@ -66,6 +67,25 @@ describe("gateway config", () => {
     ]);
     expect(c.trustedProxies.check("10.1.2.3", "ipv4")).toBe(true);
     expect(c.trustedProxies.check("11.1.2.3", "ipv4")).toBe(false);
+  });
+
+  it("defaults that hold against slow senders and scrapers: upload, paths, metrics listener", () => {
+    const c = parseConfig(GOOD);
+    expect(c.upload).toEqual({ buffer: 65_536, timeout: 10_000, minRate: 1_024 });
+    expect(c.paths).toEqual({ mergeSlashes: true });
+    expect(c.metricsListen).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(c.accessLogBuffer).toBe(8 * 1_048_576);
+    const set = parseConfig(
+      `${GOOD}\nupload: { buffer: 0, timeout: 2s, minRate: 10kb }\npaths: { mergeSlashes: false }\nmetrics: { listen: "[::1]:9100" }\naccessLog: { path: "-", buffer: 1mb }\n`,
+    );
+    expect(set.upload).toEqual({ buffer: 0, timeout: 2_000, minRate: 10_240 });
+    expect(set.paths.mergeSlashes).toBe(false);
+    expect(set.metricsListen).toEqual({ host: "::1", port: 9100 });
+    expect([set.accessLog, set.accessLogBuffer]).toEqual(["-", 1_048_576]);
+    expect(parseConfig(`${GOOD}\nmetrics: { listen: main }\n`).metricsListen).toBe("main");
+    expect(error(`${GOOD}\nmetrics: { listen: "9464" }\n`).message).toContain(
+      'metrics.listen: "9464" is not host:port (e.g. 127.0.0.1:9464) or "main"',
+    );
   });
 
   it.each([
@@ -95,6 +115,10 @@ describe("gateway config", () => {
     ],
     ["listen:\n  port: 1\n  port: 2\n", "gw.yaml:3: YAML: Map keys must be unique"],
     ["upstreams: {}\n", "gw.yaml:1: routes: is required"],
+    [
+      GOOD.replace("timeouts: { headers: 500ms }", 'retries: "two"'),
+      "gw.yaml:19: routes[1].retries: expected number, received string",
+    ],
   ])("one line naming file, line and field: %#", (text, message) => {
     expect(error(text).message.startsWith(message)).toBe(true);
   });

@@ -169,7 +169,7 @@ describe("health and drain", () => {
       upstreams: { a: { targets: [h.server.url] } },
       routes: [{ path: "/", upstream: "a" }],
     });
-    const health = await gw.get("/healthz");
+    const health = await request(`${gw.adminUrl}/healthz`);
     expect([health.status, health.body]).toEqual([200, '{"status":"ok"}']);
     const inFlight = gw.get("/slow");
     await until(() => h.sockets.length === 1, "request upstream");

@@ -1,6 +1,6 @@
 /**
- * A gateway for one test: real listener on 127.0.0.1 (port 0), an access log in a temporary
- * file, and helpers to call it (node:http, agent: false: one connection per request, closed
+ * A gateway for one test: real listener on 127.0.0.1 (port 0), its metrics and health listener
+ * (port 0 too), an access log in a temporary file, and helpers to call it (node:http, agent: false: one connection per request, closed
  * after), read its log lines and its /metrics.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,6 +25,8 @@ export interface TestGateway {
   readonly gateway: Gateway;
   readonly port: number;
   readonly url: string;
+  /** Where /metrics and /healthz answer (the main url when they share it). */
+  readonly adminUrl: string;
   get(path: string, options?: http.RequestOptions & { body?: string }): Promise<Reply>;
   metrics(): Promise<string>;
   /** Closes the gateway (drains) and returns the access log lines. */
@@ -39,18 +41,26 @@ export async function startGateway(
   const dir = mkdtempSync(join(tmpdir(), "truestatus-gw-"));
   const log = join(dir, "access.ndjson");
   const gateway = await createGateway(
-    checkConfig({ listen: { host: "127.0.0.1", port: 0 }, accessLog: log, ...config }),
+    checkConfig({
+      listen: { host: "127.0.0.1", port: 0 },
+      accessLog: log,
+      metrics: { listen: "127.0.0.1:0" },
+      ...config,
+    }),
     options,
   );
   const { port } = await gateway.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
+  const admin = gateway.adminAddress;
+  const adminUrl = admin === undefined ? url : `http://127.0.0.1:${admin.port}`;
   let lines: Record<string, unknown>[] | undefined;
   return {
     gateway,
     port,
     url,
+    adminUrl,
     get: (path, options = {}) => request(`${url}${path}`, options),
-    metrics: async () => (await request(`${url}/metrics`)).body,
+    metrics: async () => (await request(`${adminUrl}/metrics`)).body,
     close: async () => {
       if (lines !== undefined) return lines;
       await gateway.close();
@@ -103,6 +113,17 @@ export function sample(text: string, name: string, labels: Record<string, string
       return Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return 0;
+}
+
+/** The sum of every sample of a metric whose labels include all of `labels`. */
+export function total(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
 }
 
 /** Waits (bounded) until `check` holds. */

@@ -67,6 +67,7 @@ describe("rate limit shared by two gateway processes through one redis-server", 
     writeFileSync(
       file,
       `listen: { host: 127.0.0.1, port: 0 }
+metrics: { listen: "127.0.0.1:0" }
 redis: { url: "redis://127.0.0.1:${redis.port}", prefix: "gw-test:" }
 upstreams:
   app: { targets: ["http://127.0.0.1:${(upstream.address() as AddressInfo).port}"] }

@@ -3,7 +3,6 @@
  * whole /64 (often a /56), so keying by the full address would let it rotate through 2^64 keys;
  * IPv6 addresses are keyed by their /64 prefix. IPv4-mapped IPv6 addresses are keyed as IPv4.
  */
-import { isIPv6 } from "node:net";
 
 /** Expands an IPv6 address to 8 groups of 4 hex digits (lowercase); undefined if malformed. */
 function groups(address: string): string[] | undefined {
@@ -34,7 +33,9 @@ function groups(address: string): string[] | undefined {
 
 export function clientKey(address: string | undefined): string {
   if (address === undefined || address === "") return "unknown";
-  if (!isIPv6(address)) return address;
+  // Not node:net's isIPv6 (the limiter runs on Web-standard runtimes): groups() refuses what is
+  // not an IPv6 address, and an IPv4 address or a name has no colon.
+  if (!address.includes(":")) return address;
   const g = groups(address);
   if (g === undefined) return address;
   // IPv4-mapped (::ffff:a.b.c.d, in either notation): the IPv4 client it is.

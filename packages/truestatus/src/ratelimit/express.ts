@@ -16,11 +16,26 @@ export type ExpressRateLimitMiddleware = (
   next: (error?: unknown) => void,
 ) => void;
 
+/**
+ * What `key` gets: Express's request as far as a key needs it (`req.ip` honours "trust proxy"),
+ * so that `key: (req) => req.ip ?? "unknown"` compiles without a type annotation.
+ */
+export type ExpressRequestLike = IncomingMessage & {
+  readonly ip?: string | undefined;
+  readonly path?: string;
+};
+
+export interface ExpressRateLimitOptions {
+  /** The key of a request. Default: the peer address (IPv6 by /64). */
+  readonly key?: (req: ExpressRequestLike) => string;
+  readonly policy?: NodeRateLimitOptions["policy"];
+}
+
 export function expressRateLimit(
   limiter: RateLimiter | RateLimiterOptions,
-  options: NodeRateLimitOptions = {},
+  options: ExpressRateLimitOptions = {},
 ): ExpressRateLimitMiddleware {
-  const handle = rateLimit(limiter, options);
+  const handle = rateLimit(limiter, options as NodeRateLimitOptions);
   return function truestatusRateLimit(req, res, next) {
     handle(req, res).then((go) => {
       if (go) next();

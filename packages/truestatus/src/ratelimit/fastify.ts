@@ -15,6 +15,8 @@ import type { RateLimiter, RateLimiterOptions } from "./limiter.js";
 export interface FastifyRequestLike {
   readonly ip: string;
   readonly method: string;
+  readonly url?: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 export interface FastifyReplyLike {
   header(name: string, value: string): unknown;

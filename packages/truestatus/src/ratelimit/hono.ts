@@ -14,7 +14,11 @@ import type { RateLimiter, RateLimiterOptions } from "./limiter.js";
 
 /** The parts of a Hono context the middleware uses. */
 export interface HonoContextLike {
-  readonly req: { readonly method: string };
+  readonly req: {
+    readonly method: string;
+    readonly path?: string;
+    header(name: string): string | undefined;
+  };
   readonly env?: unknown;
   header(name: string, value: string): void;
 }

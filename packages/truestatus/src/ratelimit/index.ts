@@ -4,7 +4,12 @@
  */
 export { type Refusal, refusal, type WrapperOptions } from "./answer.js";
 export { clientKey } from "./client-key.js";
-export { type ExpressRateLimitMiddleware, expressRateLimit } from "./express.js";
+export {
+  type ExpressRateLimitMiddleware,
+  type ExpressRateLimitOptions,
+  type ExpressRequestLike,
+  expressRateLimit,
+} from "./express.js";
 export {
   type FastifyRateLimitOptions,
   type FastifyReplyLike,
@@ -38,6 +43,7 @@ export type { RateLimitStore } from "./store.js";
 export { MemoryStore, type MemoryStoreOptions } from "./stores/memory.js";
 export {
   GCRA_SCRIPT,
+  GCRA_SCRIPT_SHA,
   RateLimitStoreError,
   REDIS_EPOCH_SECONDS,
   type RedisScriptClient,

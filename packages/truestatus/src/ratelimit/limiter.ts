@@ -8,7 +8,6 @@
  *   const d = await limiter.check(clientIp);
  *   if (!d.allowed) → answer decide(d.failure) (429 problem+json); else set d.headers and go on.
  */
-import { createHash } from "node:crypto";
 import {
   type RateLimited,
   rateLimited,
@@ -17,6 +16,7 @@ import {
 } from "../semantics/failure.js";
 import { buildRateLimit, buildRateLimitPolicy } from "../semantics/headers/ratelimit.js";
 import { EPSILON, type GcraParams, gcraParams, waitAfter } from "./gcra.js";
+import { base64url, sha256 } from "./sha256.js";
 import type { RateLimitStore } from "./store.js";
 import { MemoryStore } from "./stores/memory.js";
 
@@ -265,10 +265,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   /** The store's key: hashed when long, prefixed with the policy name in a shared store. */
   const storeKey = (key: string): string => {
-    const k =
-      key.length > MAX_KEY_LENGTH
-        ? `#${createHash("sha256").update(key).digest("base64url")}`
-        : key;
+    const k = key.length > MAX_KEY_LENGTH ? `#${base64url(sha256(key))}` : key;
     return keyPrefix === "" ? k : keyPrefix + k;
   };
 

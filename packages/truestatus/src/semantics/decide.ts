@@ -10,6 +10,7 @@ import {
   type FailureKind,
   type FailureStatus,
   type Fault,
+  type Forbidden,
   type HttpFailure,
   isHttpFailure,
   type UpstreamFacts,
@@ -160,6 +161,16 @@ function causeDetail(cause: unknown): { detail?: string; stack?: string[]; name?
 }
 
 /**
+ * Whether a refusal is answered as a 404. The policy's hideForbidden hides object-level refusals
+ * (another user's order: its existence is not theirs to know); a missing scope is about the
+ * operation, not the object, and stays a 403 with its insufficient_scope challenge, so that the
+ * client knows which token to get. `hide` on the failure decides for itself.
+ */
+function hides(f: Forbidden, policy: Policy): boolean {
+  return f.hide ?? (policy.hideForbidden && f.reason !== "insufficient_scope");
+}
+
+/**
  * Decides the answer to a failure under a policy: status, header fields and problem body.
  * Never returns a 2xx; every 401 carries WWW-Authenticate, every 405 Allow, every 429 Retry-After.
  */
@@ -203,7 +214,7 @@ export function decide(
       break;
     }
     case "forbidden": {
-      if (f.hide ?? policy.hideForbidden) {
+      if (hides(f, policy)) {
         // Indistinguishable from a real 404: same type, title, detail, no challenge.
         const nf = FAILURE_KINDS.not_found;
         status = nf.status;
@@ -335,7 +346,7 @@ export function decide(
       break;
   }
 
-  const hidden = f.kind === "forbidden" && (f.hide ?? policy.hideForbidden);
+  const hidden = f.kind === "forbidden" && hides(f, policy);
   const problem: Record<string, unknown> = {
     type: (hidden ? undefined : f.type) ?? compiled.types.get(slug)!,
     title: (hidden ? undefined : f.title) ?? title,

@@ -40,6 +40,10 @@ export const ERROR_CODES = {
     "The OpenAPI document given to probe cannot be read, parsed or resolved, or is not OpenAPI 3.0/3.1.",
   TRUESTATUS_PROBE_SCENARIO:
     "A scenario file given to probe cannot be read or parsed, or a step has a missing or invalid field.",
+  TRUESTATUS_LINT_INPUT:
+    "The OpenAPI document given to lint cannot be read or parsed, has a $ref that does not resolve, or is not OpenAPI 3.0/3.1.",
+  TRUESTATUS_BASELINE:
+    "A baseline file given to --baseline cannot be read, is not a truestatus baseline, or was written by another command; or --write-baseline cannot write.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,12 +1,19 @@
 /**
  * The failure taxonomy: what went wrong, in terms a client, a gateway and a dashboard all need.
- * Constructors return plain data (cheap, serializable); HttpFailure wraps one to be thrown.
+ * Constructors return the failure's data (its own members are the failure and nothing else:
+ * cheap, serializable, spreadable), and that data is also an HttpFailure to throw:
+ * `throw notFound()` is answered like `throw new HttpFailure(notFound())`.
  * Which status and headers a failure gets is decided in decide.ts, under a Policy.
  */
-import { FailureDefinitionError, TruestatusError } from "./errors.js";
+import { FailureDefinitionError, HeaderValueError, TruestatusError } from "./errors.js";
 import type { ProxyErrorType, ProxyStatusParam } from "./headers/proxy-status.js";
-import { isToken } from "./headers/syntax.js";
-import { bearerChallenge, type Challenge } from "./headers/www-authenticate.js";
+import { isSfToken } from "./headers/structured-fields.js";
+import { isToken, quoteString } from "./headers/syntax.js";
+import {
+  bearerChallenge,
+  buildWwwAuthenticate,
+  type Challenge,
+} from "./headers/www-authenticate.js";
 import { RESERVED_MEMBERS } from "./problem.js";
 import type { RetryHint } from "./status.js";
 
@@ -387,6 +394,13 @@ type OptionalReason<F extends Failure & { reason: string }> = Omit<F, "kind" | "
   readonly reason?: F["reason"];
 };
 
+/**
+ * What every constructor returns: the failure's data, which is also an HttpFailure. Throw it as it
+ * is (`throw notFound()`), pass it to decide(), spread it, serialize it: its own members are the
+ * failure's and nothing else. It has no stack trace; `new HttpFailure(failure)` captures one.
+ */
+export type Thrown<F extends Failure> = F & HttpFailure<F>;
+
 function checkCommon(o: FailureCommon): void {
   if (o.extensions) {
     for (const key of RESERVED_MEMBERS) {
@@ -410,25 +424,106 @@ function checkSeconds(value: number | undefined, option: string): void {
 }
 
 /**
- * The constructors build `{ kind, ...options }`, kind first. `{ ...options, kind }` (a spread
- * followed by a new key) is ~50× slower on Node 20's V8 once optimised: the optimised code
- * gives every result a new hidden class, which also turns every property read in decide()
- * megamorphic (bench/build-failure.ts; see bench/RESULTS.md). An untyped `options.kind` must
- * not win over the constructor's, hence the second assignment.
+ * Values that end up in a header field are checked here, where the mistake is made, not when the
+ * answer is sent: a CR or LF that reached setHeader() would make Node throw mid-answer.
  */
-function withKind<F extends Failure>(failure: F, kind: F["kind"]): F {
-  if (failure.kind !== kind) (failure as { kind: string }).kind = kind;
-  return failure;
+function checkHeaderValue(option: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof HeaderValueError) throw new FailureDefinitionError(option, e.message);
+    throw e;
+  }
+}
+
+function checkRealm(realm: string | undefined): void {
+  if (realm !== undefined)
+    checkHeaderValue("realm", () => quoteString(realm, "WWW-Authenticate realm"));
+}
+
+// A media type with optional parameters (RFC 9110 §8.3.1), as sent in Accept-Post / Accept-Patch.
+const TCHARS = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const MEDIA_TYPE = new RegExp(
+  `^${TCHARS}/${TCHARS}(?:[ \\t]*;[ \\t]*${TCHARS}=(?:${TCHARS}|"[^"\\\\\\x00-\\x1f\\x7f]*"))*$`,
+);
+
+function checkList(
+  values: readonly string[] | undefined,
+  option: string,
+  valid: (v: string) => boolean,
+  what: string,
+): void {
+  if (values === undefined) return;
+  if (!Array.isArray(values)) throw new FailureDefinitionError(option, "must be an array");
+  for (const v of values) {
+    if (typeof v !== "string" || !valid(v))
+      throw new FailureDefinitionError(option, `${JSON.stringify(v)} is not ${what}`);
+  }
+}
+
+const SF_KEY = /^[a-z*][a-z0-9_\-.*]*$/;
+const PROXY_STATUS_KNOWN = new Set([
+  "error",
+  "next-hop",
+  "next-hop-aliases",
+  "next-protocol",
+  "received-status",
+  "details",
+]);
+
+/** The Proxy-Status facts that are sent as they are (free text is made printable by decide()). */
+function checkUpstream(f: UpstreamFacts): void {
+  if (f.error !== undefined && (typeof f.error !== "string" || !isSfToken(f.error)))
+    throw new FailureDefinitionError("error", `${JSON.stringify(f.error)} is not a token`);
+  const s = f.receivedStatus;
+  if (s !== undefined && (!Number.isInteger(s) || s < 100 || s > 999))
+    throw new FailureDefinitionError("receivedStatus", `${String(s)} is not an HTTP status code`);
+  if (f.nextProtocol !== undefined && [...f.nextProtocol].some((ch) => ch.charCodeAt(0) > 0xff))
+    throw new FailureDefinitionError("nextProtocol", "an ALPN id is bytes (U+0000 to U+00FF)");
+  if (f.params !== undefined) {
+    for (const [k, v] of Object.entries(f.params)) {
+      if (!SF_KEY.test(k) || PROXY_STATUS_KNOWN.has(k))
+        throw new FailureDefinitionError("params", `${JSON.stringify(k)} cannot be a parameter`);
+      if (typeof v === "number" && !Number.isFinite(v))
+        throw new FailureDefinitionError("params", `${k}: ${v} is not a finite number`);
+    }
+  }
+}
+
+/**
+ * One failure's data. Its own members are the failure's, set in the order of an object literal
+ * `{ kind, ...options }` (one hidden class per shape, as before: see bench/build-failure.ts); what
+ * makes it an HttpFailure is inherited from THROWABLE (below). An untyped `options.kind` must not
+ * win over the constructor's, hence the second assignment.
+ */
+class FailureRecord {
+  constructor(kind: FailureKind, options: object, reason?: string) {
+    const self = this as unknown as { kind: FailureKind; reason?: string };
+    self.kind = kind;
+    Object.assign(this, options);
+    if (self.kind !== kind) self.kind = kind;
+    if (reason !== undefined) self.reason = reason;
+  }
+}
+
+function make<F extends Failure>(kind: F["kind"], options: object, reason?: string): Thrown<F> {
+  return new FailureRecord(kind, options, reason) as unknown as Thrown<F>;
 }
 
 /** 401: credentials missing (default), invalid or expired. Always answered with WWW-Authenticate. */
-export function unauthenticated(options: OptionalReason<Unauthenticated> = {}): Unauthenticated {
+export function unauthenticated(
+  options: OptionalReason<Unauthenticated> = {},
+): Thrown<Unauthenticated> {
   checkCommon(options);
-  if (options.challenges !== undefined && options.challenges.length === 0) {
-    throw new FailureDefinitionError(
-      "challenges",
-      "a 401 needs at least one challenge (RFC 9110 §15.5.2)",
-    );
+  if (options.challenges !== undefined) {
+    if (options.challenges.length === 0) {
+      throw new FailureDefinitionError(
+        "challenges",
+        "a 401 needs at least one challenge (RFC 9110 §15.5.2)",
+      );
+    }
+    const challenges = options.challenges;
+    checkHeaderValue("challenges", () => buildWwwAuthenticate(challenges));
   }
   if (options.scheme !== undefined && !isToken(options.scheme)) {
     throw new FailureDefinitionError(
@@ -436,57 +531,56 @@ export function unauthenticated(options: OptionalReason<Unauthenticated> = {}): 
       `${JSON.stringify(options.scheme)} is not an auth-scheme token`,
     );
   }
+  checkRealm(options.realm);
   // Validate Bearer parameter characters here, where the mistake is made, not at response time.
   if (options.description !== undefined) bearerChallenge({ errorDescription: options.description });
-  return withKind(
-    { kind: "unauthenticated", ...options, reason: options.reason ?? "missing" },
-    "unauthenticated",
-  );
+  return make("unauthenticated", options, options.reason ?? "missing");
 }
 
-/** 403: the identity is known and not permitted. With `scope`, a Bearer insufficient_scope. */
-export function forbidden(options: OptionalReason<Forbidden> = {}): Forbidden {
+/**
+ * 403: the identity is known and not permitted. With `scope`, a Bearer insufficient_scope: never
+ * hidden as a 404 by the policy's hideForbidden (only `hide: true` on the failure hides it).
+ */
+export function forbidden(options: OptionalReason<Forbidden> = {}): Thrown<Forbidden> {
   checkCommon(options);
   if (options.scope !== undefined) bearerChallenge({ scope: options.scope });
+  checkRealm(options.realm);
   const reason = options.reason ?? (options.scope ? "insufficient_scope" : "denied");
-  return withKind({ kind: "forbidden", ...options, reason }, "forbidden");
+  return make("forbidden", options, reason);
 }
 
 /** 400: the request cannot be parsed (bad JSON, bad syntax). */
-export function malformed(options: Options<Malformed> = {}): Malformed {
+export function malformed(options: Options<Malformed> = {}): Thrown<Malformed> {
   checkCommon(options);
-  return withKind({ kind: "malformed", ...options }, "malformed");
+  return make("malformed", options);
 }
 
 /** 400 (or 422 by policy): parsed, but missing or mistyped fields. */
-export function invalid(options: Options<Invalid> = {}): Invalid {
+export function invalid(options: Options<Invalid> = {}): Thrown<Invalid> {
   checkCommon(options);
-  return withKind({ kind: "invalid", ...options }, "invalid");
+  return make("invalid", options);
 }
 
 /** 422 (duplicates: 409 by policy): a valid request that breaks a business rule. */
-export function unprocessable(options: OptionalReason<Unprocessable> = {}): Unprocessable {
+export function unprocessable(options: OptionalReason<Unprocessable> = {}): Thrown<Unprocessable> {
   checkCommon(options);
-  return withKind(
-    { kind: "unprocessable", ...options, reason: options.reason ?? "business_rule" },
-    "unprocessable",
-  );
+  return make("unprocessable", options, options.reason ?? "business_rule");
 }
 
 /** 409: the request conflicts with the resource's current state (e.g. an edit conflict). */
-export function conflict(options: Options<Conflict> = {}): Conflict {
+export function conflict(options: Options<Conflict> = {}): Thrown<Conflict> {
   checkCommon(options);
-  return withKind({ kind: "conflict", ...options }, "conflict");
+  return make("conflict", options);
 }
 
 /** 404: no such resource. */
-export function notFound(options: Options<NotFound> = {}): NotFound {
+export function notFound(options: Options<NotFound> = {}): Thrown<NotFound> {
   checkCommon(options);
-  return withKind({ kind: "not_found", ...options }, "not_found");
+  return make("not_found", options);
 }
 
 /** 405 with Allow: the resource exists but not with this method. */
-export function methodNotAllowed(options: Options<MethodNotAllowed>): MethodNotAllowed {
+export function methodNotAllowed(options: Options<MethodNotAllowed>): Thrown<MethodNotAllowed> {
   checkCommon(options);
   if (!Array.isArray(options?.allow)) {
     throw new FailureDefinitionError(
@@ -498,32 +592,36 @@ export function methodNotAllowed(options: Options<MethodNotAllowed>): MethodNotA
     if (!isToken(m))
       throw new FailureDefinitionError("allow", `${JSON.stringify(m)} is not a method token`);
   }
-  return withKind({ kind: "method_not_allowed", ...options }, "method_not_allowed");
+  return make("method_not_allowed", options);
 }
 
 /** 415: the content type (or coding) is not supported. */
 export function unsupportedMediaType(
   options: Options<UnsupportedMediaType> = {},
-): UnsupportedMediaType {
+): Thrown<UnsupportedMediaType> {
   checkCommon(options);
-  return withKind({ kind: "unsupported_media_type", ...options }, "unsupported_media_type");
+  checkList(options.accept, "accept", (v) => MEDIA_TYPE.test(v), "a media type");
+  checkList(options.acceptEncoding, "acceptEncoding", isToken, "a content coding");
+  return make("unsupported_media_type", options);
 }
 
 /** 406: no acceptable representation. */
-export function notAcceptable(options: Options<NotAcceptable> = {}): NotAcceptable {
+export function notAcceptable(options: Options<NotAcceptable> = {}): Thrown<NotAcceptable> {
   checkCommon(options);
-  return withKind({ kind: "not_acceptable", ...options }, "not_acceptable");
+  return make("not_acceptable", options);
 }
 
 /** 413: the content is too large. */
-export function payloadTooLarge(options: Options<PayloadTooLarge> = {}): PayloadTooLarge {
+export function payloadTooLarge(options: Options<PayloadTooLarge> = {}): Thrown<PayloadTooLarge> {
   checkCommon(options);
   checkSeconds(options.retryAfter, "retryAfter");
-  return withKind({ kind: "payload_too_large", ...options }, "payload_too_large");
+  if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 0))
+    throw new FailureDefinitionError("limit", "must be a non-negative integer of bytes");
+  return make("payload_too_large", options);
 }
 
 /** 429 with Retry-After and RateLimit fields: the client's quota is exhausted. */
-export function rateLimited(options: Options<RateLimited>): RateLimited {
+export function rateLimited(options: Options<RateLimited>): Thrown<RateLimited> {
   checkCommon(options);
   checkSeconds(options?.retryAfter, "retryAfter");
   if (options?.retryAfter === undefined) {
@@ -535,12 +633,25 @@ export function rateLimited(options: Options<RateLimited>): RateLimited {
       throw new FailureDefinitionError("quota.quota", "must be a non-negative integer");
     if (!Number.isInteger(q.window) || q.window <= 0)
       throw new FailureDefinitionError("quota.window", "must be a positive integer of seconds");
+    // Sent as a Structured Fields string: printable ASCII only.
+    if (q.name !== undefined && (typeof q.name !== "string" || !/^[\x20-\x7e]*$/.test(q.name)))
+      throw new FailureDefinitionError("quota.name", "must be printable ASCII");
+    if (
+      q.unit !== undefined &&
+      q.unit !== "requests" &&
+      q.unit !== "content-bytes" &&
+      q.unit !== "concurrent-requests"
+    )
+      throw new FailureDefinitionError(
+        "quota.unit",
+        "must be requests, content-bytes or concurrent-requests",
+      );
   }
-  return withKind({ kind: "rate_limited", ...options }, "rate_limited");
+  return make("rate_limited", options);
 }
 
 /** 503: overloaded, in maintenance, or a dependency is unavailable. Retry-After when known. */
-export function unavailable(options: OptionalReason<Unavailable> = {}): Unavailable {
+export function unavailable(options: OptionalReason<Unavailable> = {}): Thrown<Unavailable> {
   checkCommon(options);
   if (options.retryAfter instanceof Date) {
     if (Number.isNaN(options.retryAfter.getTime()))
@@ -548,14 +659,12 @@ export function unavailable(options: OptionalReason<Unavailable> = {}): Unavaila
   } else {
     checkSeconds(options.retryAfter, "retryAfter");
   }
-  return withKind(
-    { kind: "unavailable", ...options, reason: options.reason ?? "overload" },
-    "unavailable",
-  );
+  checkUpstream(options);
+  return make("unavailable", options, options.reason ?? "overload");
 }
 
 /** 502 with Proxy-Status: an upstream refused, reset, or answered with something invalid or a 5xx. */
-export function badGateway(options: Options<BadGateway>): BadGateway {
+export function badGateway(options: Options<BadGateway>): Thrown<BadGateway> {
   checkCommon(options);
   if (options?.error === undefined && options?.receivedStatus === undefined) {
     throw new FailureDefinitionError(
@@ -563,19 +672,21 @@ export function badGateway(options: Options<BadGateway>): BadGateway {
       "a 502 needs a Proxy-Status error type or the status received from upstream",
     );
   }
-  return withKind({ kind: "bad_gateway", ...options }, "bad_gateway");
+  checkUpstream(options);
+  return make("bad_gateway", options);
 }
 
 /** 504 with Proxy-Status: an upstream did not answer in time (http_response_timeout unless told). */
-export function gatewayTimeout(options: Options<GatewayTimeout> = {}): GatewayTimeout {
+export function gatewayTimeout(options: Options<GatewayTimeout> = {}): Thrown<GatewayTimeout> {
   checkCommon(options);
-  return withKind({ kind: "gateway_timeout", ...options }, "gateway_timeout");
+  checkUpstream(options);
+  return make("gateway_timeout", options);
 }
 
 /** 500: a bug. Nothing of `cause` reaches the client unless the policy exposes internals. */
-export function internal(options: Options<Internal> = {}): Internal {
+export function internal(options: Options<Internal> = {}): Thrown<Internal> {
   checkCommon(options);
-  return withKind({ kind: "internal", ...options }, "internal");
+  return make("internal", options);
 }
 
 /** The constructors as one object, for discovery: `failures.rateLimited({ retryAfter: 30 })`. */
@@ -613,7 +724,9 @@ export interface HttpFailureOptions {
 
 /**
  * A failure to throw. Framework adapters answer it with decide(); other middleware sees the
- * familiar `status`/`statusCode`/`expose` of http-errors (the default-policy status).
+ * familiar `status`/`statusCode`/`expose` of http-errors (the default-policy status). Every
+ * constructor's result already is one (without a stack trace); `new HttpFailure(failure, { cause })`
+ * adds a stack (server and upstream faults) and a cause.
  */
 export class HttpFailure<F extends Failure = Failure> extends TruestatusError {
   override readonly name = "HttpFailure";
@@ -653,4 +766,46 @@ export function isHttpFailure(value: unknown): value is HttpFailure {
     value !== null &&
     (value as Record<symbol, unknown>)[BRAND] === true
   );
+}
+
+/**
+ * What every constructor's result inherits: an HttpFailure whose `failure` is itself. Nothing here
+ * is enumerable, so the data stays the object's own members. Frameworks that route only Errors to
+ * their error handler (Hono, Koa) see one (`instanceof Error`); the adapters answer it with decide().
+ */
+const THROWABLE: object = Object.create(HttpFailure.prototype, {
+  [BRAND]: { value: true },
+  failure: {
+    get(this: Failure) {
+      return this;
+    },
+  },
+  ...inherited("name", () => "HttpFailure"),
+  ...inherited("code", () => "TRUESTATUS_HTTP_FAILURE"),
+  ...inherited("status", (f) => FAILURE_KINDS[f.kind].status),
+  ...inherited("statusCode", (f) => FAILURE_KINDS[f.kind].status),
+  ...inherited("expose", (f) => FAILURE_KINDS[f.kind].fault === "client"),
+  ...inherited("message", (f) => {
+    const info = FAILURE_KINDS[f.kind];
+    return `${info.status} ${f.kind}: ${f.detail ?? info.detail}`;
+  }),
+});
+Object.setPrototypeOf(FailureRecord.prototype, THROWABLE);
+
+/**
+ * A computed member of THROWABLE. Libraries that handle errors assign to these (http-errors sets
+ * `status` and `expose`, others `message`): the value is then kept on the object, not enumerable,
+ * so the failure's data stays what it was and an assignment never throws.
+ */
+function inherited(name: string, get: (f: Failure) => unknown): Record<string, PropertyDescriptor> {
+  return {
+    [name]: {
+      get(this: Failure) {
+        return get(this);
+      },
+      set(this: Failure, value: unknown) {
+        Object.defineProperty(this, name, { value, writable: true, configurable: true });
+      },
+    },
+  };
 }

@@ -12,7 +12,10 @@ export interface Policy {
   readonly validationStatus: 400 | 422;
   /** Status for creating something that already exists. */
   readonly duplicateStatus: 422 | 409;
-  /** Answer `forbidden` failures as a 404 indistinguishable from `not_found`, to hide that the resource exists. */
+  /**
+   * Answer object-level `forbidden` failures (reason "denied") as a 404 indistinguishable from
+   * `not_found`, to hide that the resource exists. A missing scope (insufficient_scope) stays a 403.
+   */
   readonly hideForbidden: boolean;
   /** Put internal error messages, stacks and upstream identities in responses. Never in production. */
   readonly exposeInternals: boolean;
@@ -56,7 +59,7 @@ export const POLICY_OPTIONS: readonly PolicyOptionDoc[] = [
     default: "false",
     alternatives: "true (answer 404)",
     guideline:
-      "RFC 9110 §15.5.4: a server MAY answer 404 to hide a forbidden resource; GitHub and Azure do.",
+      "RFC 9110 §15.5.4: a server MAY answer 404 to hide a forbidden resource; GitHub and Azure do. Object-level refusals only: a missing scope stays a 403 (RFC 6750 §3.1).",
   },
   {
     name: "exposeInternals",

@@ -8,9 +8,46 @@ import {
   type Forbidden,
   forbidden,
   HttpFailure,
+  internal,
   type Unauthenticated,
   unauthenticated,
 } from "../semantics/failure.js";
+
+// ---- the identity of a request ----------------------------------------------------------------
+
+/**
+ * Where requireAuth keeps the identity: a global symbol on the framework's request object, not a
+ * named property: no `declare global` augmentation of `req.auth` to clash with another auth
+ * library's (express-oauth2-jwt-bearer declares `auth` too), and every copy of truestatus finds it.
+ */
+const IDENTITY: unique symbol = Symbol.for("truestatus.identity") as never;
+
+export function setIdentity(holder: object, identity: unknown): void {
+  (holder as Record<symbol, unknown>)[IDENTITY] = identity;
+}
+
+/** The identity requireAuth verified for this request, or undefined. */
+export function identityOf(holder: object): unknown {
+  return (holder as Record<symbol, unknown>)[IDENTITY];
+}
+
+/**
+ * The typed identity of a request, for the handler of a route that requireAuth guards. Called on
+ * a request it did not authenticate, it is a bug of the app (a route without the middleware):
+ * a 500, logged with what to fix.
+ */
+export function requireIdentity<I>(holder: object, where: string): I {
+  // verify never yields undefined as an identity (it means "refused"), so undefined is "not run".
+  const identity = (holder as Record<symbol, unknown>)[IDENTITY];
+  if (identity === undefined) {
+    throw new HttpFailure(internal(), {
+      cause: new Error(
+        `truestatus: ${where} on a request requireAuth() did not authenticate: add it to this route`,
+      ),
+    });
+  }
+  return identity as I;
+}
 
 const REFUSAL: unique symbol = Symbol.for("truestatus.Refusal") as never;
 

@@ -5,75 +5,82 @@
  *
  * installs a 404 / 405 handler (from the app's own router: the methods its routes have for the
  * path) and an error handler that answers anything thrown or passed to next() with the right
- * status, headers and problem body.
+ * status, headers and problem body. Installed before the routes by mistake, it notices on the
+ * first request, says so in one log line, and runs after them too.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { isHttpFailure } from "../semantics/failure.js";
-import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
-import { createContentTypeCheck } from "./content-type.js";
-import type { Logger } from "./log.js";
+import {
+  type AuthOptions,
+  createAuthenticator,
+  createScopeCheck,
+  identityOf,
+  requireIdentity,
+  setIdentity,
+  type Verify,
+} from "./auth.js";
+import { createContentTypeCheck, hasContent } from "./content-type.js";
+import { type RouteLayer, routeMethods, stackOf } from "./express-routes.js";
+import { checkJsonRequest, type JsonBodyOptions, parseJsonText, readLimited } from "./json-body.js";
+import { isLevelLogger, type Logger, writeLog } from "./log.js";
 import { sendReply } from "./node-response.js";
-import { createResponder, type RequestFacts, type TruestatusOptions } from "./respond.js";
+import {
+  createResponder,
+  type TruestatusOptions as Options,
+  type Reply,
+  type RequestFacts,
+  type Responder,
+} from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReason, softErrorWarning } from "./soft-error.js";
 
 export { type Refusal, refuse, type Verify } from "./auth.js";
-export type { LogEntry, Logger } from "./log.js";
-export type { TruestatusOptions } from "./respond.js";
+export type { JsonBodyOptions } from "./json-body.js";
+export type { LevelLogger, LogEntry, LogFunction, Logger } from "./log.js";
+export type { OnFailure } from "./respond.js";
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** The identity requireAuth() verified. */
-      auth?: unknown;
-    }
-  }
-}
+/** The adapter's options; `onFailure` gets Express's request. */
+export type TruestatusOptions = Options<Request>;
 
 function facts(req: Request): RequestFacts {
-  return { method: req.method, path: req.path, accept: req.headers.accept };
+  // pino-http (and express-pino-logger) put a child logger with the request id on req.log.
+  const log = (req as { log?: unknown }).log;
+  return {
+    method: req.method,
+    path: req.path,
+    accept: req.headers.accept,
+    request: req,
+    logger: isLevelLogger(log) ? log : undefined,
+  };
 }
 
-// ---- the route table ------------------------------------------------------------------------
-
-interface Layer {
-  match(path: string): boolean | { path: string };
-  path?: string;
-  route?: { methods: Record<string, boolean> };
-  handle?: { stack?: unknown };
-}
-
-function collect(stack: readonly Layer[], path: string, out: Set<string>, depth: number): void {
-  for (const layer of stack) {
-    let m: ReturnType<Layer["match"]>;
-    try {
-      m = layer.match(path);
-    } catch {
-      continue; // a malformed %-escape in the path: the router would not match it either
+/** Sends a reply; if Node refuses it (a header value), the 500 that says nothing about it. */
+function send(responder: Responder, res: Response, reply: Reply, req: Request): void {
+  try {
+    sendReply(res, reply);
+  } catch (e) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
     }
-    if (!m) continue;
-    if (layer.route) {
-      for (const method of Object.keys(layer.route.methods)) if (method !== "_all") out.add(method);
-    } else if (Array.isArray(layer.handle?.stack) && depth < 16) {
-      // A mounted router: match the rest of the path against its own stack.
-      const matched = typeof m === "object" ? m.path : (layer.path ?? "");
-      const rest = path.slice(matched.length);
-      collect(
-        layer.handle.stack as Layer[],
-        rest.startsWith("/") ? rest : `/${rest}`,
-        out,
-        depth + 1,
-      );
-    }
+    for (const name of res.getHeaderNames()) if (name in reply.headers) res.removeHeader(name);
+    sendReply(res, responder.replyBroken(facts(req), e));
   }
 }
 
-/** The methods the app's routes have for a path (Express 5 `app.router`, Express 4 `app._router`). */
-export function routeMethods(app: unknown, path: string): string[] {
-  const a = app as { router?: { stack?: unknown }; _router?: { stack?: unknown } };
-  const stack = (a.router ?? a._router)?.stack;
-  const out = new Set<string>();
-  if (Array.isArray(stack)) collect(stack as Layer[], path, out, 0);
-  return [...out];
+// ---- the route table (express-routes.ts, shared with the NestJS adapter) --------------------
+
+export { routeMethods } from "./express-routes.js";
+
+/** How many routes (or mounted routers) the app's stack has after the layer of `handle`. */
+function routesAfter(app: unknown, handle: unknown): number {
+  const stack = stackOf(app) as readonly RouteLayer[] | undefined;
+  if (stack === undefined) return 0;
+  const at = stack.findIndex((l) => (l as { handle?: unknown }).handle === handle);
+  if (at === -1) return 0; // installed in a mounted router: not ours to judge
+  let n = 0;
+  for (const layer of stack.slice(at + 1))
+    if (layer.route || Array.isArray(layer.handle?.stack)) n++;
+  return n;
 }
 
 // ---- the handlers ---------------------------------------------------------------------------
@@ -84,46 +91,88 @@ export function routeMethods(app: unknown, path: string): string[] {
  */
 export function truestatus(options: TruestatusOptions = {}): [RequestHandler, ErrorRequestHandler] {
   const responder = createResponder(options);
-  const truestatusNotFound: RequestHandler = (req, res) => {
-    sendReply(res, responder.noRoute(facts(req), routeMethods(req.app, req.path)));
+  // Apps whose stack was checked, and those where this pair was found before routes.
+  const checked = new WeakSet<object>();
+  const misplaced = new WeakSet<object>();
+
+  const pair = (last: boolean): [RequestHandler, ErrorRequestHandler] => {
+    const truestatusNotFound: RequestHandler = (req, res, next) => {
+      const app = req.app;
+      if (!last) {
+        if (!checked.has(app)) {
+          checked.add(app);
+          const n = routesAfter(app, truestatusNotFound);
+          if (n > 0) {
+            misplaced.add(app);
+            // Appended during the request: Express reads its stack's length as it goes.
+            app.use(pair(true));
+            const logger: Logger | undefined = options.logger ?? facts(req).logger;
+            const entry = {
+              level: "warn",
+              event: "setup",
+              message: `truestatus/express: app.use(truestatus()) comes before ${n} route${n === 1 ? "" : "s"}, where it would answer them 404/405 and never see their errors; it now also runs after them. Move it after your last route.`,
+            } as const;
+            if (logger) writeLog(logger, entry);
+            else console.error(JSON.stringify(entry));
+          }
+        }
+        if (misplaced.has(app)) {
+          next();
+          return;
+        }
+      }
+      send(responder, res, responder.noRoute(facts(req), routeMethods(app, req.path)), req);
+    };
+    const truestatusErrors: ErrorRequestHandler = (err, req, res, next) => {
+      if (res.headersSent) {
+        // Too late for a status: Express's default handler closes the connection, which is the
+        // only truthful signal left.
+        next(err);
+        return;
+      }
+      send(
+        responder,
+        res,
+        responder.reply(err, facts(req), () => routeMethods(req.app, req.path)),
+        req,
+      );
+    };
+    return [truestatusNotFound, truestatusErrors];
   };
-  const truestatusErrors: ErrorRequestHandler = (err, req, res, next) => {
-    if (res.headersSent) {
-      // Too late for a status: Express's default handler closes the connection, which is the
-      // only truthful signal left.
-      next(err);
-      return;
-    }
-    sendReply(
-      res,
-      responder.reply(err, facts(req), () => routeMethods(req.app, req.path)),
-    );
-  };
-  return [truestatusNotFound, truestatusErrors];
+  return pair(false);
+}
+
+/** requireAuth's middleware, and the typed identity it verified. */
+export interface AuthMiddleware<I> extends RequestHandler {
+  /** The identity of a request this middleware authenticated (a 500 on any other request). */
+  identity(req: Request): I;
 }
 
 /**
- * 401 unless the request carries credentials `verify` accepts; the identity is then `req.auth`.
- * `verify` returns the identity, or null / refuse.invalid() / refuse.expired().
+ * 401 unless the request carries credentials `verify` accepts. The identity, typed:
+ * `auth.identity(req)`. `verify` returns the identity, or null / refuse.invalid() / refuse.expired().
  */
-export function requireAuth<I>(verify: Verify<I>, options: AuthOptions = {}): RequestHandler {
+export function requireAuth<I>(verify: Verify<I>, options: AuthOptions = {}): AuthMiddleware<I> {
   const authenticate = createAuthenticator(verify, options);
-  return function truestatusRequireAuth(req, _res, next) {
+  const middleware: RequestHandler = function truestatusRequireAuth(req, _res, next) {
     authenticate(req.headers.authorization).then((r) => {
       if (isHttpFailure(r)) next(r);
       else {
-        req.auth = r;
+        setIdentity(req, r);
         next();
       }
     }, next);
   };
+  return Object.assign(middleware, {
+    identity: (req: Request) => requireIdentity<I>(req, "auth.identity(req)"),
+  });
 }
 
-/** 403 insufficient_scope unless `req.auth` has every scope (its `scopes` array or `scope` string). */
+/** 403 insufficient_scope unless the identity requireAuth verified has every scope. */
 export function requireScope(...scopes: string[]): RequestHandler {
   const check = createScopeCheck(scopes);
   return function truestatusRequireScope(req, _res, next) {
-    next(check(req.auth));
+    next(check(identityOf(req)));
   };
 }
 
@@ -138,6 +187,45 @@ export function requireContentType(...types: string[]): RequestHandler {
         transferEncoding: req.headers["transfer-encoding"],
       }),
     );
+  };
+}
+
+/**
+ * A JSON body parser that refuses truthfully: 415 (with Accept-Post / Accept-Patch) for another
+ * media type, 413 over `limit` bytes (default 100 KiB), 400 for bytes that are not UTF-8 or text
+ * that is not JSON. Sets `req.body`; a request without content is let through with no body.
+ */
+export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
+  return function truestatusJsonBody(req, _res, next) {
+    const headers = {
+      contentType: req.headers["content-type"],
+      contentLength: req.headers["content-length"],
+      transferEncoding: req.headers["transfer-encoding"],
+    };
+    // Already read (another body parser ran), or nothing to read.
+    if ((req as { _body?: unknown })._body === true || !hasContent(headers)) {
+      next();
+      return;
+    }
+    let limit: number;
+    try {
+      limit = checkJsonRequest(headers, options);
+    } catch (e) {
+      next(e);
+      return;
+    }
+    readLimited(req, limit).then((text) => {
+      let body: unknown;
+      try {
+        body = parseJsonText(text);
+      } catch (e) {
+        next(e);
+        return;
+      }
+      req.body = body;
+      (req as { _body?: boolean })._body = true;
+      next();
+    }, next);
   };
 }
 
@@ -158,7 +246,7 @@ export function softErrors(options: { readonly logger?: Logger } = {}): RequestH
       );
       if (warning && !res.headersSent) {
         res.setHeader(SOFT_ERROR_HEADER, warning.header);
-        logger(warning.entry);
+        writeLog(options.logger ?? facts(req).logger ?? logger, warning.entry);
       }
       return json.call(this, body);
     };

@@ -7,6 +7,7 @@
  * errors included) and the not-found handler (404, or 405 with Allow from Fastify's own router).
  * It applies to the whole instance (like fastify-plugin, without depending on it).
  */
+import { Transform } from "node:stream";
 import type {
   FastifyInstance,
   FastifyPluginCallback,
@@ -14,27 +15,44 @@ import type {
   FastifyRequest,
   preHandlerAsyncHookHandler,
 } from "fastify";
-import { isHttpFailure } from "../semantics/failure.js";
-import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
+import { isHttpFailure, malformed } from "../semantics/failure.js";
+import {
+  type AuthOptions,
+  createAuthenticator,
+  createScopeCheck,
+  identityOf,
+  requireIdentity,
+  setIdentity,
+  type Verify,
+} from "./auth.js";
+import { mediaTypeOf } from "./content-type.js";
+import { fastifyRouteMethods } from "./fastify-routes.js";
+import { isLevelLogger, writeLog } from "./log.js";
 import {
   createResponder,
+  type TruestatusOptions as Options,
   type Reply,
   type RequestFacts,
+  type Responder,
   STALE_HEADERS,
-  type TruestatusOptions,
   withVary,
 } from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReason, softErrorWarning } from "./soft-error.js";
 
 export { type Refusal, refuse, type Verify } from "./auth.js";
-export type { LogEntry, Logger } from "./log.js";
-export type { TruestatusOptions } from "./respond.js";
+export type { LevelLogger, LogEntry, LogFunction, Logger } from "./log.js";
+export type { OnFailure } from "./respond.js";
 
-declare module "fastify" {
-  interface FastifyRequest {
-    /** The identity requireAuth() verified. */
-    auth: unknown;
-  }
+/**
+ * The plugin's options; `onFailure` gets Fastify's request. Without a `logger`, failures are
+ * logged through `request.log` (with the request id), like Fastify's own errors.
+ */
+export interface TruestatusOptions extends Options<FastifyRequest> {
+  /**
+   * Refuse a JSON body whose bytes are not UTF-8 with a 400 (Fastify's parser would decode them
+   * as U+FFFD and accept it). Default: true.
+   */
+  readonly strictUtf8?: boolean;
 }
 
 function pathOf(url: string): string {
@@ -43,7 +61,13 @@ function pathOf(url: string): string {
 }
 
 function facts(request: FastifyRequest): RequestFacts {
-  return { method: request.method, path: pathOf(request.url), accept: request.headers.accept };
+  return {
+    method: request.method,
+    path: pathOf(request.url),
+    accept: request.headers.accept,
+    request,
+    logger: isLevelLogger(request.log) ? request.log : undefined,
+  };
 }
 
 // The bytes of the shared (frozen) answers to constant failures, made once.
@@ -67,29 +91,85 @@ function send(reply: FastifyReply, r: Reply): void {
   reply.code(r.status).send(r.body === "" ? undefined : payload(r));
 }
 
+/** Sends a reply; if it cannot be sent as built, the 500 that says nothing about why. */
+function sendSafely(responder: Responder, reply: FastifyReply, r: Reply, f: RequestFacts): void {
+  try {
+    send(reply, r);
+  } catch (e) {
+    if (reply.sent) return;
+    for (const name in r.headers) reply.removeHeader(name);
+    send(reply, responder.replyBroken(f, e));
+  }
+}
+
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const media = mediaTypeOf(contentType);
+  return media === "application/json" || media.endsWith("+json");
+}
+
+/**
+ * The request content, checked as it streams: bytes that are not UTF-8 end it with a 400. The
+ * bytes pass unchanged (Fastify still checks them against Content-Length and bodyLimit).
+ */
+function utf8Checked(): Transform {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const refused = () => malformed({ detail: "The request body is not valid UTF-8." });
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        callback(refused());
+        return;
+      }
+      callback(null, chunk);
+    },
+    flush(callback) {
+      try {
+        decoder.decode();
+      } catch {
+        callback(refused());
+        return;
+      }
+      callback();
+    },
+  });
+}
+
 /** The methods Fastify's router has for a path (HEAD routes included, as Fastify adds them). */
 export function routeMethods(fastify: FastifyInstance, path: string): string[] {
-  const out: string[] = [];
-  for (const method of fastify.supportedMethods) {
-    if (fastify.findRoute({ method: method as "GET", url: path })) out.push(method);
-  }
-  return out;
+  return fastifyRouteMethods(fastify, path);
 }
 
 const plugin: FastifyPluginCallback<TruestatusOptions> = (fastify, options, done) => {
   const responder = createResponder(options);
-  if (!fastify.hasRequestDecorator("auth")) fastify.decorateRequest("auth", null);
 
   fastify.setErrorHandler(function truestatusErrors(error, request, reply) {
-    send(
+    const f = facts(request);
+    sendSafely(
+      responder,
       reply,
-      responder.reply(error, facts(request), () => routeMethods(fastify, facts(request).path)),
+      responder.reply(error, f, () => routeMethods(fastify, f.path)),
+      f,
     );
   });
   fastify.setNotFoundHandler(function truestatusNotFound(request, reply) {
     const f = facts(request);
-    send(reply, responder.noRoute(f, routeMethods(fastify, f.path)));
+    sendSafely(responder, reply, responder.noRoute(f, routeMethods(fastify, f.path)), f);
   });
+
+  if (options.strictUtf8 !== false) {
+    fastify.addHook("preParsing", (request, _reply, payload, next) => {
+      if (!isJson(request.headers["content-type"])) {
+        next(null, payload);
+        return;
+      }
+      const checked = utf8Checked();
+      payload.on("error", (e) => checked.destroy(e));
+      next(null, payload.pipe(checked));
+    });
+  }
 
   if (responder.softErrors) {
     fastify.addHook("onRequest", (request, reply, next) => {
@@ -105,7 +185,7 @@ const plugin: FastifyPluginCallback<TruestatusOptions> = (fastify, options, done
         );
         if (warning) {
           reply.header(SOFT_ERROR_HEADER, warning.header);
-          responder.logger(warning.entry);
+          writeLog(options.logger ?? request.log, warning.entry);
         }
         return original.call(this, payload);
       };
@@ -124,27 +204,34 @@ Object.assign(plugin, {
 /** The plugin: `await app.register(truestatus, options)`. */
 export const truestatus: FastifyPluginCallback<TruestatusOptions> = plugin;
 
-/**
- * A preHandler hook: 401 unless the request carries credentials `verify` accepts; the identity is
- * then `request.auth`. `verify` returns the identity, or null / refuse.invalid() / refuse.expired().
- */
-export function requireAuth<I>(
-  verify: Verify<I>,
-  options: AuthOptions = {},
-): preHandlerAsyncHookHandler {
-  const authenticate = createAuthenticator(verify, options);
-  return async function truestatusRequireAuth(request) {
-    const r = await authenticate(request.headers.authorization);
-    if (isHttpFailure(r)) throw r;
-    request.auth = r;
-  };
+/** requireAuth's hook, and the typed identity it verified. */
+export interface AuthHook<I> extends preHandlerAsyncHookHandler {
+  /** The identity of a request this hook authenticated (a 500 on any other request). */
+  identity(request: FastifyRequest): I;
 }
 
-/** A preHandler hook: 403 insufficient_scope unless `request.auth` has every scope. */
+/**
+ * A hook (use it as `onRequest`, before body parsing): 401 unless the request carries credentials
+ * `verify` accepts. The identity, typed: `auth.identity(request)`. `verify` returns the identity,
+ * or null / refuse.invalid() / refuse.expired().
+ */
+export function requireAuth<I>(verify: Verify<I>, options: AuthOptions = {}): AuthHook<I> {
+  const authenticate = createAuthenticator(verify, options);
+  const hook: preHandlerAsyncHookHandler = async function truestatusRequireAuth(request) {
+    const r = await authenticate(request.headers.authorization);
+    if (isHttpFailure(r)) throw r;
+    setIdentity(request, r);
+  };
+  return Object.assign(hook, {
+    identity: (request: FastifyRequest) => requireIdentity<I>(request, "auth.identity(request)"),
+  });
+}
+
+/** A hook: 403 insufficient_scope unless the identity requireAuth verified has every scope. */
 export function requireScope(...scopes: string[]): preHandlerAsyncHookHandler {
   const check = createScopeCheck(scopes);
   return async function truestatusRequireScope(request) {
-    const failure = check(request.auth);
+    const failure = check(identityOf(request));
     if (failure) throw failure;
   };
 }

@@ -7,8 +7,15 @@
  * Allow from the app's own router). Nothing here imports a Node module.
  */
 import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler, NotFoundHandler } from "hono";
-import { isHttpFailure } from "../semantics/failure.js";
-import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
+import { invalid, isHttpFailure } from "../semantics/failure.js";
+import {
+  type AuthOptions,
+  createAuthenticator,
+  createScopeCheck,
+  requireIdentity,
+  setIdentity,
+  type Verify,
+} from "./auth.js";
 import {
   checkJsonRequest,
   type JsonBodyOptions,
@@ -16,22 +23,27 @@ import {
   readLimited,
   streamChunks,
 } from "./json-body.js";
-import type { Logger } from "./log.js";
+import { type Logger, writeLog } from "./log.js";
+import { isZodError, zodFieldErrors } from "./recognize/zod.js";
 import {
   createResponder,
+  type TruestatusOptions as Options,
   type Reply,
   type RequestFacts,
-  type TruestatusOptions,
+  type Responder,
 } from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReason, softErrorWarning } from "./soft-error.js";
 
 export { type Refusal, refuse, type Verify } from "./auth.js";
 export type { JsonBodyOptions } from "./json-body.js";
-export type { LogEntry, Logger } from "./log.js";
-export type { TruestatusOptions } from "./respond.js";
+export type { LevelLogger, LogEntry, LogFunction, Logger } from "./log.js";
+export type { OnFailure } from "./respond.js";
+
+/** The adapter's options; `onFailure` gets Hono's Context. */
+export type TruestatusOptions = Options<Context>;
 
 function facts(c: Context): RequestFacts {
-  return { method: c.req.method, path: c.req.path, accept: c.req.header("accept") };
+  return { method: c.req.method, path: c.req.path, accept: c.req.header("accept"), request: c };
 }
 
 function toResponse(c: Context, r: Reply): Response {
@@ -41,6 +53,15 @@ function toResponse(c: Context, r: Reply): Response {
   // The status is any the responder chose (4xx, 5xx, 204); Hono's types only want to know it exists.
   const status = r.status as 200;
   return r.body === "" ? c.body(null, status, headers) : c.body(r.body, status, headers);
+}
+
+/** The Response of a reply; if it cannot be built as it is, the 500 that says nothing about why. */
+function respond(responder: Responder, c: Context, r: Reply): Response {
+  try {
+    return toResponse(c, r);
+  } catch (e) {
+    return toResponse(c, responder.replyBroken(facts(c), e));
+  }
 }
 
 interface RouteEntry {
@@ -74,11 +95,13 @@ export function createHandlers<E extends Env>(
   const table = app as unknown as Hono<never>;
   return {
     onError: (err, c) =>
-      toResponse(
+      respond(
+        responder,
         c,
         responder.reply(err, facts(c), () => routeMethods(table, c.req.path)),
       ),
-    notFound: (c) => toResponse(c, responder.noRoute(facts(c), routeMethods(table, c.req.path))),
+    notFound: (c) =>
+      respond(responder, c, responder.noRoute(facts(c), routeMethods(table, c.req.path))),
   };
 }
 
@@ -90,21 +113,30 @@ export function truestatus<E extends Env>(app: Hono<E>, options: TruestatusOptio
   return app;
 }
 
+/** requireAuth's middleware, and the typed identity it verified. */
+export type AuthMiddleware<I> = MiddlewareHandler<{ Variables: { auth: I } }> & {
+  /** The identity of a request this middleware authenticated (a 500 on any other request). */
+  identity(c: Context): I;
+};
+
 /**
  * Middleware: 401 unless the request carries credentials `verify` accepts; the identity is then
- * `c.get("auth")`. `verify` returns the identity, or null / refuse.invalid() / refuse.expired().
+ * `c.get("auth")` and, typed wherever the app's Variables are not, `auth.identity(c)`. `verify`
+ * returns the identity, or null / refuse.invalid() / refuse.expired().
  */
-export function requireAuth<I>(
-  verify: Verify<I>,
-  options: AuthOptions = {},
-): MiddlewareHandler<{ Variables: { auth: I } }> {
+export function requireAuth<I>(verify: Verify<I>, options: AuthOptions = {}): AuthMiddleware<I> {
   const authenticate = createAuthenticator(verify, options);
-  return async function truestatusRequireAuth(c, next) {
-    const r = await authenticate(c.req.header("authorization"));
-    if (isHttpFailure(r)) throw r;
-    c.set("auth", r as I);
-    await next();
-  };
+  const middleware: MiddlewareHandler<{ Variables: { auth: I } }> =
+    async function truestatusRequireAuth(c, next) {
+      const r = await authenticate(c.req.header("authorization"));
+      if (isHttpFailure(r)) throw r;
+      c.set("auth", r as I);
+      setIdentity(c, r);
+      await next();
+    };
+  return Object.assign(middleware, {
+    identity: (c: Context) => requireIdentity<I>(c, "auth.identity(c)"),
+  });
 }
 
 /** Middleware: 403 insufficient_scope unless `c.get("auth")` has every scope. */
@@ -117,6 +149,34 @@ export function requireScope(
     if (failure) throw failure;
     await next();
   };
+}
+
+/** What a validator middleware's hook receives (@hono/zod-validator, @hono/standard-validator). */
+export interface ValidationResult {
+  readonly success: boolean;
+  readonly error?: unknown;
+  /** json, form, query, param, header, cookie. */
+  readonly target?: string;
+}
+
+/**
+ * The hook of `zValidator` (@hono/zod-validator), so that a failed validation is answered by
+ * truestatus, not by the validator's own `400 {"success":false,...}`: 400 (or 422 under
+ * `validationStatus: 422`) with field `errors` (JSON Pointers for json and form, parameter names
+ * for query, param, header and cookie). `zValidator("json", schema, validationHook)`.
+ */
+export function validationHook(result: ValidationResult, _c?: unknown): void {
+  if (result.success) return;
+  const location = result.target === "json" || result.target === "form" ? "body" : "parameter";
+  const error = result.error;
+  if (typeof error === "object" && error !== null && isZodError(error as never)) {
+    throw invalid({ errors: zodFieldErrors(error as never, location) });
+  }
+  // Standard Schema results carry `issues` the same way Zod's errors do.
+  const issues = (error as { issues?: unknown } | undefined)?.issues;
+  if (Array.isArray(issues))
+    throw invalid({ errors: zodFieldErrors({ issues } as never, location) });
+  throw invalid();
 }
 
 /**
@@ -153,7 +213,7 @@ export function softErrors(options: { readonly logger?: Logger } = {}): Middlewa
     await next();
     if (warning && c.res.status >= 200 && c.res.status < 300) {
       c.res.headers.set(SOFT_ERROR_HEADER, warning.header);
-      logger(warning.entry);
+      writeLog(logger, warning.entry);
     }
   };
 }

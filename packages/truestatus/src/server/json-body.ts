@@ -46,7 +46,9 @@ export function parseJsonText(text: string): unknown {
 
 /**
  * Reads chunks up to `limit` bytes and decodes them as UTF-8; a 413 as soon as the limit is passed
- * (memory stays bounded whatever the client sends, Content-Length or not).
+ * (memory stays bounded whatever the client sends, Content-Length or not), a 400 for bytes that are
+ * not UTF-8 (JSON is UTF-8, RFC 8259 §8.1: a lenient decoder would turn them into U+FFFD and store
+ * text the client never sent).
  */
 export async function readLimited(
   chunks: AsyncIterable<Uint8Array>,
@@ -65,7 +67,16 @@ export async function readLimited(
     all.set(p, offset);
     offset += p.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return decodeUtf8(all);
+}
+
+/** Strict UTF-8: a 400 for bytes that are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw malformed({ detail: "The request body is not valid UTF-8." });
+  }
 }
 
 /** A Web ReadableStream as an async iterable (not every runtime makes streams iterable). */

@@ -13,14 +13,24 @@ import { HttpFailure, isHttpFailure, methodNotAllowed } from "../semantics/failu
 import { allowList } from "./allow.js";
 import { type AuthOptions, createAuthenticator, createScopeCheck, type Verify } from "./auth.js";
 import { checkJsonRequest, type JsonBodyOptions, parseJsonText, readLimited } from "./json-body.js";
+import { writeLog } from "./log.js";
 import { sendReply } from "./node-response.js";
-import { createResponder, type RequestFacts, type TruestatusOptions } from "./respond.js";
+import {
+  createResponder,
+  type TruestatusOptions as Options,
+  type Reply,
+  type RequestFacts,
+  type Responder,
+} from "./respond.js";
 import { SOFT_ERROR_HEADER, softErrorReasonOfText, softErrorWarning } from "./soft-error.js";
 
 export { type Refusal, refuse, type Verify } from "./auth.js";
 export type { JsonBodyOptions } from "./json-body.js";
-export type { LogEntry, Logger } from "./log.js";
-export type { TruestatusOptions } from "./respond.js";
+export type { LevelLogger, LogEntry, LogFunction, Logger } from "./log.js";
+export type { OnFailure } from "./respond.js";
+
+/** The wrapper's options; `onFailure` gets the IncomingMessage. */
+export type TruestatusOptions = Options<IncomingMessage>;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -31,7 +41,26 @@ function pathOf(url: string | undefined): string {
 }
 
 function facts(req: IncomingMessage): RequestFacts {
-  return { method: req.method ?? "GET", path: pathOf(req.url), accept: req.headers.accept };
+  return {
+    method: req.method ?? "GET",
+    path: pathOf(req.url),
+    accept: req.headers.accept,
+    request: req,
+  };
+}
+
+/** Sends a reply; if Node refuses it (a header value), the 500 that says nothing about it. */
+function send(responder: Responder, res: ServerResponse, reply: Reply, req: IncomingMessage): void {
+  try {
+    sendReply(res, reply);
+  } catch (e) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const name of res.getHeaderNames()) if (name in reply.headers) res.removeHeader(name);
+    sendReply(res, responder.replyBroken(facts(req), e));
+  }
 }
 
 /**
@@ -92,9 +121,9 @@ export function truestatus(
         res.destroy();
         return;
       }
-      sendReply(res, responder.reply(e, facts(req)));
+      send(responder, res, responder.reply(e, facts(req)), req);
     };
-    if (responder.softErrors) guardSoftErrors(req, res, (w) => responder.logger(w.entry));
+    if (responder.softErrors) guardSoftErrors(req, res, (w) => writeLog(responder.logger, w.entry));
     let result: unknown;
     try {
       result = handler(req, res);

@@ -58,6 +58,14 @@ export function callSite(stack: string | undefined): string | undefined {
   return undefined;
 }
 
+/** A call site without the machine's directories: relative to the working directory, or the file's name. */
+export function relativeSite(at: string): string {
+  const cwd = (globalThis as { process?: { cwd?: () => string } }).process?.cwd?.();
+  if (cwd !== undefined && at.startsWith(`${cwd}/`)) return at.slice(cwd.length + 1);
+  const slash = at.lastIndexOf("/");
+  return slash === -1 ? at : at.slice(slash + 1);
+}
+
 export interface SoftErrorWarning {
   /** Value of the truestatus-soft-error response header (printable ASCII). */
   readonly header: string;
@@ -74,7 +82,9 @@ export function softErrorWarning(
   if (reason === undefined || status < 200 || status > 299) return undefined;
   const at = callSite(stack);
   const message = `${status} sent with an error-looking body: ${reason}; answer with the failure's status instead`;
-  const header = `${message}${at === undefined ? "" : `; sent at ${at}`}`
+  // The header goes to the client: the file relative to the working directory, never the
+  // absolute path (the log keeps that).
+  const header = `${message}${at === undefined ? "" : `; sent at ${relativeSite(at)}`}`
     .replace(/[^\x20-\x7e]/g, "?")
     .slice(0, 512);
   return {

@@ -7,6 +7,7 @@ import { classifyUpstream } from "../upstream/classify.js";
 import { ajvFieldErrors, isAjvErrorArray } from "./recognize/ajv.js";
 import { fromBodyParser } from "./recognize/body-parser.js";
 import { fromFastify } from "./recognize/fastify.js";
+import { fromNest } from "./recognize/nestjs.js";
 import { isNetworkError } from "./recognize/network.js";
 import { isObject } from "./recognize/shape.js";
 import { fromStatus, statusFacts } from "./recognize/status.js";
@@ -34,6 +35,8 @@ function recogniseUnsafe(thrown: unknown): Recognised | undefined {
   if (fastify) return { failure: fastify, source: "fastify" };
   const bodyParser = fromBodyParser(thrown);
   if (bodyParser) return { failure: bodyParser, source: "body_parser" };
+  const nest = fromNest(thrown);
+  if (nest) return { failure: nest, source: "nestjs" };
   if (isZodError(thrown))
     return { failure: invalid({ errors: zodFieldErrors(thrown) }), source: "zod" };
   // Ajv's ValidationError: { ajv: true, validation: true, errors: [...] }.

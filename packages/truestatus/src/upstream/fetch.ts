@@ -14,20 +14,29 @@ import type { ConnectionOptions } from "node:tls";
 import type {
   Agent,
   Dispatcher,
+  Headers,
   Request,
   RequestInfo,
   RequestInit,
   Response,
   fetch as undiciFetch,
 } from "undici";
+import {
+  type ClientSpan,
+  endClientSpan,
+  errorTypeOf,
+  failureClassOf,
+  startClientSpan,
+} from "../otel/trace.js";
 import { MissingPeerError } from "../semantics/errors.js";
-import { gatewayTimeout, HttpFailure } from "../semantics/failure.js";
+import { type Failure, gatewayTimeout, HttpFailure, isHttpFailure } from "../semantics/failure.js";
 import { classifyUpstream, type UpstreamFailure } from "./classify.js";
 import type { UpstreamPhase } from "./table.js";
 
 /** What this module uses of undici. */
 interface Undici {
   readonly Agent: typeof Agent;
+  readonly Headers: typeof Headers;
   readonly Request: typeof Request;
   readonly Response: typeof Response;
   readonly fetch: typeof undiciFetch;
@@ -141,6 +150,35 @@ function asUndiciInput(u: Undici, input: RequestInfo | RequestLike): RequestInfo
   });
 }
 
+function urlOf(input: RequestInfo): URL | undefined {
+  try {
+    if (typeof input === "string") return new URL(input);
+    if (input instanceof URL) return input;
+    return new URL(input.url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The propagation header fields of the client span (traceparent, ...), added to the request's. */
+function withTraceHeaders(
+  u: Undici,
+  input: RequestInfo,
+  init: UpstreamRequestInit,
+  span: ClientSpan | undefined,
+): UpstreamRequestInit {
+  if (span === undefined) return init;
+  const fields = Object.entries(span.headers());
+  if (fields.length === 0) return init;
+  if (init.headers === undefined && input instanceof u.Request) {
+    for (const [k, v] of fields) input.headers.set(k, v);
+    return init;
+  }
+  const headers = new u.Headers(init.headers);
+  for (const [k, v] of fields) headers.set(k, v);
+  return { ...init, headers };
+}
+
 function hostOf(input: RequestInfo): string | undefined {
   try {
     if (typeof input === "string") return new URL(input).host;
@@ -189,23 +227,34 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
     const b = init.bodyTimeout ?? bodyTimeout;
     if (init.dispatcher !== undefined || h !== headersTimeout || b !== bodyTimeout)
       dispatcher = withTimeouts(dispatcher, h, b);
+    const span = startClientSpan({
+      method:
+        init.method ?? (typeof input === "object" && "method" in input ? input.method : "GET"),
+      url: urlOf(input),
+    });
     const exchange = new Exchange(
       nextHop,
       init.timeout ?? options.timeout,
       init.signal ?? undefined,
+      span,
     );
     let res: Response;
     try {
-      res = await u.fetch(input, { ...init, dispatcher, signal: exchange.signal ?? null });
+      const requestInit = { ...withTraceHeaders(u, input, init, span), dispatcher };
+      const send = () => u.fetch(input, { ...requestInit, signal: exchange.signal ?? null });
+      res = await (span === undefined ? send() : span.run(send));
     } catch (err) {
+      const thrown = exchange.failure(err, undefined);
       exchange.done();
-      throw exchange.failure(err, undefined);
+      throw thrown;
     }
     exchange.headersReceived = true;
+    exchange.status = res.status;
     const throwOn = init.throwOnStatus ?? options.throwOnStatus ?? true;
     if (throwOn !== false) {
       const failure = classifyUpstream(res, nextHop === undefined ? {} : { nextHop });
       if (failure !== undefined && (throwOn === true || throwOn(res.status))) {
+        exchange.failed(failure);
         exchange.done();
         await res.body?.cancel().catch(() => {});
         throw new HttpFailure(failure);
@@ -230,6 +279,10 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
 class Exchange {
   readonly signal: AbortSignal | undefined;
   headersReceived = false;
+  /** The upstream's status, once received (for the client span). */
+  status: number | undefined;
+  private spanFailure: { errorType: string; failureClass: string } | undefined;
+  private ended = false;
   private readonly timer: ReturnType<typeof setTimeout> | undefined;
   private readonly userSignal: AbortSignal | undefined;
   private readonly onUserAbort: (() => void) | undefined;
@@ -238,6 +291,7 @@ class Exchange {
     readonly nextHop: string | undefined,
     timeout: number | undefined,
     userSignal: AbortSignal | undefined,
+    private readonly span?: ClientSpan,
   ) {
     if (timeout === undefined) {
       this.signal = userSignal;
@@ -265,8 +319,21 @@ class Exchange {
     }
   }
 
-  /** The exchange is over: no timer, no listener left. */
+  /** Records a failure for the client span. */
+  failed(failure: Failure): void {
+    // An upstream status without an RFC 9209 error type is that status (HTTP conventions).
+    const rfc9209 = (failure as { error?: string }).error;
+    const errorType =
+      rfc9209 ?? (this.status === undefined ? errorTypeOf(failure) : String(this.status));
+    this.spanFailure = { errorType, failureClass: failureClassOf(failure) };
+  }
+
+  /** The exchange is over: no timer, no listener left, the client span ended. */
   done(): void {
+    if (!this.ended) {
+      this.ended = true;
+      endClientSpan(this.span, this.status, this.spanFailure);
+    }
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onUserAbort !== undefined)
       this.userSignal?.removeEventListener("abort", this.onUserAbort);
@@ -278,8 +345,14 @@ class Exchange {
       ...(this.nextHop === undefined ? {} : { nextHop: this.nextHop }),
       ...(phase === undefined ? {} : { phase }),
     };
-    const failure: UpstreamFailure | undefined = classifyUpstream(err, ctx);
-    if (failure === undefined) return err;
+    const failure: UpstreamFailure | undefined = isHttpFailure(err)
+      ? (err.failure as UpstreamFailure)
+      : classifyUpstream(err, ctx);
+    if (failure === undefined) {
+      this.spanFailure = { errorType: errorTypeName(err), failureClass: "server_bug" };
+      return err;
+    }
+    this.failed(failure);
     // Our own deadline's HttpFailure is thrown as is; anything else keeps its error as the cause.
     return err instanceof HttpFailure ? err : new HttpFailure(failure, { cause: err });
   }
@@ -306,8 +379,9 @@ class Exchange {
               controller.close();
             } else controller.enqueue(r.value);
           } catch (err) {
+            const thrown = this.failure(err, "body");
             this.done();
-            controller.error(this.failure(err, "body"));
+            controller.error(thrown);
           }
         },
         cancel: (reason) => {
@@ -326,6 +400,12 @@ class Exchange {
     Object.defineProperty(wrapped, "redirected", { value: res.redirected });
     return wrapped;
   }
+}
+
+/** `error.type` of an error that is not an upstream failure (an abort of our own): its name. */
+function errorTypeName(err: unknown): string {
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === "string" && name !== "" ? name : "_OTHER";
 }
 
 let shared: UpstreamFetch | undefined;

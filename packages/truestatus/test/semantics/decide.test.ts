@@ -147,7 +147,6 @@ const TABLE: readonly Row[] = [
   {
     name: "forbidden under hideForbidden → 404 that looks like any 404, class stays auth",
     failure: forbidden({
-      scope: ["admin"],
       detail: "secret resource",
       extensions: { owner: "alice" },
     }),
@@ -158,6 +157,27 @@ const TABLE: readonly Row[] = [
     class: "auth",
     fault: "client",
     detail: "No resource exists at this address.",
+  },
+  {
+    name: "a missing scope under hideForbidden stays a 403 insufficient_scope (the operation, not the object)",
+    failure: forbidden({ scope: ["orders:write"] }),
+    policy: hide,
+    status: 403,
+    headers: {
+      "www-authenticate": 'Bearer error="insufficient_scope", scope="orders:write"',
+    },
+    type: "forbidden",
+    class: "auth",
+    fault: "client",
+  },
+  {
+    name: "hide: true on the failure hides even a missing scope",
+    failure: forbidden({ scope: ["orders:write"], hide: true }),
+    status: 404,
+    headers: {},
+    type: "not-found",
+    class: "auth",
+    fault: "client",
   },
   {
     name: "per-failure hide overrides the default policy",
@@ -585,7 +605,7 @@ describe("decide: the decision table", () => {
 describe("decide: what a client may learn", () => {
   it("a hidden forbidden answer is byte-identical to a real 404", () => {
     const hidden = decide(
-      forbidden({ scope: ["admin"], detail: "you are not the owner", title: "x", type: "urn:x" }),
+      forbidden({ detail: "you are not the owner", title: "x", type: "urn:x" }),
       hide,
     );
     const real = decide(notFound(), hide);

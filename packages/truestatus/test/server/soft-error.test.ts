@@ -77,8 +77,15 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
       );
       const entry = logged.find((e) => e.event === "soft_error");
       expect(entry).toMatchObject({ level: "warn", status: 200, method: "GET", path: "/soft" });
-      expect(entry?.at).toMatch(new RegExp(`test/server/apps/${name}\\.ts:\\d+:\\d+$`));
-      expect(header).toContain(`sent at ${entry?.at}`);
+      // NestJS sends a handler's return value after the handler returned: no line to point at.
+      if (name !== "nestjs") {
+        expect(entry?.at).toMatch(new RegExp(`test/server/apps/${name}\\.ts:\\d+:\\d+$`));
+        // The header names the file relative to the working directory, never its absolute path.
+        expect(header).toMatch(
+          new RegExp(`sent at packages/truestatus/test/server/apps/${name}\\.ts:\\d+:\\d+$`),
+        );
+      }
+      expect(header).not.toContain(process.cwd());
     });
 
     it("says nothing about an honest 2xx", async () => {

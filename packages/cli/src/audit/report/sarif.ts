@@ -89,6 +89,13 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
         message: { text: `${file}: partial: ${src.error ?? "the input ended early"}` },
       });
   }
+  for (const x of summary.skipped ?? [])
+    notifications.push({
+      level: "warning",
+      message: { text: `${x.file}: skipped, not analysed: ${x.reason}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(x.file) } } }],
+      properties: { code: x.code },
+    });
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -136,6 +143,7 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
           omittedFindings: omitted,
           malformed: summary.malformed.count,
           partial: summary.partial,
+          ...(summary.skipped?.length ? { skipped: summary.skipped } : {}),
           statuses: summary.statuses,
           classes: summary.classes,
         },

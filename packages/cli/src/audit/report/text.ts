@@ -15,6 +15,7 @@ import {
   unrecordedGaps,
 } from "./options.js";
 import { applicableCoverage, formatShare, scorecard } from "./scorecard.js";
+import { escapeStrings } from "./terminal.js";
 
 type Paint = (text: string) => string;
 interface Paints {
@@ -73,6 +74,18 @@ function endpointLine(key: string, e: EndpointStats, width: number): string {
   return `  ${key.padEnd(width)}  ${n(e.count).padStart(10)}  errors ${pct(errors, e.count).padStart(6)}${classes ? `  (${classes})` : ""}`;
 }
 
+/** Inputs that could not be read: shown even in --quiet, since what was left out matters. */
+function skippedLines(s: Summary, p: Paints): string[] {
+  const list = s.skipped ?? [];
+  if (list.length === 0) return [];
+  return [
+    p.yellow(
+      `  skipped ${n(list.length)} input${list.length === 1 ? "" : "s"} that could not be read:`,
+    ),
+    ...list.map((x) => `    ${x.file}: ${x.reason}`),
+  ];
+}
+
 function summarySection(s: Summary, p: Paints): string[] {
   const out: string[] = [];
   const files = Object.entries(s.sources);
@@ -82,10 +95,11 @@ function summarySection(s: Summary, p: Paints): string[] {
     const extra = src.partial ? p.red(` partial: ${src.error ?? "ended early"}`) : "";
     out.push(
       p.dim(
-        `  ${file}  ${src.format}  ${n(src.exchanges)} exchanges, ${n(src.malformed)} malformed`,
+        `  ${file}  ${src.format}${src.wrapper === undefined ? "" : ` in ${src.wrapper}`}  ${n(src.exchanges)} exchanges, ${n(src.malformed)} malformed`,
       ) + extra,
     );
   }
+  out.push(...skippedLines(s, p));
   out.push("");
   out.push(`${p.bold("Statuses")}  ${statusGroups(s.statuses)}`);
   out.push(
@@ -192,10 +206,17 @@ function findingsSection(s: Summary, p: Paints, rules: ReadonlyMap<string, Rule>
   return out;
 }
 
-export function textReport(summary: Summary, options: ReportOptions = {}): string {
+export function textReport(report: Summary, options: ReportOptions = {}): string {
+  // Every string from the traffic, escaped before it is laid out: nothing printed can drive the
+  // terminal (ESC, C1, CR, bidi overrides are shown as \x1b, \u202e, ...).
+  const summary = escapeStrings(report);
   const p = paints(options.color === true);
   const rules = new Map((options.rules ?? RULES).map((r) => [r.id, r]));
-  const out = options.quiet ? [] : [...summarySection(summary, p), ""];
+  const out = options.quiet
+    ? summary.skipped?.length
+      ? [...skippedLines(summary, p), ""]
+      : []
+    : [...summarySection(summary, p), ""];
   out.push(...findingsSection(summary, p, rules));
   return `${out.join("\n")}\n`;
 }

@@ -7,7 +7,8 @@
  * One pass of indexOf over the line, no regular expression. `%b` is "-" for no body (Apache) or a
  * number (nginx): body bytes only, as sent (Apache and nginx log "-" or 0 for HEAD, 204 and 304
  * whatever the handler wrote, and a count when they did send a body). A user in `%u` means
- * credentials were sent (Basic), "-" tells nothing.
+ * credentials were sent (Basic), "-" tells nothing. `%h` may be a forwarded-for list
+ * ("10.0.0.2, 10.0.0.1, 127.0.0.1"), as servers behind load balancers log it.
  */
 import type { Capability, Exchange, SourceFormat } from "../exchange.js";
 import type { FlatRecord, LineFormat, SourceRecord } from "../source.js";
@@ -27,6 +28,8 @@ type Mutable = { -readonly [K in keyof Exchange]: Exchange[K] };
 interface Prefix {
   /** True when %u names a user. */
   user: boolean;
+  /** Where %u starts (%u ends at timeStart - 2). */
+  userStart: number;
   /** Offsets in the line: the time inside the brackets, the request inside its quotes. */
   timeStart: number;
   timeEnd: number;
@@ -39,6 +42,7 @@ interface Prefix {
 
 const SCRATCH: Prefix = {
   user: false,
+  userStart: 0,
   timeStart: 0,
   timeEnd: 0,
   requestStart: 0,
@@ -50,8 +54,14 @@ const SCRATCH: Prefix = {
 
 /** Parses `%h %l %u [%t] "%r" %>s %b` into SCRATCH; returns a reason when the line is not that. */
 function prefix(line: string): string | undefined {
-  const a = line.indexOf(" ");
+  let a = line.indexOf(" ");
   if (a <= 0) return "not a CLF line: no client address";
+  // Behind load balancers %h may be a forwarded-for list ("10.0.0.2, 10.0.0.1, 127.0.0.1"): a
+  // comma before the space means the client field goes on (one compare on the usual line).
+  while (line.charCodeAt(a - 1) === 0x2c) {
+    a = line.indexOf(" ", a + 1);
+    if (a === -1) return "not a CLF line: no user field";
+  }
   const b = line.indexOf(" ", a + 1);
   if (b === -1) return "not a CLF line: no user field";
   const open = line.indexOf(" [", b);
@@ -82,6 +92,7 @@ function prefix(line: string): string | undefined {
   } else return "not a CLF line: no size after the status";
   // "-" and "" say nothing; anything else is a user name, so credentials were sent.
   SCRATCH.user = open - b > 2 || (open - b === 2 && line.charCodeAt(b + 1) !== 0x2d);
+  SCRATCH.userStart = b + 1;
   SCRATCH.timeStart = open + 2;
   SCRATCH.timeEnd = close;
   SCRATCH.requestStart = close + 3;
@@ -284,7 +295,8 @@ function scanLine(
   combined: boolean,
 ): boolean {
   const a = find(b, SP, start, end);
-  if (a <= start) return false;
+  // A forwarded-for list in %h ("10.0.0.2, 10.0.0.1 - - [...]"): parse reads those.
+  if (a <= start || b[a - 1] === 0x2c) return false;
   const u = find(b, SP, a + 1, end);
   if (u === -1) return false;
   let open = u;
@@ -371,10 +383,18 @@ function parseWith(format: "clf" | "combined") {
   };
 }
 
+/**
+ * Detection asks more than parsing: %u is one word (a line of another log that holds a CLF line,
+ * such as a container runtime's `<time> stdout F <line>`, would otherwise pass with a "user" of
+ * several words).
+ */
+const oneWordUser = (line: string): boolean =>
+  line.indexOf(" ", SCRATCH.userStart) === SCRATCH.timeStart - 2;
+
 export const clf: LineFormat = {
   format: "clf",
   capabilities: CAPS,
-  detect: (line) => prefix(line) === undefined && SCRATCH.end === line.length,
+  detect: (line) => prefix(line) === undefined && oneWordUser(line) && SCRATCH.end === line.length,
   parse: parseWith("clf"),
   readFlat: (b, start, end, out) => scanLine(b, start, end, out, false),
 };
@@ -383,7 +403,10 @@ export const combined: LineFormat = {
   format: "combined",
   capabilities: CAPS,
   detect: (line) =>
-    prefix(line) === undefined && SCRATCH.end < line.length && quotedPair(line, SCRATCH.end),
+    prefix(line) === undefined &&
+    oneWordUser(line) &&
+    SCRATCH.end < line.length &&
+    quotedPair(line, SCRATCH.end),
   parse: parseWith("combined"),
   readFlat: (b, start, end, out) => scanLine(b, start, end, out, true),
 };

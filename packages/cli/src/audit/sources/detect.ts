@@ -30,6 +30,11 @@ export function looksLikeHar(head: string): boolean {
   return /^\uFEFF?\s*\{\s*"log"\s*:\s*\{/.test(head.slice(0, 4096));
 }
 
+/** True when the text opens a HARP document (HAR Viewer's JSONP form): `onInputData({"log": {`. */
+export function looksLikeHarp(head: string): boolean {
+  return /^\uFEFF?\s*[A-Za-z_$][\w$.]{0,63}\s*\(\s*\{\s*"log"\s*:\s*\{/.test(head.slice(0, 4096));
+}
+
 /**
  * The best line format for the sample: the one recognising the most lines, at least half of
  * them; ties go to the earlier candidate. Undefined when none does.

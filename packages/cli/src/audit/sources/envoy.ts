@@ -28,7 +28,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const cursor = new FieldCursor();
 
 /** Flags Envoy sets when it generated the response itself (no upstream answer was passed on). */
-const PROXY_FLAGS = new Set([
+export const PROXY_FLAGS: ReadonlySet<string> = new Set([
   "UH",
   "UF",
   "UO",

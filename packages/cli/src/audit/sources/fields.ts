@@ -29,6 +29,22 @@ export function safeParse(
   }
 }
 
+/** format.parseAll, with the same safety net as safeParse. */
+export function safeParseAll(
+  format: LineFormat,
+  line: string,
+  file: string,
+  n: number,
+): readonly SourceRecord[] {
+  try {
+    return format.parseAll!(line, file, n);
+  } catch (e) {
+    return [
+      malformed(`${format.format} parser failed: ${(e as Error)?.message ?? String(e)}`, file, n),
+    ];
+  }
+}
+
 /** A request line split into its parts; method "-" when the line is not `METHOD SP target`. */
 export interface RequestLine {
   readonly method: string;

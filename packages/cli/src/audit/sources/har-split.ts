@@ -69,6 +69,8 @@ const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c
 export interface SplitterOptions {
   readonly maxString?: number;
   readonly maxEntry?: number;
+  /** HARP (HAR Viewer's JSONP form): `callback({...});` around the document. */
+  readonly jsonp?: boolean;
 }
 
 export class HarSplitter {
@@ -102,9 +104,14 @@ export class HarSplitter {
   private capIsPrimitive = false;
   private shallowEscape = false;
 
+  /** HARP: the callback name and "(" still to skip (0: none), then ")" and ";" after the document. */
+  private jsonp: 0 | 1 | 2 = 0;
+  private closedJsonp = false;
+
   constructor(options: SplitterOptions = {}) {
     this.maxString = options.maxString ?? 512 * 1024;
     this.maxEntry = options.maxEntry ?? 32 * 1024 * 1024;
+    if (options.jsonp === true) this.jsonp = 1;
   }
 
   /** How many entries have been handed out (or reported oversized). */
@@ -114,7 +121,7 @@ export class HarSplitter {
 
   /** True once the whole document was read. */
   get done(): boolean {
-    return this.st === St.Done;
+    return this.st === St.Done && this.jsonp !== 2;
   }
 
   /** True when log.entries was found. */
@@ -357,12 +364,42 @@ export class HarSplitter {
     const ctx = this.stack[this.stack.length - 1];
     switch (this.st) {
       case St.ExpectRoot:
+        if (this.jsonp === 1 && c !== 0x7b) {
+          // HARP: onInputData( — a name made of JavaScript identifier characters, then "(".
+          if (c === 0x28) this.jsonp = 2;
+          else if (
+            !(
+              c === 0x24 ||
+              c === 0x2e ||
+              c === 0x5f ||
+              ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) ||
+              (c >= 0x30 && c <= 0x39)
+            )
+          )
+            this.fail(
+              `a HARP document starts with a callback name and "(", not "${String.fromCharCode(c)}"`,
+              i,
+            );
+          return i + 1;
+        }
+        if (this.jsonp === 1)
+          this.fail('a HARP document opens its callback with "(" before "{"', i);
         if (c !== 0x7b)
           this.fail(`a HAR document starts with "{", not "${String.fromCharCode(c)}"`, i);
         this.stack.push(Ctx.Root);
         this.st = St.ExpectKeyOrEnd;
         return i + 1;
       case St.Done:
+        // HARP: ");" closes the callback.
+        if (this.jsonp === 2 && c === 0x29) {
+          this.jsonp = 0;
+          this.closedJsonp = true;
+          return i + 1;
+        }
+        if (this.jsonp === 0 && this.closedJsonp && c === 0x3b) {
+          this.closedJsonp = false;
+          return i + 1;
+        }
         this.fail("text after the end of the HAR document", i);
         break;
       case St.ExpectKeyOrEnd:

@@ -333,10 +333,12 @@ function releaseHeld(ctx: HarContext): Exchange[] {
 export async function* harBatches(
   input: Input,
   sampleBodyBytes: number,
+  jsonp = false,
 ): AsyncGenerator<readonly SourceRecord[]> {
   const file = input.file;
   const splitter = new HarSplitter({
     maxString: Math.max(256 * 1024, sampleBodyBytes * 6),
+    jsonp,
   });
   const ctx: HarContext = { file, sampleBodyBytes, credentialed: new Set(), held: [] };
   let failure: unknown;

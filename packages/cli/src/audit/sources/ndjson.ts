@@ -277,3 +277,12 @@ export function ndjsonFormat(
   checkFieldMap(fieldMap);
   return new NdjsonFormat(buildMapping(fieldMap, sample));
 }
+
+/** The required fields (status, method) that neither `fieldMap` nor a default path finds in `sample`. */
+export function unmappedFields(
+  fieldMap: Readonly<Record<string, string>>,
+  sample: readonly string[],
+): ("status" | "method")[] {
+  const m = buildMapping(fieldMap, sample);
+  return (["status", "method"] as const).filter((f) => m[f] === undefined);
+}

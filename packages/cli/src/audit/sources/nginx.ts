@@ -221,7 +221,6 @@ const isList = (k: Kind): boolean => k >= Kind.UpstreamStatus && k <= Kind.Upstr
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 class NginxLineFormat implements LineFormat {
-  readonly format = "nginx" as const;
   readonly capabilities: ReadonlySet<Capability>;
   readonly loggedHeaders?: LoggedHeaders;
   private readonly literals: readonly string[];
@@ -233,7 +232,10 @@ class NginxLineFormat implements LineFormat {
   /** Reused per line: the raw value of each variable. */
   private readonly values: string[];
 
-  constructor(readonly compiled: CompiledLogFormat) {
+  constructor(
+    readonly compiled: CompiledLogFormat,
+    readonly format: "nginx" | "ingress-nginx" = "nginx",
+  ) {
     this.literals = compiled.literals;
     this.escape = compiled.escape;
     this.json = compiled.escape === "json";
@@ -472,7 +474,7 @@ class NginxLineFormat implements LineFormat {
     if (bytesSent !== undefined) response.totalSize = bytesSent;
     if (responseHeaders !== undefined) response.headers = responseHeaders;
     const ex: Mutable<Exchange> = {
-      format: "nginx",
+      format: this.format,
       location: { file, line: lineNumber },
       request,
       response,
@@ -634,6 +636,20 @@ function attemptOf(
   if (group !== undefined) attempt.group = group;
   return attempt;
 }
+
+/**
+ * ingress-nginx's default `log-format-upstream` (internal/ingress/controller/config/config.go),
+ * and the one before `$proxy_alternative_upstream_name` was added (0.21 and earlier).
+ */
+export const INGRESS_NGINX_FORMATS: readonly string[] = [
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id',
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id',
+];
+
+/** The ingress-nginx default formats as line formats (format "ingress-nginx"), newest first. */
+export const ingressNginx: readonly LineFormat[] = INGRESS_NGINX_FORMATS.map(
+  (f) => new NginxLineFormat(compileLogFormat(f), "ingress-nginx"),
+);
 
 const cache = new Map<string, NginxLineFormat>();
 

@@ -6,13 +6,17 @@
 import type { Capability, SourceFormat } from "../exchange.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { type LineVisitor, visitLines } from "./byte-lines.js";
-import { looksLikeHar, pickLineFormat, sampleLines } from "./detect.js";
+import { logFormatKind } from "./custom.js";
+import { looksLikeHar, looksLikeHarp, pickLineFormat, sampleLines } from "./detect.js";
 import { InputError, showInput } from "./errors.js";
-import { malformed, safeParse } from "./fields.js";
+import { malformed, safeParse, safeParseAll } from "./fields.js";
 import { DETECTION_ORDER, detectionCandidates, INPUT_FORMATS, lineFormatFor } from "./formats.js";
 import { HAR_CAPABILITIES, harBatches } from "./har.js";
 import { GunzipFailure, gzipError, type Input, openInput } from "./input.js";
+import { isObject, type JsonObject, parseObjectLine } from "./json.js";
 import { lineBatches } from "./lines.js";
+import { NDJSON_FIELDS, unmappedFields } from "./ndjson.js";
+import { findPrefix, WRAPPERS, type Wrapper, wrapped, wrapperOf } from "./wrap.js";
 
 export { expandInputs } from "./expand.js";
 
@@ -39,6 +43,8 @@ export interface OpenedSource {
   readonly lineFormat?: LineFormat;
   /** When the source logs only some headers: their names (see LineFormat.loggedHeaders). */
   readonly loggedHeaders?: LoggedHeaders;
+  /** The wrapper the lines were taken out of ("docker json-file", "cri", …), when wrapped. */
+  readonly wrapper?: string;
   /** True when the input is gzip (so it cannot be split by byte range). */
   readonly gzip: boolean;
   /** Every record, in order. Throws InputError TRUNCATED/CORRUPT after the last readable one. */
@@ -54,29 +60,130 @@ export interface OpenedSource {
 
 export const DEFAULT_SAMPLE_BODY_BYTES = 65_536;
 
+/**
+ * For JSON lines no built-in map reads: which exchange field could not be found, and the --field
+ * flag that maps it (with the keys the first object has, to pick from).
+ */
+function unknownJson(input: Input, lines: readonly string[]): InputError | undefined {
+  const objects = lines.map(parseObjectLine).filter((o) => o !== undefined);
+  if (objects.length === 0 || objects.length * 2 < lines.length) return undefined;
+  const missing = unmappedFields({}, lines);
+  if (missing.length === 0) return undefined;
+  const keys = (o: JsonObject, prefix = ""): string[] =>
+    Object.entries(o).flatMap(([k, v]) =>
+      isObject(v) && prefix.split(".").length < 3 ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+    );
+  const found = keys(objects[0]!).slice(0, 30);
+  const field = missing[0]!;
+  return new InputError(
+    "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
+    input.file,
+    `JSON lines, but no ${field === "status" ? "HTTP status" : "request method"} field (looked for ${NDJSON_FIELDS[field].join(", ")}); map it with --field ${field}=<json.path>${missing.length > 1 ? ` (and --field ${missing[1]}=<json.path>)` : ""}; the first line has: ${found.join(", ")}`,
+  );
+}
+
 function unknownFormat(input: Input, lines: readonly string[]): InputError {
+  const json = unknownJson(input, lines);
+  if (json !== undefined) return json;
   const first = lines[0] ?? input.head.toString("utf8", 0, 200);
   return new InputError(
     "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
     input.file,
-    `unknown format (tried ${DETECTION_ORDER.join(", ")}; give --input-format, or --log-format for a custom nginx log_format); first line: ${showInput(first)}`,
+    `unknown format (tried ${DETECTION_ORDER.join(", ")}; give --input-format, or --log-format for a custom nginx, HAProxy or Envoy format); first line: ${showInput(first)}`,
   );
+}
+
+type Candidates = (sample: readonly string[]) => LineFormat[];
+
+/** The format of the inner lines of `lines` through one wrapper, with the streams to read. */
+function throughWrapper(
+  make: () => Wrapper,
+  lines: readonly string[],
+  candidates: Candidates,
+  options: OpenOptions,
+): LineFormat | undefined {
+  const w = make();
+  const byStream = new Map<string, string[]>();
+  const inner: string[] = [];
+  let mine = 0;
+  for (const l of lines) {
+    const u = w.unwrap(l);
+    if (u === undefined) continue;
+    mine++;
+    if (u === null || u.length === 0) continue;
+    inner.push(u);
+    const stream = w.stream ?? "";
+    const list = byStream.get(stream);
+    if (list === undefined) byStream.set(stream, [u]);
+    else list.push(u);
+  }
+  if (mine * 2 < lines.length || inner.length === 0) return undefined;
+  // All the inner lines, else each stream's alone (stdout first: where access logs go).
+  const groups = [
+    inner,
+    ...[...byStream.entries()]
+      .sort(([a], [b]) => (a === "stdout" ? -1 : b === "stdout" ? 1 : 0))
+      .map(([, g]) => g),
+  ];
+  for (const group of groups) {
+    const f = pickLineFormat(group, candidates(group));
+    if (f === undefined) continue;
+    const streams = new Set<string>();
+    for (const [stream, g] of byStream)
+      if (stream !== "" && g.some((l) => f.detect(l))) streams.add(stream);
+    const fresh = f.stateful === true ? (lineFormatFor(f.format, options, group) ?? f) : f;
+    const reader = make();
+    if (streams.size > 0 && streams.size < byStream.size) reader.streams = streams;
+    return wrapped(fresh, reader);
+  }
+  return undefined;
+}
+
+/**
+ * The format of wrapped lines (docker json-file, CRI, {"message"}, a fixed prefix): tried only
+ * when no format reads the lines as they are, so plain logs never pay for it.
+ */
+function detectWrapped(
+  lines: readonly string[],
+  candidates: Candidates,
+  options: OpenOptions,
+): LineFormat | undefined {
+  for (const make of WRAPPERS) {
+    const f = throughWrapper(make, lines, candidates, options);
+    if (f !== undefined) return f;
+  }
+  const all = candidates(lines);
+  const prefix = findPrefix(lines, (inner) => all.some((c) => c.detect(inner)));
+  return prefix === undefined
+    ? undefined
+    : throughWrapper(() => prefix.fresh(), lines, candidates, options);
 }
 
 /**
  * A format given by the user (--input-format, --log-format) that reads none of the first lines is
  * a usage mistake: say so at once rather than count every line as malformed.
  */
-function checkGiven(input: Input, format: LineFormat, lines: readonly string[]): void {
-  if (lines.length === 0) return;
+function readsAny(input: Input, format: LineFormat, lines: readonly string[]): boolean {
+  if (lines.length === 0) return true;
   for (const line of lines) {
     const r = safeParse(format, line, input.file, 0);
-    if (r !== undefined && !("malformed" in r)) return;
+    if (r !== undefined && !("malformed" in r)) return true;
   }
-  const hint =
-    format.format === "nginx"
+  return false;
+}
+
+function checkGiven(
+  input: Input,
+  format: LineFormat,
+  lines: readonly string[],
+  custom: boolean,
+): void {
+  if (readsAny(input, format, lines)) return;
+  const hint = custom
+    ? format.format === "nginx"
       ? " (check that --log-format is the log_format this file was written with)"
-      : "";
+      : ` (check that --log-format is the ${format.format} format this file was written with)`
+    : "";
   throw new InputError(
     "TRUESTATUS_INPUT_UNKNOWN_FORMAT",
     input.file,
@@ -89,6 +196,7 @@ async function* lineRecords(
   format: LineFormat,
 ): AsyncGenerator<readonly SourceRecord[]> {
   const file = input.file;
+  const many = format.parseAll !== undefined;
   let lastLine = 0;
   try {
     for await (const batch of lineBatches(input.chunks())) {
@@ -99,8 +207,11 @@ async function* lineRecords(
         const n = batch.firstLine + i;
         if (line === null) out.push(malformed("line longer than 1 MiB", file, n));
         else if (line.length > 0) {
-          const r = safeParse(format, line, file, n);
-          if (r !== undefined) out.push(r);
+          if (many) out.push(...safeParseAll(format, line, file, n));
+          else {
+            const r = safeParse(format, line, file, n);
+            if (r !== undefined) out.push(r);
+          }
         }
       }
       lastLine = batch.firstLine + lines.length - 1;
@@ -162,43 +273,65 @@ export async function openSource(input: string, options: OpenOptions = {}): Prom
   const given: SourceFormat | undefined =
     options.inputFormat ??
     (options.logFormat !== undefined
-      ? "nginx"
+      ? logFormatKind(options.logFormat)
       : options.fieldMap !== undefined
         ? "ndjson"
         : undefined);
-  if (given === "nginx" || given === "ndjson") lineFormatFor(given, options);
+  if (given === "nginx" || given === "ndjson" || options.logFormat !== undefined)
+    lineFormatFor(given ?? "nginx", options);
   const opened = await openInput(input, options.stdin);
   const headText = opened.head.toString("utf8");
   const lines = sampleLines(headText, opened.complete);
   let format: SourceFormat | undefined = given;
   let lineFormat = given === undefined ? undefined : lineFormatFor(given, options, lines);
   if (format === undefined) {
-    if (looksLikeHar(headText)) format = "har";
+    if (looksLikeHar(headText) || looksLikeHarp(headText)) format = "har";
     else {
       lineFormat = pickLineFormat(lines, detectionCandidates(options, lines));
+      // Detection ran a stateful format over the sample: read the input with a fresh one.
+      if (lineFormat?.stateful === true)
+        lineFormat = lineFormatFor(lineFormat.format, options, lines);
+      lineFormat ??= detectWrapped(
+        lines,
+        (sample) => detectionCandidates(options, sample),
+        options,
+      );
       format = lineFormat?.format;
     }
+  } else if (lineFormat !== undefined && !readsAny(opened, lineFormat, lines)) {
+    // A given format that reads none of the lines as they are may read them unwrapped.
+    const givenFormat = format;
+    lineFormat =
+      detectWrapped(lines, (sample) => [lineFormatFor(givenFormat, options, sample)!], options) ??
+      lineFormat;
   }
   if (format === undefined) throw unknownFormat(opened, lines);
   if (format === "har") {
     const sample = options.sampleBodyBytes ?? DEFAULT_SAMPLE_BODY_BYTES;
+    const jsonp = !looksLikeHar(headText) && looksLikeHarp(headText);
     return {
       file: opened.file,
       format,
       capabilities: HAR_CAPABILITIES,
       gzip: opened.gzip,
-      batches: () => harBatches(opened, sample),
-      records: () => flatten(harBatches(opened, sample)),
+      batches: () => harBatches(opened, sample, jsonp),
+      records: () => flatten(harBatches(opened, sample, jsonp)),
     };
   }
   if (lineFormat === undefined) throw unknownFormat(opened, lines);
-  if (given !== undefined) checkGiven(opened, lineFormat, lines);
-  const lf = lineFormat;
+  if (given !== undefined && wrapperOf(lineFormat) === undefined)
+    checkGiven(opened, lineFormat, lines, options.logFormat !== undefined);
+  // A stateful format that has read the sample starts again from the first line, fresh.
+  const lf =
+    lineFormat.stateful === true && wrapperOf(lineFormat) === undefined
+      ? (lineFormatFor(lineFormat.format, options, lines) ?? lineFormat)
+      : lineFormat;
   return {
     file: opened.file,
     format,
     capabilities: lf.capabilities,
     ...(lf.loggedHeaders === undefined ? {} : { loggedHeaders: lf.loggedHeaders }),
+    ...(wrapperOf(lf) === undefined ? {} : { wrapper: wrapperOf(lf)! }),
     lineFormat: lf,
     gzip: opened.gzip,
     batches: () => lineRecords(opened, lf),

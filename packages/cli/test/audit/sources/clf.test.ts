@@ -105,4 +105,26 @@ describe("combined", () => {
       request: { method: "GET", host: "api.test:8080", target: "/v1/x?q=1", path: "/v1/x" },
     });
   });
+
+  it("reads a forwarded-for list as the client field, not as a user (issue 22 item 7)", () => {
+    const line =
+      '10.0.0.2, 10.0.0.1, 127.0.0.1 - - [01/Jan/2024:00:00:00 +0000] "GET /admin HTTP/1.1" 403 12 "-" "curl/8"';
+    expect(combined.detect(line)).toBe(true);
+    const r = combined.parse(line, "f", 1);
+    expect(r).toEqual({
+      format: "combined",
+      location: { file: "f", line: 1 },
+      time: Date.UTC(2024, 0, 1),
+      request: { method: "GET", target: "/admin", path: "/admin" },
+      response: { status: 403, size: 12 },
+    });
+    expect(
+      clf.parse(
+        '10.0.0.2, 10.0.0.1 - bob [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1',
+        "f",
+        2,
+      ),
+    ).toMatchObject({ request: { credentials: "present" } });
+    expect(clf.parse("10.0.0.2, 10.0.0.1,", "f", 3)).toMatchObject({ malformed: true });
+  });
 });

@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { openSource } from "../../../src/audit/sources/open.js";
-import { MIX, makeFixtures, NGINX_LOG_FORMAT } from "../../fixtures/make-fixtures.js";
+import {
+  HAPROXY_LOG_FORMAT,
+  MIX,
+  makeFixtures,
+  NGINX_LOG_FORMAT,
+} from "../../fixtures/make-fixtures.js";
 import { drain, exchanges, malformedOf, tempDir } from "./helpers.js";
 
 const dir = tempDir();
@@ -15,6 +20,7 @@ describe("make-fixtures (real nginx)", () => {
     expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
       "nginx-upstream.log",
       "nginx-combined.log",
+      "ingress-nginx.log",
     ]);
     const upstream = await drain(await openSource(files[0]!, { logFormat: NGINX_LOG_FORMAT }));
     expect(malformedOf(upstream)).toEqual([]);
@@ -32,5 +38,25 @@ describe("make-fixtures (real nginx)", () => {
     const combined = await openSource(files[1]!);
     expect(combined.format).toBe("combined");
     expect(exchanges(await drain(combined))).toHaveLength(MIX.length * 2 + 1);
+    // ingress-nginx's default format, detected as such: its upstream fields are read.
+    const ingress = await openSource(files[2]!);
+    expect(ingress.format).toBe("ingress-nginx");
+    const ing = exchanges(await drain(ingress));
+    expect(ing).toHaveLength(MIX.length * 2 + 1);
+    const reset = ing.find((e) => e.request.target === "/api/reset");
+    expect(reset?.upstream?.attempts?.[0]?.status).toBe(502);
+  });
+
+  it("produces an HAProxy log with a custom log-format that --log-format reads whole", async () => {
+    const [file] = await makeFixtures(dir, ["haproxy-custom"], 1);
+    const src = await openSource(file!, { logFormat: HAPROXY_LOG_FORMAT });
+    expect(src.format).toBe("haproxy");
+    const records = await drain(src);
+    expect(malformedOf(records)).toEqual([]);
+    const ex = exchanges(records);
+    expect(ex.length).toBeGreaterThanOrEqual(MIX.length + 1);
+    const slow = ex.find((e) => e.request.target === "/api/slow");
+    expect(slow?.response?.status).toBe(504);
+    expect(slow?.upstream?.termination).toBe("sH--");
   });
 });

@@ -18,6 +18,7 @@ import { ndjsonFormat } from "../../../src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../../../src/audit/sources/nginx.js";
 import { NGINX_LOG_FORMAT } from "../../fixtures/make-fixtures.js";
 import { mutated } from "./arbitraries.js";
+import { NEW_PARSERS } from "./new-formats.js";
 
 const fixtureLines = (name: string) =>
   readFileSync(new URL(`../../fixtures/logs/${name}`, import.meta.url), "utf8")
@@ -112,6 +113,25 @@ describe("every line parser is total", () => {
         const r = f.parse(line, "f.log", 1);
         expect(r === undefined || !isMalformed(r), line).toBe(true);
       }
+    },
+  );
+
+  it.each(NEW_PARSERS.map(([name, make, lines]) => [name, make, lines] as const))(
+    "%s (issue 22): arbitrary and mutated lines give a record, never a throw",
+    (_name, make, lines) => {
+      const f = make();
+      for (const line of lines) {
+        const r = f.parse(line, "f.log", 1);
+        expect(r === undefined || !isMalformed(r), line).toBe(true);
+      }
+      fc.assert(
+        fc.property(fc.string({ unit: "binary", maxLength: 300 }), (line) => checkRecord(f, line)),
+        { numRuns: 200 },
+      );
+      fc.assert(
+        fc.property(mutatedLine(lines), (line) => checkRecord(f, line)),
+        { numRuns: 500 },
+      );
     },
   );
 
@@ -275,6 +295,51 @@ describe("round trips: generate → write in the format → parse → same field
             request: { method: m, target, path: p },
             // Apache writes 0 bytes as "-".
             response: { status: st, size: size ?? 0 },
+            ...(st === 499 ? { clientAborted: true } : {}),
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("combined with a forwarded-for list as the client field (item 7 of issue 22)", () => {
+    const ip = fc.oneof(
+      fc
+        .tuple(
+          fc.nat({ max: 255 }),
+          fc.nat({ max: 255 }),
+          fc.nat({ max: 255 }),
+          fc.nat({ max: 255 }),
+        )
+        .map((p) => p.join(".")),
+      fc.constantFrom("::1", "2001:db8::7", "unknown", "-"),
+    );
+    const user = fc.constantFrom("-", "frank", "alice@example.test");
+    fc.assert(
+      fc.property(
+        fc.array(ip, { minLength: 1, maxLength: 6 }),
+        user,
+        method,
+        path,
+        status,
+        timeSec,
+        fc.nat({ max: 1e6 }),
+        (clients, u, m, p, st, t, size) => {
+          const line = `${clients.join(", ")} - ${u} [${clfTime(t * 1000)}] "${nginxEscape(`${m} ${p} HTTP/1.1`)}" ${st} ${size} "-" "curl/8"`;
+          expect(combined.detect(line)).toBe(true);
+          const r = combined.parse(line, "c", 1) as Exchange;
+          expect(r).toEqual({
+            format: "combined",
+            location: { file: "c", line: 1 },
+            time: t * 1000,
+            request: {
+              method: m,
+              target: p,
+              path: p,
+              ...(u === "-" ? {} : { credentials: "present" }),
+            },
+            response: { status: st, size },
             ...(st === 499 ? { clientAborted: true } : {}),
           });
         },

@@ -8,7 +8,6 @@
  * returning promises. Give the client `enableOfflineQueue: false` so that, Redis being down,
  * commands fail at once instead of queueing; a paused or slow Redis is cut off by `timeout`.
  */
-import { createHash } from "node:crypto";
 import { TruestatusError } from "../../semantics/errors.js";
 import { EPSILON } from "../gcra.js";
 import type { RateLimitStore } from "../store.js";
@@ -98,7 +97,13 @@ end
 return out
 `;
 
-const SHA = createHash("sha1").update(GCRA_SCRIPT).digest("hex");
+/**
+ * SHA-1 of GCRA_SCRIPT, for EVALSHA: a constant, so that loading this module needs no
+ * node:crypto (truestatus/ratelimit runs on Web-standard runtimes); test/ratelimit/redis.test.ts
+ * checks it against the script.
+ */
+export const GCRA_SCRIPT_SHA = "44be7b1d31f0fd11543889bd67d614eab29c83dd";
+const SHA = GCRA_SCRIPT_SHA;
 
 /**
  * One decision waiting for its script call to be sent and answered: it settles its promise with

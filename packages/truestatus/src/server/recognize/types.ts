@@ -21,6 +21,7 @@ export type ThrownSource =
   | "http_failure"
   | "fastify"
   | "body_parser"
+  | "nestjs"
   | "zod"
   | "ajv"
   | "network"

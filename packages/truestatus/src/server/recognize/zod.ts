@@ -7,7 +7,11 @@ export function isZodError(e: Bag): boolean {
   return e.name === "ZodError" && Array.isArray(e.issues);
 }
 
-export function zodFieldErrors(e: Bag): FieldError[] {
+/**
+ * Field errors of a ZodError. `location` is where the data came from: "body" (JSON, form) gives
+ * JSON Pointers; anything else (query, param, header, cookie) the parameter's name.
+ */
+export function zodFieldErrors(e: Bag, location = "body"): FieldError[] {
   const issues = e.issues as readonly unknown[];
   const out: FieldError[] = [];
   for (const issue of issues.slice(0, MAX_FIELD_ERRORS)) {
@@ -20,11 +24,13 @@ export function zodFieldErrors(e: Bag): FieldError[] {
       : [];
     const code = stringProp(issue, "code");
     const detail = clip(stringProp(issue, "message") ?? "is invalid");
-    out.push(
-      code === undefined
-        ? { pointer: toPointer(path), detail }
-        : { pointer: toPointer(path), detail, code },
-    );
+    const where: { pointer: string } | { parameter: string } | Record<string, never> =
+      location === "body"
+        ? { pointer: toPointer(path) }
+        : path.length > 0
+          ? { parameter: String(path[0]) }
+          : {};
+    out.push(code === undefined ? { ...where, detail } : { ...where, detail, code });
   }
   return out;
 }

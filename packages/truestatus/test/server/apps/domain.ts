@@ -7,13 +7,29 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { HttpFailure, type PolicyOptions, unprocessable } from "../../../src/index.js";
+import {
+  type Decision,
+  type Failure,
+  forbidden,
+  HttpFailure,
+  notFound,
+  type PolicyOptions,
+  rateLimited,
+  unprocessable,
+  unsupportedMediaType,
+} from "../../../src/index.js";
 import { refuse } from "../../../src/server/auth.js";
 import type { LogEntry } from "../../../src/server/log.js";
 
 export interface AppConfig {
   readonly policy?: PolicyOptions;
   readonly log: (entry: LogEntry) => void;
+  /** Passed to the adapter as it is; `request` is the framework's own request object. */
+  readonly onFailure?: (
+    failure: Failure,
+    decision: Decision,
+    request: unknown,
+  ) => Readonly<Record<string, unknown>> | undefined;
   /** A port nothing listens on (connection refused). */
   readonly refusedUrl: string;
   /** A server that accepts connections and never answers. */
@@ -89,3 +105,40 @@ export function closing(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
+
+// ---- the traps a new user falls into (issue 16), thrown the same way in every framework --------
+
+/** `throw notFound()`, `throw unprocessable(...)`, `throw rateLimited(...)`: no `new HttpFailure`. */
+export const THROWN_CONSTRUCTORS: Readonly<Record<string, () => never>> = {
+  "/trap/not-found": () => {
+    throw notFound();
+  },
+  "/trap/unprocessable": () => {
+    throw unprocessable({ detail: "An order holds at most 100 items." });
+  },
+  "/trap/rate-limited": () => {
+    throw rateLimited({ retryAfter: 30 });
+  },
+  // An object-level refusal: another user's order.
+  "/trap/not-yours": () => {
+    throw forbidden();
+  },
+  // A CR/LF in a value bound for a header: refused where it is made (a bug: 500).
+  "/trap/crlf": () => {
+    throw unsupportedMediaType({ accept: ["application/json\r\nX-Injected: yes"] });
+  },
+  // The same, built by hand past the constructor's check: refused before it reaches the wire.
+  "/trap/crlf-literal": () => {
+    throw new HttpFailure({
+      kind: "unsupported_media_type",
+      acceptEncoding: ["gzip\r\nX-Injected: yes"],
+    });
+  },
+};
+
+/** A JSON body whose bytes are not UTF-8 (0xC3 0x28 is an invalid two-byte sequence). */
+export const INVALID_UTF8_ORDER = Buffer.concat([
+  Buffer.from('{"sku":"A'),
+  Buffer.from([0xc3, 0x28]),
+  Buffer.from('","qty":1}'),
+]);

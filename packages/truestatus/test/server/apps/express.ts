@@ -2,8 +2,8 @@ import Boom from "@hapi/boom";
 import express from "express";
 import createError from "http-errors";
 import {
+  jsonBody,
   requireAuth,
-  requireContentType,
   requireScope,
   softErrors,
   truestatus,
@@ -14,19 +14,23 @@ import {
   callUpstream,
   closing,
   crash,
+  type Identity,
   listening,
   orderSchema,
   placeOrder,
   type Started,
+  THROWN_CONSTRUCTORS,
   verify,
 } from "./domain.js";
 
 export async function start(config: AppConfig): Promise<Started> {
   const app = express();
   if (config.softErrors) app.use(softErrors({ logger: config.log }));
-  const auth = requireAuth(verify);
+  const auth = requireAuth<Identity>(verify);
   app.get("/me", auth, (req, res) => {
-    res.json({ id: (req.auth as { id: string }).id });
+    // Typed: no cast, no global augmentation.
+    const me: Identity = auth.identity(req);
+    res.json({ id: me.id });
   });
   app.get("/orders", auth, (_req, res) => {
     res.json([]);
@@ -35,8 +39,7 @@ export async function start(config: AppConfig): Promise<Started> {
     "/orders",
     auth,
     requireScope("orders:write"),
-    requireContentType("application/json"),
-    express.json({ limit: BODY_LIMIT }),
+    jsonBody({ limit: BODY_LIMIT }),
     (req, res) => {
       res.status(201).json(placeOrder(orderSchema.parse(req.body)));
     },
@@ -54,10 +57,22 @@ export async function start(config: AppConfig): Promise<Started> {
     res.json(await callUpstream(config.hangingUrl));
   });
   app.get("/crash", () => crash());
+  for (const [path, handler] of Object.entries(THROWN_CONSTRUCTORS)) app.get(path, handler);
+  // A route that lets the request through: nothing answers it.
+  app.get("/trap/fallthrough", (_req, _res, next) => next());
+  app.get("/trap/identity-without-auth", (req, res) => {
+    res.json(auth.identity(req));
+  });
   app.get("/soft", (_req, res) => {
     res.json({ error: "card declined" });
   });
-  app.use(truestatus({ policy: config.policy ?? {}, logger: config.log }));
+  app.use(
+    truestatus({
+      policy: config.policy ?? {},
+      logger: config.log,
+      ...(config.onFailure ? { onFailure: config.onFailure } : {}),
+    }),
+  );
   const server = app.listen(0, "127.0.0.1");
   const url = await listening(server);
   return { url, close: () => closing(server) };

@@ -7,9 +7,11 @@ import {
   BODY_LIMIT,
   callUpstream,
   crash,
+  type Identity,
   orderJsonSchema,
   placeOrder,
   type Started,
+  THROWN_CONSTRUCTORS,
   verify,
 } from "./domain.js";
 
@@ -21,11 +23,13 @@ export async function start(config: AppConfig): Promise<Started> {
     policy: config.policy ?? {},
     logger: config.log,
     softErrors: config.softErrors === true,
+    ...(config.onFailure ? { onFailure: config.onFailure } : {}),
   });
-  const auth = requireAuth(verify);
-  app.get("/me", { onRequest: auth }, async (request) => ({
-    id: (request.auth as { id: string }).id,
-  }));
+  const auth = requireAuth<Identity>(verify);
+  app.get("/me", { onRequest: auth }, async (request) => {
+    const me: Identity = auth.identity(request);
+    return { id: me.id };
+  });
   app.get("/orders", { onRequest: auth }, async () => []);
   app.post(
     "/orders",
@@ -48,6 +52,13 @@ export async function start(config: AppConfig): Promise<Started> {
   app.get("/upstream/refused", async () => callUpstream(config.refusedUrl));
   app.get("/upstream/timeout", async () => callUpstream(config.hangingUrl));
   app.get("/crash", async () => crash());
+  for (const [path, handler] of Object.entries(THROWN_CONSTRUCTORS))
+    app.get(path, async () => handler());
+  app.get("/trap/fallthrough", async (_request, reply) => {
+    reply.callNotFound();
+    return reply;
+  });
+  app.get("/trap/identity-without-auth", async (request) => auth.identity(request));
   app.get("/soft", async (_request, reply) => {
     reply.send({ error: "card declined" });
   });

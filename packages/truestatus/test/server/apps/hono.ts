@@ -21,6 +21,7 @@ import {
   orderSchema,
   placeOrder,
   type Started,
+  THROWN_CONSTRUCTORS,
   verify,
 } from "./domain.js";
 
@@ -43,8 +44,15 @@ export async function start(config: AppConfig): Promise<Started> {
   app.get("/upstream/refused", async (c) => c.json(await callUpstream(config.refusedUrl)));
   app.get("/upstream/timeout", async (c) => c.json(await callUpstream(config.hangingUrl)));
   app.get("/crash", () => crash());
+  for (const [path, handler] of Object.entries(THROWN_CONSTRUCTORS)) app.get(path, handler);
+  // Hono has no fall-through to the not-found handler: a handler that answers nothing is an error.
+  app.get("/trap/identity-without-auth", (c) => c.json(auth.identity(c)));
   app.get("/soft", (c) => c.json({ error: "card declined" }));
-  truestatus(app, { policy: config.policy ?? {}, logger: config.log });
+  truestatus(app, {
+    policy: config.policy ?? {},
+    logger: config.log,
+    ...(config.onFailure ? { onFailure: config.onFailure } : {}),
+  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
   const url = await listening(server);
   return { url, close: () => closing(server) };

@@ -21,6 +21,7 @@ import {
   orderJsonSchema,
   placeOrder,
   type Started,
+  THROWN_CONSTRUCTORS,
   verify,
 } from "./domain.js";
 
@@ -71,6 +72,8 @@ export async function start(config: AppConfig): Promise<Started> {
     "/crash": byMethod({ GET: () => crash() }),
     "/soft": byMethod({ GET: (_req, res) => json(res, 200, { error: "card declined" }) }),
   };
+  for (const [path, handler] of Object.entries(THROWN_CONSTRUCTORS))
+    routes[path] = byMethod({ GET: handler });
   const server = createServer(
     truestatus(
       (req, res) => {
@@ -78,7 +81,12 @@ export async function start(config: AppConfig): Promise<Started> {
         if (!route) throw new HttpFailure(notFound());
         return route(req, res);
       },
-      { policy: config.policy ?? {}, logger: config.log, softErrors: config.softErrors === true },
+      {
+        policy: config.policy ?? {},
+        logger: config.log,
+        softErrors: config.softErrors === true,
+        ...(config.onFailure ? { onFailure: config.onFailure } : {}),
+      },
     ),
   );
   server.listen(0, "127.0.0.1");

@@ -1,4 +1,6 @@
 /** Escaping for the HTML report: every string from a summary goes through esc(). */
+import { escapeControlInline } from "../terminal.js";
+
 const ENTITIES: Readonly<Record<string, string>> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -7,9 +9,13 @@ const ENTITIES: Readonly<Record<string, string>> = {
   "'": "&#39;",
 };
 
-/** Text and attribute values: & < > " ' escaped. */
+/**
+ * Text and attribute values: & < > " ' escaped, and control characters shown as \x1b, \u202e
+ * (invisible in a page, they would still act on a terminal that prints the file, and bidi
+ * overrides would reorder what the page shows).
+ */
 export function esc(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return escapeControlInline(String(value)).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 /** 1,234,567 */

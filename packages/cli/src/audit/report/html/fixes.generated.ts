@@ -78,7 +78,7 @@ export const RULE_FIXES: Readonly<Record<string, FrameworkFixes>> = {
       'import {\n  decide,\n  HttpFailure,\n  internal,\n  isHttpFailure,\n  serializeProblem,\n  unavailable,\n} from "truestatus";\n\nfastify.post("/route", async () => {\n  throw new HttpFailure(unavailable({ reason: "maintenance", retryAfter: 120 }));\n});\nfastify.setErrorHandler((err, request, reply) => {\n  const d = decide(isHttpFailure(err) ? err : new HttpFailure(internal({ cause: err })));\n  reply\n    .code(d.status)\n    .headers(d.headers)\n    .type("application/problem+json")\n    .send(serializeProblem(d.problem));\n});',
     Hono: 'import {\n  decide,\n  HttpFailure,\n  internal,\n  isHttpFailure,\n  serializeProblem,\n  unavailable,\n} from "truestatus";\n\napp.post("/route", () => {\n  throw new HttpFailure(unavailable({ reason: "maintenance", retryAfter: 120 }));\n});\napp.onError((err, c) => {\n  const d = decide(isHttpFailure(err) ? err : new HttpFailure(internal({ cause: err })));\n  return c.body(serializeProblem(d.problem), d.status, {\n    ...d.headers,\n    "content-type": "application/problem+json",\n  });\n});',
   },
-  "5xx-leaks-internals": {
+  "error-leaks-internals": {
     Express:
       'import { decide, HttpFailure, internal, isHttpFailure, serializeProblem } from "truestatus";\n\napp.post("/route", (req, res, next) => {\n  next(new HttpFailure(internal({ cause: err })));\n});\n// one error handler answers every failure truthfully\napp.use((err, req, res, next) => {\n  const d = decide(isHttpFailure(err) ? err : new HttpFailure(internal({ cause: err })));\n  res\n    .status(d.status)\n    .set(d.headers)\n    .type("application/problem+json")\n    .send(serializeProblem(d.problem));\n});',
     Fastify:
@@ -152,6 +152,13 @@ export const RULE_FIXES: Readonly<Record<string, FrameworkFixes>> = {
     Fastify:
       'fastify.get("/route", async (request, reply) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
     Hono: 'app.get("/route", (c) => {\n  const limiter = createLimiter({ limit: 100, windowMs: 60_000 }); // Retry-After from the GCRA\'s own wait\n});',
+  },
+  "probe-state-changed": {
+    Express:
+      'import { HttpFailure, malformed } from "truestatus";\n\napp.post("/posts", express.json(), (req, res) => {\n  if (req.body === undefined || typeof req.body !== "object")\n    throw new HttpFailure(malformed({ detail: "Expected a JSON object." }));\n});',
+    Fastify:
+      'import { HttpFailure, malformed } from "truestatus";\n\nfastify.post("/posts", async (request, reply) => {\n  if (request.body === undefined || typeof request.body !== "object")\n    throw new HttpFailure(malformed({ detail: "Expected a JSON object." }));\n});',
+    Hono: 'import { HttpFailure, malformed } from "truestatus";\n\napp.post("/posts", async (c) => {\n  const input = await c.req.json().catch(() => undefined);\n  if (input === undefined || typeof input !== "object")\n    throw new HttpFailure(malformed({ detail: "Expected a JSON object." }));\n});',
   },
   "probe-step-unexpected-status": {
     Express:

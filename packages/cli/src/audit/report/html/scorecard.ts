@@ -36,7 +36,13 @@ export function scorecardSection(summary: Summary): string {
   const sources = Object.entries(summary.sources)
     .map(
       ([file, s]) =>
-        `<li><code>${esc(file)}</code> <span class="pill">${esc(s.format)}</span> ${num(s.exchanges)} exchanges${s.malformed > 0 ? `, <strong>${num(s.malformed)} malformed</strong>` : ""}${s.partial ? ` <span class="warn">partial: ${esc(s.error ?? "ended early")}</span>` : ""}<span class="muted small"> · records ${esc(s.capabilities.map((c) => CAPABILITY_LABELS[c]).join(", ") || "status lines only")}</span></li>`,
+        `<li><code>${esc(file)}</code> <span class="pill">${esc(s.format)}${s.wrapper === undefined ? "" : ` in ${esc(s.wrapper)}`}</span> ${num(s.exchanges)} exchanges${s.malformed > 0 ? `, <strong>${num(s.malformed)} malformed</strong>` : ""}${s.partial ? ` <span class="warn">partial: ${esc(s.error ?? "ended early")}</span>` : ""}<span class="muted small"> · records ${esc(s.capabilities.map((c) => CAPABILITY_LABELS[c]).join(", ") || "status lines only")}</span></li>`,
+    )
+    .join("");
+  const skipped = (summary.skipped ?? [])
+    .map(
+      (x) =>
+        `<li class="skipped"><code>${esc(x.file)}</code> <span class="warn">skipped, not analysed: ${esc(x.reason)}</span></li>`,
     )
     .join("");
   return `<section id="scorecard" aria-label="Scorecard">
@@ -52,7 +58,7 @@ ${metric("malformed", summary.malformed.count, "malformed", summary.malformed.co
 <div class="tiles classes">${classes}</div>
 <div class="cols">
 <div><h2 class="sub">Coverage</h2><p><strong data-metric="rules-ran" data-value="${card.rulesRan}">${card.rulesRan}</strong> of <span data-metric="rules-total" data-value="${card.rulesTotal}">${card.rulesTotal}</span> rules could run on at least one exchange.</p>${gapList}</div>
-<div><h2 class="sub">Sources</h2><ul class="sources">${sources}</ul></div>
+<div><h2 class="sub">Sources</h2><ul class="sources">${sources}${skipped}</ul></div>
 </div>
 </section>`;
 }
