@@ -197,7 +197,9 @@ export async function runAnalyze(
   // The text report on a terminal lists them already; elsewhere say so where a person looks.
   if (flags.format !== "text" || flags.output !== undefined)
     for (const s of skipped)
-      io.stderr.write(`warning: skipped ${escapeControlInline(s.file)}: ${escapeControlInline(s.reason)}\n`);
+      io.stderr.write(
+        `warning: skipped ${escapeControlInline(s.file)}: ${escapeControlInline(s.reason)}\n`,
+      );
   if (flags.strict === true && skipped.length > 0) {
     io.stderr.write(
       `error: ${skipped.length} input${skipped.length === 1 ? " was" : "s were"} skipped (--strict): ${skipped.map((s) => escapeControlInline(s.file)).join(", ")}\n`,
