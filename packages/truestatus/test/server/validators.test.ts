@@ -20,7 +20,7 @@ import { truestatus as fastifyTs } from "../../src/server/fastify.js";
 import { truestatus as honoTs, jsonBody, validationHook } from "../../src/server/hono.js";
 import { closing, INVALID_UTF8_ORDER, listening } from "./apps/domain.js";
 
-const T = "https://truestatus.dev/problems/";
+const T = "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#";
 const Order = z.object({ sku: z.string().min(1), qty: z.number().int().min(1) });
 
 describe("Hono: @hono/zod-validator with validationHook", () => {
