@@ -126,6 +126,14 @@ module.exports = {
       to: { path: `${CLI}gateway/` },
     },
     {
+      name: "proxykit-is-a-face",
+      comment:
+        "proxykit/ (proxy-check, proxy-config) builds on the library only: it never imports the gateway, audit, probe or cli (the gateway is checked from the outside, like any proxy).",
+      severity: "error",
+      from: { path: `${CLI}proxykit/` },
+      to: { path: `${CLI}(gateway|audit|probe|cli)/` },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

@@ -19,6 +19,9 @@ export const NEEDS = [
   { bin: "openssl", pkg: "openssl", why: "TLS certificates for the upstream and gateway tests" },
   { bin: "redis-server", pkg: "redis-server", why: "the Redis rate-limit store" },
   { bin: "nginx", pkg: "nginx-light", why: "real nginx logs and proxy checks" },
+  { bin: "haproxy", pkg: "haproxy", why: "real HAProxy logs and proxy checks" },
+  { bin: "caddy", pkg: "caddy", why: "real Caddy logs and proxy checks" },
+  { bin: "python3", pkg: "python3-minimal", why: "a port that times out" },
   { bin: "chromium", pkg: "chromium", why: "the HTML report in a real browser" },
 ];
 

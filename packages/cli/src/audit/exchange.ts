@@ -85,6 +85,11 @@ export interface ProbeFacts {
   readonly getStatus?: number;
   /** Milliseconds the probe waited, as Retry-After asked, before sending this request. */
   readonly waitedMs?: number;
+  /**
+   * What a read after this request showed had changed (the state witness; identity A's resource
+   * after identity B's write), one line without values.
+   */
+  readonly changed?: string;
 }
 
 export interface Exchange {

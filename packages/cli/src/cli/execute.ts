@@ -10,6 +10,8 @@ import { EXIT, UsageError } from "./errors.js";
 import { addGatewayCommand } from "./gateway.js";
 import { type Io, stylesFor } from "./output.js";
 import { registerProbe } from "./probe.js";
+import { registerProxyCheck } from "./proxy-check.js";
+import { registerProxyConfig } from "./proxy-config.js";
 import { renderStatus, renderStatusList } from "./status.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -32,6 +34,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
       "HTTP status codes that tell the truth: emit, propagate and detect truthful failures.",
     )
     .version(pkg.version, "-v, --version")
+    // Program options only before the command: `proxy-config --version 3.1` is the proxy's.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -85,6 +89,17 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     code = c;
   });
   addGatewayCommand(program, io, UsageError);
+  registerProxyConfig(
+    program,
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
+  registerProxyCheck(program, io, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });

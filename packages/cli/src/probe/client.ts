@@ -1,28 +1,44 @@
 /**
- * The probe's HTTP client (undici): every request passes the safety checks (same origin, budget,
- * --unsafe), the pacer (concurrency and rate caps) and a per-request deadline; redirects are never
- * followed; at most 64 KiB of each body is read. It returns an Exchange (format "probe") with the
+ * The probe's HTTP client (undici): every request a scenario plans passes `admit` (safety.ts: the
+ * one place that fills the path and enforces safe mode and the origin), the budget, the state
+ * witness (safe mode: the resources a write touches are read before it), the pacer (concurrency
+ * and rate caps) and a per-request deadline; redirects are never followed; at most 64 KiB of each
+ * body is read. It returns an Exchange (format "probe") with the
  * secrets given on the command line scrubbed from everything the server sent back.
  */
 import { Agent, request } from "undici";
 import { credentialId } from "../audit/credential-id.js";
 import type { Exchange, HeaderBag, ProbeFacts } from "../audit/exchange.js";
 import { redactHeaders } from "../audit/redact.js";
-import { type Budget, isUnsafe, type Pacer, sameOriginUrl, type Target } from "./safety.js";
+import {
+  admit,
+  type Budget,
+  type Pacer,
+  type PlannedRequest,
+  type Refusal,
+  SAFE_METHODS,
+  type Target,
+} from "./safety.js";
 
 /** Body bytes kept per response (the rules read samples, never whole bodies). */
 export const BODY_SAMPLE_BYTES = 64 * 1024;
 
-export interface ProbeRequest {
-  readonly method: string;
-  /** Path and query on the target, starting with "/". */
-  readonly path: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-  /** The body is deliberately unparseable: the operation must reject it before any effect. */
-  readonly unparseable?: boolean;
+export interface ProbeRequest extends PlannedRequest {
   /** Which identity the Authorization header belongs to, for the request list. */
   readonly identity?: string;
+}
+
+/** One request the safety rules did not let out, and why (the report lists each). */
+export interface RefusedRequest {
+  readonly scenario: string;
+  /** What the request would have done (the scenario's own words). */
+  readonly did: string;
+  readonly method: string;
+  /** The planned path (its template when a variable could not be filled). */
+  readonly target: string;
+  readonly identity: string;
+  readonly skip: Refusal;
+  readonly reason: string;
 }
 
 /** One line of the list of requests sent (the report lists every one). */
@@ -37,7 +53,7 @@ export interface SentRequest {
   readonly ms: number;
 }
 
-export type Skip = "budget" | "unsafe" | "origin";
+export type Skip = "budget" | Refusal;
 
 export interface ClientOptions {
   readonly target: Target;
@@ -48,6 +64,9 @@ export interface ClientOptions {
   /** Values never to show: the credentials given (and their token part). */
   readonly secrets: readonly string[];
 }
+
+/** Called before a write goes out (the state witness reads what it touches first). */
+export type BeforeWrite = (req: ProbeRequest, path: string) => Promise<boolean>;
 
 /** Replaces every occurrence of the secrets with "[redacted]". */
 export function scrubber(secrets: readonly string[]): (text: string) => string {
@@ -80,7 +99,10 @@ export class ProbeClient {
   private readonly agent: Agent;
   private readonly scrub: (text: string) => string;
   readonly sent: SentRequest[] = [];
-  readonly skipped: Record<Skip, number> = { budget: 0, unsafe: 0, origin: 0 };
+  readonly refused: RefusedRequest[] = [];
+  readonly skipped: Record<Skip, number> = { budget: 0, unsafe: 0, origin: 0, path: 0 };
+  /** Set by the state witness (safe mode). */
+  beforeWrite: BeforeWrite | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.agent = new Agent({
@@ -99,28 +121,46 @@ export class ProbeClient {
     return this.options.unsafe;
   }
 
-  /**
-   * Why the safety rules refuse a request ("unsafe": it could change data without --unsafe;
-   * "origin": it would leave the target's origin), counted as skipped; undefined when allowed.
-   */
-  refusal(req: ProbeRequest): Skip | undefined {
-    if (!this.options.unsafe && isUnsafe(req.method, req.unparseable === true)) {
-      this.skipped.unsafe++;
-      return "unsafe";
+  /** A Location (absolute or not) as a path on the target, or undefined when it is elsewhere. */
+  pathOnTarget(location: string): string | undefined {
+    const { origin, prefix } = this.options.target;
+    let u: URL;
+    try {
+      u = new URL(location, `${origin}${prefix}/`);
+    } catch {
+      return undefined;
     }
-    if (sameOriginUrl(this.options.target, req.path) === undefined) {
-      this.skipped.origin++;
-      return "origin";
-    }
-    return undefined;
+    if (u.origin !== origin || !u.pathname.startsWith(`${prefix}/`)) return undefined;
+    return u.pathname.slice(prefix.length);
   }
 
-  /** Sends one request, or returns the reason it was not sent. */
-  async send(req: ProbeRequest, facts: ProbeFacts): Promise<Exchange | Skip> {
-    const refused = this.refusal(req);
-    if (refused !== undefined) return refused;
-    const url = sameOriginUrl(this.options.target, req.path)!;
-    if (!this.options.budget.take()) {
+  /**
+   * Sends one request, or returns the reason it was not sent: `admit` refused it (recorded with its
+   * reason), the budget is spent, or the state witness could not read what it would touch.
+   * `reserved`: the request uses a reservation of the budget (the witness's reads after the run).
+   */
+  async send(req: ProbeRequest, facts: ProbeFacts, reserved = false): Promise<Exchange | Skip> {
+    const admitted = admit(req, this.options.target, this.options.unsafe);
+    if (!admitted.ok) {
+      this.skipped[admitted.skip]++;
+      this.refused.push({
+        scenario: facts.scenario,
+        did: facts.did,
+        method: req.method,
+        target: req.template,
+        identity: req.identity ?? "none",
+        skip: admitted.skip,
+        reason: admitted.reason,
+      });
+      return admitted.skip;
+    }
+    if (!SAFE_METHODS.has(req.method.toUpperCase()) && this.beforeWrite !== undefined) {
+      if (!(await this.beforeWrite(req, admitted.path))) {
+        this.skipped.budget++;
+        return "budget";
+      }
+    }
+    if (!this.options.budget.take(reserved)) {
       this.skipped.budget++;
       return "budget";
     }
@@ -129,14 +169,14 @@ export class ProbeClient {
       n: n + 1,
       scenario: facts.scenario,
       method: req.method,
-      target: req.path,
+      target: admitted.path,
       identity: req.identity ?? "none",
       ms: 0,
     };
     this.sent.push(placeholder);
     return this.options.pacer.run(async () => {
       const start = performance.now();
-      const ex = await this.exchange(url, req, facts, n);
+      const ex = await this.exchange(admitted.url, admitted.path, req, facts, n);
       placeholder.ms = Math.round(performance.now() - start);
       if (ex.response !== undefined) placeholder.status = ex.response.status;
       if (ex.networkError !== undefined) placeholder.error = ex.networkError;
@@ -146,6 +186,7 @@ export class ProbeClient {
 
   private async exchange(
     url: URL,
+    path: string,
     req: ProbeRequest,
     facts: ProbeFacts,
     n: number,
@@ -162,7 +203,7 @@ export class ProbeClient {
       time: Date.now(),
       request: {
         method: req.method,
-        target: req.path,
+        target: path,
         path: url.pathname.slice(this.options.target.prefix.length) || "/",
         host: url.host,
         headers: redactHeaders(reqBag),

@@ -1,12 +1,15 @@
 /**
  * What every scenario is given: the API model, the identities, the client (which enforces the
- * safety rules), what earlier scenarios learned (ids from identity A's responses, GET statuses),
- * and `send`, which records the exchange for the engine.
+ * safety rules), what earlier scenarios learned (ids from identity A's answers, GET statuses,
+ * resources A created), and `send`, which records the exchange for the engine.
  */
 import type { Exchange, ProbeFacts } from "../audit/exchange.js";
 import type { ProbeClient, ProbeRequest } from "./client.js";
 import type { ApiModel, Operation, Parameter } from "./openapi.js";
+import { UNKNOWN_ID, UNKNOWN_NUMBER, UNKNOWN_UUID, UNPARSEABLE_JSON } from "./safety.js";
 import type { Step } from "./scenario-file.js";
+
+export { UNKNOWN_ID, UNKNOWN_NUMBER, UNKNOWN_UUID, UNPARSEABLE_JSON };
 
 export interface Identity {
   readonly label: "A" | "B";
@@ -15,36 +18,61 @@ export interface Identity {
   readonly scheme: string;
 }
 
+/** The id-like fields of one object in a list ("id", "slug", "username", …), as strings. */
+export type IdRecord = Readonly<Record<string, string>>;
+
+/** A target as planned: a template and the values of its variables (safety.ts fills it). */
+export interface PlannedTarget {
+  readonly template: string;
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+/** A GET already answered: where, as whom, and with what status. */
+export interface SeenGet {
+  readonly path: string;
+  readonly status: number;
+  readonly identity: "A" | "B" | "none";
+}
+
 export interface ProbeContext {
   readonly api: ApiModel;
   readonly client: ProbeClient;
   readonly a?: Identity;
   readonly b?: Identity;
+  readonly unsafe: boolean;
   /** Operations (or paths) each scenario tries at most. */
   readonly perScenario: number;
   readonly burst: number;
   readonly steps: readonly Step[];
-  /** Ids seen in identity A's responses, by collection path ("/orders" → ["o1", "o2"]). */
-  readonly ids: Map<string, string[]>;
-  /** The status and identity of each GET target already sent (for HEAD and other-identity). */
-  readonly gets: Map<string, { status: number; identity: string }>;
+  /** Objects (their id-like fields) in identity A's list answers, by concrete collection path. */
+  readonly ids: Map<string, IdRecord[]>;
+  /** The targets of A's list answers (those `ids` came from), by concrete collection path. */
+  readonly lists: Map<string, PlannedTarget>;
+  /** The same lists as identity B sees them (what B may list is not A's alone). */
+  readonly idsB: Map<string, IdRecord[]>;
+  /** Concrete paths of resources identity A created or read in scenario steps. */
+  readonly created: string[];
+  /** The GETs already answered, by concrete path (for HEAD, burst and two identities). */
+  readonly gets: Map<string, SeenGet>;
   /** One line each: what a scenario could not do, and why. */
   readonly notes: string[];
   send(req: ProbeRequest, facts: ProbeFacts): Promise<Exchange | undefined>;
+  /** Adds facts to an exchange already recorded (what a later read showed). */
+  amend(ex: Exchange, facts: Partial<ProbeFacts>): void;
 }
-
-/** A value no API has: the id of the "unknown id" requests. */
-export const UNKNOWN_ID = "truestatus-probe-0";
-export const UNKNOWN_NUMBER = 987654321;
 
 /** "Authorization" headers for an identity (none for undefined). */
 export function authHeaders(who: Identity | undefined): Record<string, string> {
   return who === undefined ? {} : { authorization: who.authorization };
 }
 
-/** The identity to call an operation with: A when it is secured, none when it is public. */
+/**
+ * The identity to call an operation with: A when authentication is required (null when A is not
+ * given), A when it is optional and A is given (A's view), none when the operation is public.
+ */
 export function callerFor(ctx: ProbeContext, op: Operation): Identity | undefined | null {
-  if (!op.secured) return undefined;
+  if (op.auth === "none") return undefined;
+  if (op.auth === "optional") return ctx.a;
   return ctx.a ?? null;
 }
 
@@ -68,35 +96,89 @@ function isNumeric(p: Parameter): boolean {
   );
 }
 
+/** An id no API has, of the parameter's type. */
+export function unknownIdFor(p: Parameter | undefined): string {
+  if (p !== undefined && isNumeric(p)) return String(UNKNOWN_NUMBER);
+  if (p?.schema?.format === "uuid") return UNKNOWN_UUID;
+  return UNKNOWN_ID;
+}
+
 /** The collection a templated path's first parameter indexes: "/orders/{id}/pay" → "/orders". */
 export function collectionOf(path: string): string | undefined {
   const i = path.indexOf("/{");
   return i <= 0 ? undefined : path.slice(0, i);
 }
 
-/**
- * A concrete target for an operation: path parameters from A's ids (or the document's examples)
- * when `known`, or ids that cannot exist when not; required query parameters from examples.
- * Undefined when a known id is needed and none is known.
- */
-export function fillPath(ctx: ProbeContext, op: Operation, known: boolean): string | undefined {
-  let missing = false;
-  const path = op.path.replace(/\{([^}/]+)\}/g, (_, name: string) => {
-    const p = op.parameters.find((x) => x.in === "path" && x.name === name) ?? {
+/** Generic id fields, in the order they are tried when no field is named like the parameter. */
+export const ID_KEYS = ["id", "uuid", "_id", "key", "slug", "name", "username"];
+
+/** The value for a path parameter from an object's id-like fields: its own name first. */
+export function idFor(record: IdRecord, param: string): string | undefined {
+  if (record[param] !== undefined) return record[param];
+  const lower = param.toLowerCase();
+  const exact = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  if (exact !== undefined) return record[exact];
+  // "orderId", "order_id", "id": the object's own id.
+  if (/(?:^|_|[a-z])id$/i.test(param))
+    for (const k of ["id", "uuid", "_id"]) if (record[k] !== undefined) return record[k];
+  for (const k of ["id", "uuid", "_id", "key", "slug", "name"])
+    if (record[k] !== undefined) return record[k];
+  return undefined;
+}
+
+/** The path parameter named `name` of an operation (a bare one when the document omits it). */
+function paramOf(op: Operation, name: string): Parameter {
+  return (
+    op.parameters.find((x) => x.in === "path" && x.name === name) ?? {
       name,
-      in: "path" as const,
+      in: "path",
       required: true,
-    };
-    if (!known) return encodeURIComponent(String(isNumeric(p) ? UNKNOWN_NUMBER : UNKNOWN_ID));
-    const col = collectionOf(op.path);
-    const learned = col === undefined ? undefined : ctx.ids.get(col)?.[0];
-    const v = learned ?? exampleOf(p);
-    if (v === undefined) {
-      missing = true;
-      return "";
     }
-    return encodeURIComponent(String(v));
-  });
+  );
+}
+
+/**
+ * A target for an operation: path parameters from what A's lists showed (by the concrete path of
+ * the collection before each parameter) or the document's examples when `known`, or ids that
+ * cannot exist when not; required query parameters from examples. Undefined when a known id is
+ * needed and none is known, or a required query parameter has no example.
+ */
+export function fillPath(
+  ctx: ProbeContext,
+  op: Operation,
+  known: boolean,
+): PlannedTarget | undefined {
+  const vars: Record<string, string> = {};
+  let concrete = "";
+  let missing = false;
+  for (const part of op.path.split(/(\{[^{}/]+\})/)) {
+    const m = /^\{([^{}/]+)\}$/.exec(part);
+    if (m === null) {
+      concrete += part;
+      continue;
+    }
+    const name = m[1]!;
+    const p = paramOf(op, name);
+    let v: string | undefined;
+    if (!known) v = unknownIdFor(p);
+    else {
+      const collection = concrete.replace(/\/$/, "");
+      for (const r of ctx.ids.get(collection) ?? []) {
+        v = idFor(r, name);
+        if (v !== undefined) break;
+      }
+      if (v === undefined) {
+        const ex = exampleOf(p);
+        if (typeof ex === "string" || typeof ex === "number") v = String(ex);
+      }
+    }
+    if (v === undefined || v === "") {
+      missing = true;
+      break;
+    }
+    vars[name] = v;
+    concrete += encodeURIComponent(v);
+  }
   if (missing) return undefined;
   const query: string[] = [];
   for (const p of op.parameters) {
@@ -105,7 +187,19 @@ export function fillPath(ctx: ProbeContext, op: Operation, known: boolean): stri
     if (v === undefined) return undefined;
     query.push(`${encodeURIComponent(p.name)}=${encodeURIComponent(String(v))}`);
   }
-  return query.length === 0 ? path : `${path}?${query.join("&")}`;
+  return { template: query.length === 0 ? op.path : `${op.path}?${query.join("&")}`, vars };
+}
+
+/** The concrete path of a planned target (as `admit` will fill it), for keys and messages. */
+export function concretePath(t: PlannedTarget): string {
+  return t.template.replace(/\{([^{}/]+)\}/g, (_, n: string) =>
+    encodeURIComponent(t.vars[n] ?? ""),
+  );
+}
+
+/** A concrete path as a target (no variables). */
+export function literal(path: string): PlannedTarget {
+  return { template: path, vars: {} };
 }
 
 export const hasParams = (op: Operation): boolean => op.path.includes("{");
@@ -124,39 +218,41 @@ export function distinct<T>(items: readonly T[], key: (t: T) => string, n: numbe
   return out;
 }
 
+const isJsonType = (m: string) => /\bjson\b/i.test(m);
+
 /** Operations taking a JSON body. */
 export function jsonBodyOps(ctx: ProbeContext): Operation[] {
-  return ctx.api.operations.filter((o) => o.body?.mediaTypes.some((m) => /\bjson\b/i.test(m)));
+  return ctx.api.operations.filter((o) => o.body?.mediaTypes.some(isJsonType));
 }
-
-/** A JSON text no parser accepts (cut in the middle of a member). */
-export const UNPARSEABLE_JSON = '{"truestatus-probe": ';
 
 /**
  * Sends the body no parser accepts to an operation that takes JSON, labelled `contentType`, as
- * its caller (A when secured), with ids that cannot exist: a 404 is then an honest answer too.
+ * `who`, with ids that cannot exist (`expect` should then allow a 404 where it is honest).
  */
 export function sendUnparseable(
   ctx: ProbeContext,
   op: Operation,
+  who: Identity | undefined,
   contentType: string,
-  facts: { scenario: string; did: string; expect: number },
+  facts: { scenario: string; did: string; expect: readonly number[] },
 ): Promise<Exchange | undefined> {
-  const who = callerFor(ctx, op) ?? undefined;
+  const t = fillPath(ctx, op, false);
+  if (t === undefined) {
+    ctx.notes.push(
+      `${facts.scenario}: ${op.method} ${op.path} not sent (a required query parameter has no example)`,
+    );
+    return Promise.resolve(undefined);
+  }
   return ctx.send(
     {
       method: op.method,
-      path: fillPath(ctx, op, false)!,
+      ...t,
       headers: { ...authHeaders(who), "content-type": contentType },
       body: UNPARSEABLE_JSON,
-      unparseable: true,
+      op,
       identity: who?.label ?? "none",
     },
-    {
-      scenario: facts.scenario,
-      did: facts.did,
-      expect: hasParams(op) ? [facts.expect, 404] : [facts.expect],
-    },
+    facts,
   );
 }
 

@@ -39,8 +39,12 @@ export interface Operation {
   /** The path template as written, e.g. "/orders/{id}". */
   readonly path: string;
   readonly id?: string;
-  /** An operation with a non-empty security requirement (its own, or the document's). */
-  readonly secured: boolean;
+  /**
+   * Authentication, from its security requirements (its own, or the document's): "required" when
+   * every alternative names a scheme, "optional" when one alternative is `{}` and another names a
+   * scheme, "none" without any.
+   */
+  readonly auth: "required" | "optional" | "none";
   readonly parameters: readonly Parameter[];
   readonly body?: {
     readonly required: boolean;
@@ -127,11 +131,13 @@ function titleOf(doc: Json): string {
   return isObject(doc.info) && typeof doc.info.title === "string" ? doc.info.title : "API";
 }
 
-function securedBy(requirement: unknown): boolean {
-  // [] or [{}] make an operation public; any named scheme secures it.
-  return (
-    Array.isArray(requirement) && requirement.some((r) => isObject(r) && Object.keys(r).length > 0)
-  );
+function authOf(requirement: unknown): Operation["auth"] {
+  // [] or [{}] make an operation public; `{}` beside a named scheme makes credentials optional.
+  if (!Array.isArray(requirement)) return "none";
+  const alternatives = requirement.filter(isObject);
+  const named = alternatives.filter((r) => Object.keys(r).length > 0).length;
+  if (named === 0) return "none";
+  return named === alternatives.length ? "required" : "optional";
 }
 
 function parameter(p: unknown): Parameter | undefined {
@@ -149,7 +155,7 @@ function parameter(p: unknown): Parameter | undefined {
 }
 
 function operationsOf(file: string, doc: Json): Operation[] {
-  const globalSecured = securedBy(doc.security);
+  const globalAuth = authOf(doc.security);
   const out: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths as Json)) {
     if (!path.startsWith("/")) fail(file, `paths: "${path}" does not start with "/"`);
@@ -163,12 +169,12 @@ function operationsOf(file: string, doc: Json): Operation[] {
         const q = parameter(p);
         if (q !== undefined) params.set(`${q.in}:${q.name}`, q);
       }
-      const secured = op.security !== undefined ? securedBy(op.security) : globalSecured;
+      const auth = op.security !== undefined ? authOf(op.security) : globalAuth;
       out.push({
         method: method.toUpperCase(),
         path,
         ...(typeof op.operationId === "string" ? { id: op.operationId } : {}),
-        secured,
+        auth,
         parameters: [...params.values()],
         ...bodyOf(op.requestBody),
         produces: producesOf(op.responses),
@@ -231,7 +237,7 @@ export function operationsFromRoutes(routes: readonly string[], secured: boolean
     return {
       method,
       path,
-      secured,
+      auth: secured ? ("required" as const) : ("none" as const),
       parameters: params,
       ...(method === "POST" || method === "PUT" || method === "PATCH"
         ? { body: { required: true, mediaTypes: ["application/json"] } }

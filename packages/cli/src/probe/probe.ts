@@ -7,7 +7,7 @@
 import { analyzeExchanges, type EngineOptions } from "../audit/engine.js";
 import type { Capability, Exchange } from "../audit/exchange.js";
 import type { Summary } from "../audit/summary.js";
-import { ProbeClient, type SentRequest, secretsOf } from "./client.js";
+import { ProbeClient, type RefusedRequest, type SentRequest, secretsOf } from "./client.js";
 import type { Identity, ProbeContext } from "./context.js";
 import { ProbeError } from "./errors.js";
 import { type ApiModel, loadOpenApi, operationsFromRoutes } from "./openapi.js";
@@ -17,7 +17,7 @@ import { baseline } from "./scenarios/baseline.js";
 import { burst } from "./scenarios/burst.js";
 import { headOptions } from "./scenarios/head-options.js";
 import { invalidBody } from "./scenarios/invalid-body.js";
-import { invalidToken } from "./scenarios/invalid-token.js";
+import { invalidToken, jwtClaims } from "./scenarios/invalid-token.js";
 import { malformedBody } from "./scenarios/malformed-body.js";
 import { mediaType } from "./scenarios/media-type.js";
 import { noCredentials } from "./scenarios/no-credentials.js";
@@ -25,6 +25,7 @@ import { otherIdentity } from "./scenarios/other-identity.js";
 import { steps } from "./scenarios/steps.js";
 import { unknownPath } from "./scenarios/unknown-path.js";
 import { wrongMethod } from "./scenarios/wrong-method.js";
+import { READ_SPACING_MS, StateWitness } from "./witness.js";
 
 export interface ProbeOptions extends Pick<EngineOptions, "policy" | "rules"> {
   /** The API's base URL: http(s)://host[:port][/prefix]. */
@@ -50,6 +51,11 @@ export interface ProbeOptions extends Pick<EngineOptions, "policy" | "rules"> {
   readonly perScenario?: number;
   /** Scenario files (YAML/JSON). */
   readonly scenarios?: readonly string[];
+  /**
+   * Milliseconds between the state witness's two reads before a write (default 1100: values that
+   * change by the second differ between them and are not compared).
+   */
+  readonly witnessSpacingMs?: number;
 }
 
 export interface ProbeResult {
@@ -57,8 +63,26 @@ export interface ProbeResult {
   readonly summary: Summary;
   readonly requests: readonly SentRequest[];
   readonly maxRequests: number;
-  /** Requests not sent: the budget was spent, or they could change data without --unsafe. */
-  readonly skipped: { readonly budget: number; readonly unsafe: number; readonly origin: number };
+  /**
+   * Requests not sent: the budget was spent, safe mode does not send them (`unsafe`), they would
+   * leave the origin, or their path could not be filled (an unbound variable, an empty segment).
+   */
+  readonly skipped: {
+    readonly budget: number;
+    readonly unsafe: number;
+    readonly origin: number;
+    readonly path: number;
+  };
+  /** Every request the safety rules did not let out, with the reason. */
+  readonly refused: readonly RefusedRequest[];
+  /**
+   * The resources the state witness read before the probe's own writes and after them (before the
+   * scenario steps), and what changed.
+   */
+  readonly witness: {
+    readonly watched: number;
+    readonly changed: readonly { readonly path: string; readonly change: string }[];
+  };
   readonly notes: readonly string[];
 }
 
@@ -78,7 +102,6 @@ export const SCENARIOS: readonly (readonly [string, (ctx: ProbeContext) => Promi
   ["baseline", baseline],
   ["no-credentials", noCredentials],
   ["invalid-token", invalidToken],
-  ["other-identity", otherIdentity],
   ["malformed-body", malformedBody],
   ["invalid-body", invalidBody],
   ["media-type", mediaType],
@@ -86,8 +109,22 @@ export const SCENARIOS: readonly (readonly [string, (ctx: ProbeContext) => Promi
   ["unknown-path", unknownPath],
   ["head-options", headOptions],
   ["steps", steps],
+  ["other-identity", otherIdentity],
   ["burst", burst],
 ];
+
+function witnessSummary(exchanges: readonly Exchange[]): ProbeResult["witness"] {
+  const after = exchanges.filter(
+    (e) =>
+      e.probe?.scenario === "state-witness" && e.probe.did.endsWith(" after the probe's writes"),
+  );
+  return {
+    watched: after.length,
+    changed: after.flatMap((e) =>
+      e.probe?.changed === undefined ? [] : [{ path: e.request.target, change: e.probe.changed }],
+    ),
+  };
+}
 
 function identity(label: "A" | "B", value: string | undefined, flag: string): Identity | undefined {
   if (value === undefined) return undefined;
@@ -123,39 +160,79 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const stepList: Step[] = [];
   for (const f of options.scenarios ?? []) stepList.push(...(await loadScenario(f)));
 
+  const unsafe = options.unsafe === true;
+  const budget = new Budget(maxRequests);
   const client = new ProbeClient({
     target,
-    budget: new Budget(maxRequests),
+    budget,
     pacer: new Pacer(concurrency, rate),
     timeoutMs,
-    unsafe: options.unsafe === true,
-    secrets: [...secretsOf(a?.authorization), ...secretsOf(b?.authorization)],
+    unsafe,
+    secrets: [...secretsOf(a?.authorization), ...secretsOf(b?.authorization)].flatMap((s) => {
+      // A JWT's claims are sent with another signature (invalid-token): they are secret too.
+      const claims = jwtClaims(s);
+      return claims === undefined ? [s] : [s, claims];
+    }),
   });
   const exchanges: Exchange[] = [];
   const notes: string[] = [];
+  const record = (ex: Exchange) => {
+    exchanges.push(ex);
+  };
+  // Whatever the probe's own writes touch is read before they go out, and again before the
+  // scenario steps (which may write on purpose with --unsafe).
+  const witness = new StateWitness(
+    (r, f, res) => client.send(r, f, res),
+    record,
+    budget,
+    a,
+    options.witnessSpacingMs ?? READ_SPACING_MS,
+  );
+  client.beforeWrite = (req, path) => witness.beforeWrite(req, path);
   const ctx: ProbeContext = {
     api,
     client,
     ...(a !== undefined ? { a } : {}),
     ...(b !== undefined ? { b } : {}),
+    unsafe,
     perScenario,
     burst: burstN,
     steps: stepList,
     ids: new Map(),
+    lists: new Map(),
+    idsB: new Map(),
+    created: [],
     gets: new Map(),
     notes,
     async send(req, facts) {
       const r = await client.send(req, facts);
       if (typeof r === "string") return undefined;
-      exchanges.push(r);
+      record(r);
       return r;
+    },
+    amend(ex, facts) {
+      const i = exchanges.indexOf(ex);
+      if (i !== -1) exchanges[i] = { ...ex, probe: { ...ex.probe!, ...facts } };
     },
   };
   try {
-    for (const [, scenario] of SCENARIOS) await scenario(ctx);
+    for (const [name, scenario] of SCENARIOS) {
+      if (name === "steps") {
+        client.beforeWrite = undefined;
+        await witness.finish();
+      }
+      await scenario(ctx);
+    }
   } finally {
     await client.close();
   }
+  const notRun = new Map<string, number>();
+  for (const r of client.refused)
+    if (r.skip === "unsafe") notRun.set(r.scenario, (notRun.get(r.scenario) ?? 0) + 1);
+  for (const [scenario, n] of notRun)
+    notes.push(
+      `${scenario}: ${n} request${n === 1 ? "" : "s"} not run (needs --unsafe; listed under "not sent")`,
+    );
   if (api.operations.length === 0)
     notes.push(
       "no operations to plan from: give --openapi (or --route); only the unknown-path scenario ran",
@@ -175,6 +252,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     requests: client.sent,
     maxRequests,
     skipped: { ...client.skipped },
+    refused: client.refused,
+    witness: witnessSummary(exchanges),
     notes,
   };
 }

@@ -12,8 +12,10 @@ export function probeFacts(r: ProbeResult) {
     maxRequests: r.maxRequests,
     sent: r.requests.length,
     skipped: r.skipped,
+    witness: r.witness,
     notes: r.notes,
     requests: r.requests,
+    refused: r.refused,
   };
 }
 
@@ -24,13 +26,24 @@ export function requestList(r: ProbeResult): string {
   const lines = [
     `Requests sent to ${r.target}: ${r.requests.length} of at most ${r.maxRequests}` +
       (r.skipped.budget > 0 ? ` (${r.skipped.budget} more wanted: raise --max-requests)` : "") +
-      (r.skipped.unsafe > 0
-        ? ` (${r.skipped.unsafe} not sent: they could change data; --unsafe sends them)`
-        : ""),
+      (r.refused.length > 0 ? ` (${r.refused.length} not sent: listed below)` : ""),
   ];
   for (const q of r.requests)
     lines.push(
       `  #${String(q.n).padEnd(4)} ${q.scenario.padEnd(24)} ${`${q.method} ${q.target}`.padEnd(56)} ${String(q.status ?? q.error ?? "-").padEnd(5)} as ${q.identity}`,
+    );
+  if (r.refused.length > 0) {
+    lines.push("Not sent:");
+    for (const q of r.refused)
+      lines.push(
+        `  ${q.scenario.padEnd(24)} ${q.did}: ${q.skip === "unsafe" ? "needs --unsafe: " : ""}${q.reason}`,
+      );
+  }
+  if (r.witness.watched > 0)
+    lines.push(
+      r.witness.changed.length === 0
+        ? `State witness: ${r.witness.watched} resource${r.witness.watched === 1 ? "" : "s"} read before the probe's writes and after them: unchanged`
+        : `State witness: STATE CHANGED DURING THE PROBE: ${r.witness.changed.map((c) => `${c.path} (${c.change})`).join("; ")}`,
     );
   for (const n of r.notes) lines.push(`  note: ${n}`);
   return `${lines.join("\n")}\n`;

@@ -197,7 +197,7 @@ describe("truestatus analyze", () => {
     expect(s.findings["soft-error-2xx"].samples[0].evidence.excerpt).toBe(
       'error: "database unavailable"',
     );
-    expect(s.findings["5xx-leaks-internals"].samples[0].message).toBe(
+    expect(s.findings["error-leaks-internals"].samples[0].message).toBe(
       "500 body leaks a stack trace",
     );
     expect(s.coverage["500-masks-upstream-failure"].notChecked[har]).toEqual(["upstream"]);

@@ -23,7 +23,9 @@ beforeAll(async () => {
     const echo = { "x-echo-authorization": auth };
     if (!auth) return json(res, 403, { error: "Forbidden" }, echo);
     if (!auth.includes("sEcReT")) return json(res, 401, { error: `invalid token ${auth}` }, echo);
-    if (req.url === "/orders") return json(res, 200, [{ id: "o1", owner: auth }], echo);
+    // o1 is A's: A's list shows it, B's does not (and B may read it all the same).
+    if (req.url === "/orders")
+      return json(res, 200, auth.includes("aaaa") ? [{ id: "o1", owner: auth }] : [], echo);
     if (req.url.startsWith("/orders/")) return json(res, 200, { id: "o1", seenWith: auth }, echo);
     json(
       res,

@@ -65,10 +65,10 @@ describe("loadOpenApi", () => {
     const api = await loadOpenApi(p);
     expect(api.version).toBe("3.0");
     expect(api.title).toBe("Pets");
-    expect(api.operations.map((o) => `${o.method} ${o.path} ${o.secured}`)).toEqual([
-      "GET /pets false",
-      "POST /pets true",
-      "GET /pets/{id} true",
+    expect(api.operations.map((o) => `${o.method} ${o.path} ${o.auth}`)).toEqual([
+      "GET /pets none",
+      "POST /pets required",
+      "GET /pets/{id} required",
     ]);
     expect(api.operations[1]!.body?.schema?.required).toEqual(["name"]);
     expect(api.operations[2]!.parameters).toEqual([
@@ -88,7 +88,7 @@ describe("loadOpenApi", () => {
       type: "string",
       example: "Rex",
     });
-    expect(api.operations[0]!.secured).toBe(false);
+    expect(api.operations[0]!.auth).toBe("none");
   });
 
   it("reads the shop document of the demo", async () => {
@@ -96,7 +96,7 @@ describe("loadOpenApi", () => {
       new URL("../../../../examples/shop/openapi.yaml", import.meta.url).pathname,
     );
     expect(api.operations).toHaveLength(10);
-    expect(api.operations.filter((o) => !o.secured).map((o) => o.path)).toEqual([
+    expect(api.operations.filter((o) => o.auth !== "required").map((o) => o.path)).toEqual([
       "/users",
       "/sessions",
     ]);

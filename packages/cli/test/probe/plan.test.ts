@@ -2,7 +2,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scrubber, secretsOf } from "../../src/probe/client.js";
-import { isUnsafe, parseTarget, sameOriginUrl } from "../../src/probe/safety.js";
+import {
+  admit,
+  parseTarget,
+  sameOriginUrl,
+  UNKNOWN_ID,
+  UNPARSEABLE_JSON,
+} from "../../src/probe/safety.js";
 import { idsIn } from "../../src/probe/scenarios/baseline.js";
 import { invalidBodies, sample } from "../../src/probe/scenarios/invalid-body.js";
 
@@ -32,28 +38,115 @@ describe("sameOriginUrl", () => {
   });
 });
 
-describe("isUnsafe", () => {
-  it.each([
-    ["GET", false, false],
-    ["HEAD", false, false],
-    ["OPTIONS", false, false],
-    ["POST", false, true],
-    ["POST", true, false],
-    ["PATCH", true, false],
-    ["DELETE", true, true],
-    ["DELETE", false, true],
-  ] as const)("%s (unparseable body: %s) → %s", (method, unparseable, unsafe) => {
-    expect(isUnsafe(method, unparseable)).toBe(unsafe);
+describe("admit: the safe-mode contract", () => {
+  const t = parseTarget("http://127.0.0.1:1/api");
+  const post = {
+    method: "POST",
+    path: "/things",
+    body: { required: true, mediaTypes: ["application/json"] },
+  };
+  const put = { ...post, method: "PUT", path: "/things/{id}" };
+  const write = {
+    headers: { "content-type": "application/json", authorization: "Bearer x" },
+    body: UNPARSEABLE_JSON,
+  };
+  type Req = Parameters<typeof admit>[0];
+  const verdict = (req: Req, unsafe = false) => {
+    const a = admit(req, t, unsafe);
+    return a.ok ? `sent ${a.path}` : `${a.skip}: ${a.reason}`;
+  };
+
+  it.each<[Req, string | RegExp]>([
+    [{ method: "GET", template: "/things/{id}", vars: { id: "a b" } }, "sent /things/a%20b"],
+    [{ method: "HEAD", template: "/things" }, "sent /things"],
+    [{ method: "GET", template: "/things", body: "{}" }, /^unsafe: a body on GET/],
+    [{ method: "POST", template: "/things", op: post, ...write }, "sent /things"],
+    [
+      { method: "PUT", template: "/things/{id}", vars: { id: UNKNOWN_ID }, op: put, ...write },
+      `sent /things/${UNKNOWN_ID}`,
+    ],
+    [
+      { method: "PUT", template: "/things/{id}", vars: { id: "t1" }, op: put, ...write },
+      /^unsafe: .*on a real resource/,
+    ],
+    [
+      { method: "PUT", template: "/profile", op: { ...put, path: "/profile" }, ...write },
+      /^unsafe: PUT \/profile changes the resource at that path/,
+    ],
+    [
+      {
+        method: "POST",
+        template: "/things",
+        op: { ...post, body: { required: false, mediaTypes: ["application/json"] } },
+        ...write,
+      },
+      /^unsafe: .*does not declare a required JSON request body/,
+    ],
+    [
+      {
+        method: "POST",
+        template: "/things",
+        op: post,
+        ...write,
+        headers: { "content-type": "text/plain" },
+      },
+      /^unsafe: .*Content-Type: text\/plain/,
+    ],
+    [
+      {
+        method: "POST",
+        template: "/things",
+        op: post,
+        ...write,
+        headers: { "x-upsert": "1", "content-type": "application/json" },
+      },
+      /^unsafe: .*with a x-upsert header/,
+    ],
+    [
+      { method: "POST", template: "/things", op: post, ...write, body: "{}" },
+      /a body a parser accepts/,
+    ],
+    [{ method: "POST", template: "/things?x=1", op: post, ...write }, /^unsafe: .*with a query/],
+    [
+      { method: "PATCH", template: "/things", ...write },
+      /^unsafe: PATCH \/things is not a documented operation/,
+    ],
+    [
+      { method: "DELETE", template: "/things/{id}", vars: { id: UNKNOWN_ID } },
+      /^unsafe: DELETE could change data/,
+    ],
+    [{ method: "DELETE", template: "/things/{{slug}}" }, /^path: .*\{\{slug\}\} was never bound/],
+    [{ method: "GET", template: "/things/{id}", vars: { id: "" } }, /^path: .*is empty/],
+    [{ method: "GET", template: "/things/{id}", vars: { id: ".." } }, /^path: .*dot path segment/],
+    [{ method: "GET", template: "/things//x" }, /^path: .*an empty path segment/],
+    [{ method: "GET", template: "/things/%2e%2e/x" }, /^path: .*a dot segment/],
+    [{ method: "GET", template: "/things/" }, "sent /things/"],
+  ])("%j → %s", (req, expected) => {
+    const v = verdict(req);
+    if (typeof expected === "string") expect(v).toBe(expected);
+    else expect(v).toMatch(expected);
+  });
+
+  it("with --unsafe still refuses unbound variables and empty segments, and sends the rest", () => {
+    expect(verdict({ method: "DELETE", template: "/things/{{slug}}" }, true)).toMatch(/^path:/);
+    expect(verdict({ method: "DELETE", template: "/things/{id}", vars: { id: "t1" } }, true)).toBe(
+      "sent /things/t1",
+    );
   });
 });
 
 describe("idsIn", () => {
   it.each([
     [
-      [{ id: "o1" }, { id: 2 }, { name: "x" }],
-      ["o1", "2"],
+      [{ id: "o1" }, { id: 2 }, { name: "x" }, { title: "no id" }],
+      [{ id: "o1" }, { id: "2" }, { name: "x" }],
     ],
-    [{ data: [{ uuid: "u-1" }] }, ["u-1"]],
+    [{ data: [{ uuid: "u-1" }] }, [{ uuid: "u-1" }]],
+    [
+      { articles: [{ slug: "how-to", title: "How to", author: { username: "a" } }], count: 1 },
+      [{ slug: "how-to", title: "How to" }],
+    ],
+    [{ page: { items: [{ orderId: "o-9" }] } }, [{ orderId: "o-9" }]],
     [{ id: "me" }, []],
     ["text", []],
     [null, []],

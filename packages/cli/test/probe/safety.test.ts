@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noLeaks } from "../../../../test/helpers/leaks.js";
 import { runProbe } from "../../src/probe/probe.js";
-import { SAFE_METHODS } from "../../src/probe/safety.js";
+import { SAFE_METHODS, UNPARSEABLE_JSON } from "../../src/probe/safety.js";
 import { json, type Target, target } from "./target.js";
 
 let dir: string;
@@ -108,14 +108,33 @@ describe("probe safety", () => {
       const unsafe = t.seen.filter((s) => !SAFE_METHODS.has(s.method));
       expect(unsafe.length).toBeGreaterThan(0); // malformed bodies were sent…
       for (const s of unsafe) {
-        expect(s.method).not.toBe("DELETE");
-        expect(parses(s.body), `${s.method} ${s.url} ${s.body}`).toBe(false); // …and nothing else
+        // …only as the contract allows: POST on the collection (its body is required), as JSON
+        expect(`${s.method} ${s.url}`).toBe("POST /things");
+        expect(s.headers["content-type"]).toBe("application/json");
+        expect(s.body).toBe(UNPARSEABLE_JSON);
       }
-      expect(r.skipped.unsafe).toBeGreaterThanOrEqual(2); // the two steps
-      expect(r.notes).toContainEqual(
-        expect.stringMatching(/step 1 \(create\) not sent: POST could change data/),
+      // PUT /things/{id} has an optional body: never sent, not even to an id that cannot exist
+      expect(t.seen.filter((s) => s.method === "PUT")).toEqual([]);
+      for (const s of t.seen.filter((x) => SAFE_METHODS.has(x.method))) expect(s.body).toBe("");
+      const refused = r.refused.map((q) => `${q.scenario} ${q.method} ${q.target}: ${q.reason}`);
+      expect(refused).toContainEqual(
+        expect.stringMatching(/^step POST \/things: POST \/things is not a documented operation/),
       );
-      expect(r.notes).toContainEqual(expect.stringMatching(/invalid-body: not run/));
+      expect(refused).toContainEqual(
+        expect.stringMatching(/^step DELETE \/things\/t1: DELETE could change data/),
+      );
+      expect(refused).toContainEqual(
+        expect.stringMatching(/^unsupported-media-type POST \/things: .*Content-Type: text\/plain/),
+      );
+      expect(refused).toContainEqual(
+        expect.stringMatching(
+          /^malformed-body PUT \/things\/\{id\}: .*does not declare a required JSON request body/,
+        ),
+      );
+      expect(refused).toContainEqual(expect.stringMatching(/^invalid-body POST \/things/));
+      expect(r.notes).toContainEqual(
+        expect.stringMatching(/^unsupported-media-type: 2 requests not run \(needs --unsafe/),
+      );
     } finally {
       await t.close();
     }
@@ -202,7 +221,7 @@ describe("probe safety", () => {
     await writeFile(steps, "- { method: GET, path: //evil.example/x, expect: 200 }\n");
     try {
       const r = await runProbe({ target: t.url, scenarios: [steps] });
-      expect(r.skipped.origin).toBe(1);
+      expect(r.refused).toMatchObject([{ target: "//evil.example/x", skip: "path" }]);
       expect(t.seen.every((s) => !s.url.includes("evil"))).toBe(true);
     } finally {
       await t.close();

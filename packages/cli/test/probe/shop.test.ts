@@ -98,7 +98,7 @@ describe("probing examples/sloppy-api finds every planted misuse", () => {
   });
 
   it("9. stack traces in 5xx", () => {
-    expect(found(sloppy.summary, "5xx-leaks-internals")).toContainEqual(
+    expect(found(sloppy.summary, "error-leaks-internals")).toContainEqual(
       expect.stringMatching(/→ 500: 500 body leaks a stack trace/),
     );
   });

@@ -3,7 +3,6 @@
  * the docs pages).
  */
 import type { Rule } from "../rule.js";
-import r5xxLeaksInternals from "./5xx-leaks-internals.js";
 import r201NeedsLocation from "./201-needs-location.js";
 import r400ForBusinessRule from "./400-for-business-rule.js";
 import r401ForAcceptedToken from "./401-for-accepted-token.js";
@@ -15,6 +14,7 @@ import r422ForMalformedJson from "./422-for-malformed-json.js";
 import r429NeedsRetryAfter from "./429-needs-retry-after.js";
 import r500MasksUpstreamFailure from "./500-masks-upstream-failure.js";
 import r503NeedsRetryAfter from "./503-needs-retry-after.js";
+import errorLeaksInternals from "./error-leaks-internals.js";
 import headWithBody from "./head-with-body.js";
 import htmlErrorPageFromJsonApi from "./html-error-page-from-json-api.js";
 import noContentWithBody from "./no-content-with-body.js";
@@ -25,6 +25,7 @@ import probeNotFoundNot404 from "./probe-not-found-not-404.js";
 import probeOptionsWithoutAllow from "./probe-options-without-allow.js";
 import probeOtherIdentityNotRefused from "./probe-other-identity-not-refused.js";
 import probeRetryAfterNotHonoured from "./probe-retry-after-not-honoured.js";
+import probeStateChanged from "./probe-state-changed.js";
 import probeStepUnexpectedStatus from "./probe-step-unexpected-status.js";
 import probeUnauthenticatedNot401 from "./probe-unauthenticated-not-401.js";
 import probeWrongMethodNot405 from "./probe-wrong-method-not-405.js";
@@ -44,7 +45,7 @@ export const RULES: readonly Rule[] = [
   r429NeedsRetryAfter,
   r500MasksUpstreamFailure,
   r503NeedsRetryAfter,
-  r5xxLeaksInternals,
+  errorLeaksInternals,
   headWithBody,
   htmlErrorPageFromJsonApi,
   noContentWithBody,
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   probeOptionsWithoutAllow,
   probeOtherIdentityNotRefused,
   probeRetryAfterNotHonoured,
+  probeStateChanged,
   probeStepUnexpectedStatus,
   probeUnauthenticatedNot401,
   probeWrongMethodNot405,

@@ -7,27 +7,27 @@
 
 import { parseRetryAfter, retryAfterSeconds } from "truestatus";
 import { headerField } from "../../audit/exchange.js";
-import { all, authHeaders, type ProbeContext } from "../context.js";
+import { all, authHeaders, literal, type ProbeContext } from "../context.js";
 
 export const MAX_WAIT_S = 10;
 
 export async function burst(ctx: ProbeContext): Promise<void> {
   if (ctx.burst === 0) return;
   // A collection read (one whose answer listed ids) first: list endpoints are the usual limited ones.
-  const ok = [...ctx.gets.entries()].filter(([, g]) => g.status >= 200 && g.status < 300);
-  const entry = ok.find(([t]) => ctx.ids.has(t)) ?? ok[0];
-  if (entry === undefined) {
+  const ok = [...ctx.gets.values()].filter((g) => g.status >= 200 && g.status < 300);
+  const g = ok.find((x) => ctx.ids.has(x.path)) ?? ok[0];
+  if (g === undefined) {
     ctx.notes.push("burst: not run (no GET target answered 2xx)");
     return;
   }
-  const [target, g] = entry;
+  const target = g.path;
   const who = g.identity === "A" ? ctx.a : undefined;
   let retryAfter: string | undefined;
   let limited = 0;
   await all(
     Array.from({ length: ctx.burst }, (_, i) => async () => {
       const ex = await ctx.send(
-        { method: "GET", path: target, headers: authHeaders(who), identity: g.identity },
+        { method: "GET", ...literal(target), headers: authHeaders(who), identity: g.identity },
         { scenario: "burst", did: `GET ${target} (burst ${i + 1} of ${ctx.burst})` },
       );
       if (ex?.response?.status !== 429) return;
@@ -52,7 +52,7 @@ export async function burst(ctx: ProbeContext): Promise<void> {
   const waitedMs = Math.ceil(seconds * 1000) + 50;
   await new Promise((r) => setTimeout(r, waitedMs));
   await ctx.send(
-    { method: "GET", path: target, headers: authHeaders(who), identity: g.identity },
+    { method: "GET", ...literal(target), headers: authHeaders(who), identity: g.identity },
     {
       scenario: "burst-retry",
       did: `GET ${target} after the Retry-After (${retryAfter}) of a 429`,

@@ -1,7 +1,8 @@
 /**
  * Valid JSON that breaks the operation's schema: a required field missing, a field of the wrong
- * type → 400 (or 422 by policy). Such a body could be accepted by a sloppy API and create data,
- * so this scenario needs --unsafe.
+ * type, at the top level and one level down (a `{"user": {…}}` wrapper hides every inner field)
+ * → 400 (or 422 by policy). Such a body could be accepted by a sloppy API and create data, so
+ * safety.ts sends it only with --unsafe (and lists it as not sent otherwise).
  */
 
 import {
@@ -67,32 +68,68 @@ function wrongValue(s: Schema): unknown {
       : "not-a-number";
 }
 
-export function invalidBodies(schema: Schema): { what: string; body: unknown }[] {
-  const valid = sample(schema);
-  if (typeof valid !== "object" || valid === null || Array.isArray(valid)) return [];
-  const out: { what: string; body: unknown }[] = [];
+/** The object schema of `s` with allOf merged (properties and required), or undefined. */
+function objectSchema(s: Schema | undefined): Schema | undefined {
+  if (s === undefined) return undefined;
+  if (s.allOf !== undefined) {
+    const properties: Record<string, Schema> = { ...s.properties };
+    const required: string[] = [...(s.required ?? [])];
+    for (const x of s.allOf) {
+      Object.assign(properties, x.properties);
+      required.push(...(x.required ?? []));
+    }
+    return { type: "object", properties, required };
+  }
+  return typeOf(s) === "object" || s.properties !== undefined ? s : undefined;
+}
+
+type Broken = { what: string; body: unknown };
+
+/** Bodies breaking `schema` at one level: `wrap` puts them back into the outer object. */
+function breakLevel(
+  schema: Schema,
+  valid: Record<string, unknown>,
+  where: string,
+  wrap: (inner: Record<string, unknown>) => unknown,
+): Broken[] {
+  const out: Broken[] = [];
   const req = schema.required?.[0];
   if (req !== undefined) {
-    const body = { ...(valid as Record<string, unknown>) };
+    const body = { ...valid };
     delete body[req];
-    out.push({ what: `the required field "${req}" missing`, body });
+    out.push({ what: `the required field "${where}${req}" missing`, body: wrap(body) });
   }
-  const typed = Object.entries(schema.properties ?? {}).find(([, p]) => typeOf(p) !== undefined);
+  const props = Object.entries(schema.properties ?? {});
+  const typed =
+    props.find(([k, p]) => schema.required?.includes(k) && typeOf(p) !== undefined) ??
+    props.find(([, p]) => typeOf(p) !== undefined);
   if (typed !== undefined)
     out.push({
-      what: `"${typed[0]}" of the wrong type`,
-      body: { ...(valid as Record<string, unknown>), [typed[0]]: wrongValue(typed[1]) },
+      what: `"${where}${typed[0]}" of the wrong type`,
+      body: wrap({ ...valid, [typed[0]]: wrongValue(typed[1]) }),
     });
   return out;
 }
 
-export async function invalidBody(ctx: ProbeContext): Promise<void> {
-  if (!ctx.client.unsafe) {
-    ctx.notes.push(
-      "invalid-body: not run (valid JSON that breaks the schema could change data: give --unsafe)",
-    );
-    return;
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function invalidBodies(schema: Schema): Broken[] {
+  const top = objectSchema(schema);
+  const valid = sample(schema);
+  if (top === undefined || !isRecord(valid)) return [];
+  const out = breakLevel(top, valid, "", (b) => b);
+  // One level down: the required fields inside each required object member ({"user": {…}}).
+  for (const [k, p] of Object.entries(top.properties ?? {})) {
+    const inner = objectSchema(p);
+    const innerValid = valid[k];
+    if (inner === undefined || !isRecord(innerValid) || !top.required?.includes(k)) continue;
+    out.push(...breakLevel(inner, innerValid, `${k}.`, (b) => ({ ...valid, [k]: b })));
   }
+  return out;
+}
+
+export async function invalidBody(ctx: ProbeContext): Promise<void> {
   const ops = distinct(
     jsonBodyOps(ctx).filter((o) => o.body?.schema !== undefined && callerFor(ctx, o) !== null),
     (o) => `${o.method} ${o.path}`,
@@ -102,12 +139,15 @@ export async function invalidBody(ctx: ProbeContext): Promise<void> {
     ops.flatMap((op) =>
       invalidBodies(op.body!.schema!).map(({ what, body }) => async () => {
         const who = callerFor(ctx, op) ?? undefined;
+        const target = fillPath(ctx, op, false);
+        if (target === undefined) return;
         await ctx.send(
           {
             method: op.method,
-            path: fillPath(ctx, op, false)!,
+            ...target,
             headers: { ...authHeaders(who), "content-type": "application/json" },
             body: JSON.stringify(body),
+            op,
             identity: who?.label ?? "none",
           },
           {

@@ -1,12 +1,14 @@
 /**
  * A JSON body no parser accepts, sent to operations that take JSON → 400 (not 500, not 422).
- * Safe by construction: the operation must reject it before any effect; DELETE is never used.
- * Path parameters get ids that cannot exist, so a 404 is an honest answer too.
+ * Path parameters get ids that cannot exist, so a 404 is an honest answer too. Safe mode sends it
+ * only where safety.ts allows (a documented required JSON body; POST on a collection or an id
+ * that cannot exist); the others are listed as not sent.
  */
 import {
   all,
   callerFor,
   distinct,
+  hasParams,
   jsonBodyOps,
   type ProbeContext,
   sendUnparseable,
@@ -21,10 +23,10 @@ export async function malformedBody(ctx: ProbeContext): Promise<void> {
   await all(
     ops.map(
       (op) => () =>
-        sendUnparseable(ctx, op, "application/json", {
+        sendUnparseable(ctx, op, callerFor(ctx, op) ?? undefined, "application/json", {
           scenario: "malformed-body",
           did: `${op.method} ${op.path} with a body that is not JSON`,
-          expect: 400,
+          expect: hasParams(op) ? [400, 404] : [400],
         }),
     ),
   );

@@ -1,6 +1,8 @@
 /**
  * Content negotiation: a body labelled text/plain to an operation that takes JSON → 415 (the body
- * is also unparseable, so nothing can be created); an Accept no operation produces → 406 (info).
+ * is also unparseable); an Accept no operation produces → 406 (info). The 415 check needs
+ * --unsafe: a server whose JSON parser skips other media types reads an empty body and may act on
+ * it (safety.ts lists it as not sent).
  */
 import {
   all,
@@ -8,6 +10,7 @@ import {
   callerFor,
   distinct,
   fillPath,
+  hasParams,
   jsonBodyOps,
   type ProbeContext,
   sendUnparseable,
@@ -34,10 +37,10 @@ export async function mediaType(ctx: ProbeContext): Promise<void> {
   await all([
     ...writes.map(
       (op) => () =>
-        sendUnparseable(ctx, op, "text/plain", {
+        sendUnparseable(ctx, op, callerFor(ctx, op) ?? undefined, "text/plain", {
           scenario: "unsupported-media-type",
           did: `${op.method} ${op.path} with Content-Type: text/plain`,
-          expect: 415,
+          expect: hasParams(op) ? [415, 404] : [415],
         }),
     ),
     ...reads.map((op) => async () => {
@@ -47,7 +50,7 @@ export async function mediaType(ctx: ProbeContext): Promise<void> {
       await ctx.send(
         {
           method: "GET",
-          path: target,
+          ...target,
           headers: { ...authHeaders(who), accept: UNACCEPTABLE },
           identity: who?.label ?? "none",
         },

@@ -9,6 +9,7 @@ import {
   distinct,
   fillPath,
   hasParams,
+  literal,
   type ProbeContext,
 } from "../context.js";
 
@@ -28,7 +29,7 @@ export async function unknownPath(ctx: ProbeContext): Promise<void> {
       ctx.send(
         {
           method: "GET",
-          path: UNKNOWN_PATH,
+          ...literal(UNKNOWN_PATH),
           headers: authHeaders(who),
           identity: who?.label ?? "none",
         },
@@ -41,10 +42,12 @@ export async function unknownPath(ctx: ProbeContext): Promise<void> {
       ),
     ...items.map((op) => async () => {
       const caller = callerFor(ctx, op) ?? undefined;
+      const target = fillPath(ctx, op, false);
+      if (target === undefined) return;
       await ctx.send(
         {
           method: "GET",
-          path: fillPath(ctx, op, false)!,
+          ...target,
           headers: authHeaders(caller),
           identity: caller?.label ?? "none",
         },
