@@ -4,7 +4,7 @@
  * block is written as its own module and type-checked by tsc. A block that is a fragment fails.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -17,6 +17,10 @@ const DOCS = [
   "docs/policy.md",
   "docs/ratelimit.md",
 ];
+/** The rule pages: their "How to fix" snippets (Express, Fastify, Hono), shown in the HTML report. */
+const RULE_PAGES = readdirSync(join(ROOT, "docs/rules"))
+  .filter((f) => f.endsWith(".md"))
+  .map((f) => `docs/rules/${f}`);
 
 interface Block {
   readonly doc: string;
@@ -24,11 +28,15 @@ interface Block {
   readonly code: string;
 }
 
-function blocks(doc: string): Block[] {
+/** The code blocks of a doc; of a rule page, those of its "How to fix" section. */
+function blocks(doc: string, from = ""): Block[] {
   const text = readFileSync(join(ROOT, doc), "utf8");
+  const start = from === "" ? 0 : text.indexOf(from);
+  if (start === -1) return [];
   const out: Block[] = [];
   const re = /^```(ts|typescript|js|javascript)\n([\s\S]*?)^```$/gm;
   for (const m of text.matchAll(re)) {
+    if (m.index < start) continue;
     const line = text.slice(0, m.index).split("\n").length;
     out.push({ doc, line, code: m[2]! });
   }
@@ -40,11 +48,17 @@ const dir = mkdtempSync(join(ROOT, ".docs-examples-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the docs' examples compile under --strict", () => {
-  const all = DOCS.flatMap(blocks);
+  const all = [
+    ...DOCS.flatMap((d) => blocks(d)),
+    ...RULE_PAGES.flatMap((d) => blocks(d, "\n## How to fix\n")),
+  ];
 
   it("finds the examples", () => {
     expect(all.filter((b) => b.doc === "docs/emit.md").length).toBeGreaterThanOrEqual(8);
     expect(all.filter((b) => b.doc === "README.md").length).toBeGreaterThanOrEqual(4);
+    // Express, Fastify and Hono on every rule page.
+    for (const page of RULE_PAGES)
+      expect(all.filter((b) => b.doc === page).length, page).toBeGreaterThanOrEqual(3);
   });
 
   it("tsc --strict finds no error in any of them", () => {

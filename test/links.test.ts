@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPOSITORY_URL } from "../packages/cli/src/audit/links.js";
+import { REPOSITORY_URL as LIBRARY_REPOSITORY_URL } from "../packages/truestatus/src/semantics/links.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -49,5 +50,10 @@ describe("links", () => {
         }
       }
     }
+  });
+
+  it("the library names the repository the CLI names (problem type URIs point into it)", () => {
+    // The library cannot import the CLI: each has its constant, kept equal here.
+    expect(LIBRARY_REPOSITORY_URL).toBe(REPOSITORY_URL);
   });
 });

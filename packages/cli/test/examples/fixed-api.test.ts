@@ -53,7 +53,9 @@ describe("fixed-api", () => {
     expect((await call("POST", "/users", user)).res.status).toBe(201);
     const dup = await call("POST", "/users", user);
     expect(dup.res.status).toBe(422);
-    expect(dup.body?.type).toBe("https://truestatus.dev/problems/duplicate");
+    expect(dup.body?.type).toBe(
+      "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#duplicate",
+    );
     const bad = await call("POST", "/users", { ...user, email: "nope" });
     expect(bad.res.status).toBe(400);
     expect(bad.body?.errors).toEqual([expect.objectContaining({ pointer: "/email" })]);
@@ -91,7 +93,7 @@ describe("fixed-api", () => {
     const early = await call("POST", `/orders/${orderId}/ship`, undefined, token);
     expect(early.res.status).toBe(422);
     expect(early.body).toMatchObject({
-      type: "https://truestatus.dev/problems/invalid-state",
+      type: "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#invalid-state",
       state: "placed",
       allowedFrom: ["paid"],
     });

@@ -28,13 +28,24 @@ export interface FastifyReplyLike {
 /** `key` defaults to `request.ip`. */
 export type FastifyRateLimitOptions<Req extends FastifyRequestLike> = WrapperOptions<Req>;
 
-export function fastifyRateLimit<Req extends FastifyRequestLike, Rep extends FastifyReplyLike>(
+/**
+ * The hook. Its parameters are the structural types, not `Req`: a hook generic in its request
+ * type is inferred as `never` in a route's options (`{ onRequest: fastifyRateLimit(...) }`),
+ * where Fastify's own generics are still open. `Req` types only the `key` function.
+ */
+export type FastifyRateLimitHook = (
+  request: FastifyRequestLike,
+  reply: FastifyReplyLike,
+) => Promise<void>;
+
+export function fastifyRateLimit<Req extends FastifyRequestLike = FastifyRequestLike>(
   limiter: RateLimiter | RateLimiterOptions,
   options: FastifyRateLimitOptions<Req> = {},
-): (request: Req, reply: Rep) => Promise<void> {
+): FastifyRateLimitHook {
   const { decideFor, policy } = prepare(limiter, options, (request: Req) => clientKey(request.ip));
   return async function truestatusRateLimit(request, reply) {
-    const r = decideFor(request);
+    // The request Fastify passes is the one `key` was written for.
+    const r = decideFor(request as Req);
     const d = r instanceof Promise ? await r : r;
     if (d.allowed) {
       for (const name in d.headers) reply.header(name, d.headers[name]!);

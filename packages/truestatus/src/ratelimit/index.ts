@@ -11,6 +11,7 @@ export {
   expressRateLimit,
 } from "./express.js";
 export {
+  type FastifyRateLimitHook,
   type FastifyRateLimitOptions,
   type FastifyReplyLike,
   type FastifyRequestLike,

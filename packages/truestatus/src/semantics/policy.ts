@@ -6,6 +6,9 @@
 import { PolicyError } from "./errors.js";
 import { isToken } from "./headers/syntax.js";
 import { buildWwwAuthenticate } from "./headers/www-authenticate.js";
+import { DEFAULT_PROBLEM_TYPE_BASE } from "./links.js";
+
+export { DEFAULT_PROBLEM_TYPE_BASE } from "./links.js";
 
 export interface Policy {
   /** Status for a request that is well-formed but fails schema validation (missing or mistyped field). */
@@ -19,7 +22,10 @@ export interface Policy {
   readonly hideForbidden: boolean;
   /** Put internal error messages, stacks and upstream identities in responses. Never in production. */
   readonly exposeInternals: boolean;
-  /** Base URI of the problem `type` of each failure kind (`<base><kind>`); point it at your own docs. */
+  /**
+   * Base URI of the problem `type` of each failure kind (`<base><slug>`): by default
+   * DEFAULT_PROBLEM_TYPE_BASE (docs/problems.md in the repository); point it at your own docs.
+   */
   readonly problemTypeBase: string;
   /** The auth-scheme of the challenge sent with 401 (RFC 9110 §11.6.1). */
   readonly authScheme: string;
@@ -70,7 +76,7 @@ export const POLICY_OPTIONS: readonly PolicyOptionDoc[] = [
   },
   {
     name: "problemTypeBase",
-    default: "https://truestatus.dev/problems/",
+    default: DEFAULT_PROBLEM_TYPE_BASE,
     alternatives: "any absolute URI ending in / or #",
     guideline:
       "RFC 9457 §3.1.1: the type URI should lead to human-readable documentation of the problem type.",
@@ -101,7 +107,7 @@ const DEFAULTS: Policy = {
   duplicateStatus: 422,
   hideForbidden: false,
   exposeInternals: false,
-  problemTypeBase: "https://truestatus.dev/problems/",
+  problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE,
   authScheme: "Bearer",
   realm: undefined,
   proxyName: "truestatus",

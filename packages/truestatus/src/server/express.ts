@@ -8,6 +8,7 @@
  * status, headers and problem body. Installed before the routes by mistake, it notices on the
  * first request, says so in one log line, and runs after them too.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { isHttpFailure } from "../semantics/failure.js";
 import {
@@ -40,6 +41,22 @@ export type { OnFailure } from "./respond.js";
 
 /** The adapter's options; `onFailure` gets Express's request. */
 export type TruestatusOptions = Options<Request>;
+
+/**
+ * A middleware typed on Node's request and response, like `express.json()`. Typed as Express's
+ * `RequestHandler`, it would fix a route's parameter types to `ParamsDictionary`
+ * (`req.params.id: string | string[]` in `app.get("/orders/:id", auth, (req) => ...)`).
+ */
+export type Middleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
+
+/** Express's handler as a Middleware (the same function, typed so that it pins nothing). */
+function asMiddleware(handler: RequestHandler): Middleware {
+  return handler as unknown as Middleware;
+}
 
 function facts(req: Request): RequestFacts {
   // pino-http (and express-pino-logger) put a child logger with the request id on req.log.
@@ -143,9 +160,9 @@ export function truestatus(options: TruestatusOptions = {}): [RequestHandler, Er
 }
 
 /** requireAuth's middleware, and the typed identity it verified. */
-export interface AuthMiddleware<I> extends RequestHandler {
+export interface AuthMiddleware<I> extends Middleware {
   /** The identity of a request this middleware authenticated (a 500 on any other request). */
-  identity(req: Request): I;
+  identity(req: IncomingMessage): I;
 }
 
 /**
@@ -163,13 +180,13 @@ export function requireAuth<I>(verify: Verify<I>, options: AuthOptions = {}): Au
       }
     }, next);
   };
-  return Object.assign(middleware, {
-    identity: (req: Request) => requireIdentity<I>(req, "auth.identity(req)"),
+  return Object.assign(asMiddleware(middleware), {
+    identity: (req: IncomingMessage) => requireIdentity<I>(req, "auth.identity(req)"),
   });
 }
 
 /** 403 insufficient_scope unless the identity requireAuth verified has every scope. */
-export function requireScope(...scopes: string[]): RequestHandler {
+export function requireScope(...scopes: string[]): Middleware {
   const check = createScopeCheck(scopes);
   return function truestatusRequireScope(req, _res, next) {
     next(check(identityOf(req)));
@@ -177,7 +194,7 @@ export function requireScope(...scopes: string[]): RequestHandler {
 }
 
 /** 415 with Accept-Post / Accept-Patch for a request whose content is not of these media types. */
-export function requireContentType(...types: string[]): RequestHandler {
+export function requireContentType(...types: string[]): Middleware {
   const check = createContentTypeCheck(types);
   return function truestatusRequireContentType(req, _res, next) {
     next(
@@ -195,7 +212,7 @@ export function requireContentType(...types: string[]): RequestHandler {
  * media type, 413 over `limit` bytes (default 100 KiB), 400 for bytes that are not UTF-8 or text
  * that is not JSON. Sets `req.body`; a request without content is let through with no body.
  */
-export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
+export function jsonBody(options: JsonBodyOptions = {}): Middleware {
   return function truestatusJsonBody(req, _res, next) {
     const headers = {
       contentType: req.headers["content-type"],
@@ -222,7 +239,7 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
         next(e);
         return;
       }
-      req.body = body;
+      (req as { body?: unknown }).body = body;
       (req as { _body?: boolean })._body = true;
       next();
     }, next);
@@ -233,9 +250,9 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
  * Development: warns (log + `truestatus-soft-error` header) when a 2xx is sent with res.json() /
  * res.send() of a body that looks like an error. Install it before the routes.
  */
-export function softErrors(options: { readonly logger?: Logger } = {}): RequestHandler {
+export function softErrors(options: { readonly logger?: Logger } = {}): Middleware {
   const logger = createResponder(options).logger;
-  return function truestatusSoftErrors(req, res, next) {
+  return asMiddleware(function truestatusSoftErrors(req, res, next) {
     const json = res.json;
     res.json = function guardedJson(this: Response, body?: unknown) {
       const warning = softErrorWarning(
@@ -251,5 +268,5 @@ export function softErrors(options: { readonly logger?: Logger } = {}): RequestH
       return json.call(this, body);
     };
     next();
-  };
+  } as RequestHandler);
 }

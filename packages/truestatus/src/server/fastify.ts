@@ -27,7 +27,7 @@ import {
 } from "./auth.js";
 import { mediaTypeOf } from "./content-type.js";
 import { fastifyRouteMethods } from "./fastify-routes.js";
-import { isLevelLogger, writeLog } from "./log.js";
+import { isLevelLogger, isNullLogger, writeLog } from "./log.js";
 import {
   createResponder,
   type TruestatusOptions as Options,
@@ -66,7 +66,8 @@ function facts(request: FastifyRequest): RequestFacts {
     path: pathOf(request.url),
     accept: request.headers.accept,
     request,
-    logger: isLevelLogger(request.log) ? request.log : undefined,
+    // Fastify's logger when it is off is a no-op: a 5xx would be logged nowhere.
+    logger: isLevelLogger(request.log) && !isNullLogger(request.log) ? request.log : undefined,
   };
 }
 
@@ -185,7 +186,7 @@ const plugin: FastifyPluginCallback<TruestatusOptions> = (fastify, options, done
         );
         if (warning) {
           reply.header(SOFT_ERROR_HEADER, warning.header);
-          writeLog(options.logger ?? request.log, warning.entry);
+          writeLog(options.logger ?? facts(request).logger ?? responder.logger, warning.entry);
         }
         return original.call(this, payload);
       };

@@ -16,6 +16,7 @@ import {
   setIdentity,
   type Verify,
 } from "./auth.js";
+import { type BodyHeaders, hasContent } from "./content-type.js";
 import {
   checkJsonRequest,
   type JsonBodyOptions,
@@ -184,16 +185,48 @@ export function validationHook(result: ValidationResult, _c?: unknown): void {
  * is not JSON. `const body = await readJson(c, { limit: 10_000 })`.
  */
 export async function readJson(c: Context, options: JsonBodyOptions = {}): Promise<unknown> {
-  const limit = checkJsonRequest(
-    {
-      contentType: c.req.header("content-type"),
-      contentLength: c.req.header("content-length"),
-      transferEncoding: c.req.header("transfer-encoding"),
-    },
-    options,
-  );
+  const limit = checkJsonRequest(bodyHeaders(c), options);
   const body = c.req.raw.body;
   return parseJsonText(body === null ? "" : await readLimited(streamChunks(body), limit));
+}
+
+function bodyHeaders(c: Context): BodyHeaders {
+  const contentLength = c.req.header("content-length");
+  const transferEncoding = c.req.header("transfer-encoding");
+  return {
+    contentType: c.req.header("content-type"),
+    contentLength,
+    // A Request made in code (app.request(), a Worker's fetch) can have content without either.
+    transferEncoding:
+      transferEncoding ??
+      (contentLength === undefined && c.req.raw.body !== null ? "chunked" : undefined),
+  };
+}
+
+/**
+ * Middleware that reads a JSON body truthfully before a validator or handler reads it: 415 (with
+ * Accept-Post / Accept-Patch) for another media type, 413 over `limit` bytes (default 100 KiB), 400
+ * for bytes that are not UTF-8 or text that is not JSON. The text is then what `c.req.json()`,
+ * `c.req.text()` and `zValidator("json", ...)` read: without it, `c.req.json()` turns bytes that are
+ * not UTF-8 into U+FFFD, reads any size, and the validator takes a body of another type as `{}`.
+ * A request without content is let through.
+ */
+export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler {
+  return async function truestatusJsonBody(c, next) {
+    const headers = bodyHeaders(c);
+    if (hasContent(headers)) {
+      const limit = checkJsonRequest(headers, options);
+      const body = c.req.raw.body;
+      const text = body === null ? "" : await readLimited(streamChunks(body), limit);
+      const value = parseJsonText(text);
+      // Hono's body cache (what c.req.json() and its validators read): the text, and for Hono
+      // versions that cache json() separately, the value.
+      const cache = c.req.bodyCache as Record<string, Promise<unknown>>;
+      cache.text = Promise.resolve(text);
+      cache.json = Promise.resolve(value);
+    }
+    await next();
+  };
 }
 
 /**

@@ -59,6 +59,16 @@ export function isLevelLogger(value: unknown): value is LevelLogger {
   );
 }
 
+/**
+ * Whether a level logger is a framework's stand-in for "no logger": Fastify without `logger`
+ * (abstract-logging) has one no-op for every level and no `level`. Logging there would lose every
+ * 5xx and its instance id; the adapters then write to stderr as without a logger. (pino at level
+ * "silent" has a `level`, and stays silent as asked.)
+ */
+export function isNullLogger(logger: LevelLogger): boolean {
+  return !("level" in logger) && logger.error === logger.info && logger.error === logger.warn;
+}
+
 function errorJson(e: unknown, depth = 0): unknown {
   if (!(e instanceof Error)) return e;
   const out: Record<string, unknown> = { name: e.name, message: e.message };

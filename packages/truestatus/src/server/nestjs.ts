@@ -25,7 +25,7 @@ import {
 } from "./auth.js";
 import { routeMethods as expressRouteMethods } from "./express-routes.js";
 import { type FastifyRoutesLike, fastifyRouteMethods } from "./fastify-routes.js";
-import { isLevelLogger } from "./log.js";
+import { isLevelLogger, isNullLogger } from "./log.js";
 import { type NodeLikeResponse, sendReply } from "./node-response.js";
 import {
   createResponder,
@@ -109,7 +109,7 @@ function facts(req: ExpressRequestLike): RequestFacts {
     accept: header(req, "accept"),
     request: req,
     // nestjs-pino / pino-http (Express) and Fastify put a request logger on req.log.
-    logger: isLevelLogger(req.log) ? req.log : undefined,
+    logger: isLevelLogger(req.log) && !isNullLogger(req.log) ? req.log : undefined,
   };
 }
 

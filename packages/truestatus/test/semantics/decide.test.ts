@@ -30,7 +30,7 @@ import {
   unsupportedMediaType,
 } from "../../src/index.js";
 
-const BASE = "https://truestatus.dev/problems/";
+const BASE = "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#";
 const v422 = definePolicy({ validationStatus: 422 });
 const d409 = definePolicy({ duplicateStatus: 409 });
 const hide = definePolicy({ hideForbidden: true });
@@ -687,7 +687,7 @@ describe("the README's usage example", () => {
         'Bearer realm="orders-api", error="invalid_token", error_description="The access token expired"',
     });
     expect(d.problem).toEqual({
-      type: "https://truestatus.dev/problems/unauthenticated",
+      type: "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#unauthenticated",
       title: "Authentication required",
       status: 401,
       detail: "The credentials sent have expired.",

@@ -16,7 +16,7 @@ import {
 } from "./apps/domain.js";
 import { ADAPTERS } from "./apps/index.js";
 
-const T = "https://truestatus.dev/problems/";
+const T = "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#";
 const JSON_BODY = { "content-type": "application/json" };
 const WRITER = { authorization: "Bearer writer-token" };
 

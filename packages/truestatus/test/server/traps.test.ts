@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import express from "express";
 import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { notFound as notFoundExpress } from "../../src/index.js";
 import { truestatus as truestatusExpress } from "../../src/server/express.js";
 import { truestatus as truestatusFastify } from "../../src/server/fastify.js";
@@ -13,7 +13,7 @@ import type { LogEntry } from "../../src/server/log.js";
 import { closing, INVALID_UTF8_ORDER, listening, type Started } from "./apps/domain.js";
 import { ADAPTERS } from "./apps/index.js";
 
-const T = "https://truestatus.dev/problems/";
+const T = "https://github.com/truestatus/truestatus/blob/main/docs/problems.md#";
 const WRITER = { authorization: "Bearer writer-token" };
 const READER = { authorization: "Bearer reader-token" };
 
@@ -278,5 +278,37 @@ describe("Fastify: failures go to Fastify's own logger, with the request id", ()
     expect(info).toMatchObject({ level: 30, reqId: expect.any(String), kind: "not_found" });
     expect(info?.err).toBeUndefined();
     await app.close();
+  });
+});
+
+describe("Fastify without its logger (the default): a 5xx is still logged", () => {
+  it("one JSON line on stderr with the instance the client got (not Fastify's no-op logger)", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const app = Fastify();
+    try {
+      await app.register(truestatusFastify);
+      app.get("/crash", async () => {
+        throw new Error("db down");
+      });
+      const res = await app.inject({ method: "GET", url: "/crash" });
+      expect(res.statusCode).toBe(500);
+      const instance = (JSON.parse(res.body) as { instance: string }).instance;
+      const entry = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((e) => e.instance === instance);
+      expect(entry).toMatchObject({
+        level: "error",
+        event: "server_failure",
+        kind: "internal",
+        status: 500,
+      });
+      expect((entry?.error as { message?: string } | undefined)?.message).toBe("db down");
+    } finally {
+      spy.mockRestore();
+      await app.close();
+    }
   });
 });

@@ -226,7 +226,9 @@ describe("HTML report in Chromium", () => {
     for (const fw of ["Express", "Fastify", "Hono"])
       expect(text).toContain(`${fw} with truestatus`);
     await detail.locator("summary", { hasText: "Hono with truestatus" }).click();
-    expect(await detail.locator("pre").filter({ hasText: "app.onError" }).isVisible()).toBe(true);
+    expect(await detail.locator("pre").filter({ hasText: "truestatus(app)" }).isVisible()).toBe(
+      true,
+    );
     await row.click();
     expect(await detail.isVisible()).toBe(false);
     await page.context().close();
