@@ -98,7 +98,6 @@ export const COLUMNS = {
   credential_id: {
     type: "varchar",
     doc: "A one-way fingerprint of the credentials sent (never the credentials).",
-    capability: "request.credentials",
   },
   location: {
     type: "varchar",
