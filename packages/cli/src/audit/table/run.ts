@@ -361,7 +361,10 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
 
   // ---- coverage --------------------------------------------------------------------------------------
   const coverage: Record<string, RuleCoverage> = {};
-  const fileNames = Object.keys(files).sort(cmpStr);
+  // Every file, also one whose records were all malformed (no row in the table).
+  const fileNames = [
+    ...new Set([...Object.keys(files), ...(fileList ?? []).map((f) => f.file)]),
+  ].sort(cmpStr);
   for (const rule of tableRules) {
     const cov: RuleCoverage = { checked: 0, notChecked: {} };
     for (const f of fileNames) {
@@ -376,7 +379,7 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
         continue;
       }
       const n = notRecorded.get(rule.id)?.get(f) ?? 0;
-      cov.checked += files[f]!.exchanges - n;
+      cov.checked += (files[f]?.exchanges ?? 0) - n;
       if (n > 0) {
         const p = planned.find((x) => x.rule.id === rule.id)!;
         cov.notRecorded ??= {};
