@@ -274,20 +274,24 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
   // One row per combination of the rules' verdicts and the values they must judge.
   const ruleCols: string[] = [];
   const anyRule: string[] = [];
+  /** Each rule's columns of the query, to tell which rule a failing query failed on. */
+  const colsByRule = new Map<string, string[]>();
   for (const p of planned) {
     const base = judged(p);
     const when = and(base, p.rule.table.when);
-    ruleCols.push(`${x(holds(when))} AS ${q(`w${p.index}`)}`);
+    const mine: string[] = [`${x(holds(when))} AS ${q(`w${p.index}`)}`];
     anyRule.push(q(`w${p.index}`));
     const check = p.rule.table.check;
     if (check !== undefined) {
       const applies = and(base, not(holds(p.rule.table.when)), check.applies);
-      ruleCols.push(`${x(holds(applies))} AS ${q(`a${p.index}`)}`);
+      mine.push(`${x(holds(applies))} AS ${q(`a${p.index}`)}`);
       anyRule.push(q(`a${p.index}`));
       check.inputs.forEach((input, k) => {
-        ruleCols.push(`CASE WHEN ${x(applies)} THEN ${x(input)} END AS ${q(`v${p.index}_${k}`)}`);
+        mine.push(`CASE WHEN ${x(applies)} THEN ${x(input)} END AS ${q(`v${p.index}_${k}`)}`);
       });
     }
+    ruleCols.push(...mine);
+    colsByRule.set(p.rule.id, mine);
   }
   const findingCounts = new Map<string, number>();
   let untruthful = 0;
@@ -297,10 +301,23 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
     const filter = [...anyRule, flagged].map((c) => `(${c})`).join(" OR ");
     const cols = [`${q(CLASS)} AS c`, `${q("body_flagged")} AS bf`, ...ruleCols];
     const names = cols.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
-    const rows = await query(
-      "rules",
-      `SELECT ${names.join(", ")}, count(*) AS n FROM (\n  SELECT ${cols.join(",\n    ")}\n  FROM t\n) AS r\nWHERE ${filter}\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
-    );
+    let rows: Row[];
+    try {
+      rows = await query(
+        "rules",
+        `SELECT ${names.join(", ")}, count(*) AS n FROM (\n  SELECT ${cols.join(",\n    ")}\n  FROM t\n) AS r\nWHERE ${filter}\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
+      );
+    } catch (e) {
+      // One query for all the rules failed: run each rule's part alone to name the rule.
+      for (const [id, mine] of colsByRule) {
+        const own = mine.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
+        await query(
+          id,
+          `SELECT ${own.join(", ")}, count(*) AS n FROM (SELECT ${mine.join(", ")} FROM t) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
+        );
+      }
+      throw e;
+    }
     const verdicts = planned.map(() => new Map<string, boolean>());
     for (const r of rows) {
       const n = num(r.n);

@@ -23,7 +23,11 @@ const hex2 = (c: number) => c.toString(16).padStart(2, "0");
 
 /** A string literal. ClickHouse and BigQuery read backslash escapes; the others do not. */
 export function str(d: Dialect, s: string): string {
-  if (d === "duckdb" || d === "trino") return `'${s.replace(/'/g, "''")}'`;
+  if (d === "duckdb" || d === "trino") {
+    // A NUL ends DuckDB's literal where its parser meets it: spell it chr(0), as Trino can too.
+    const parts = s.split("\u0000").map((p) => `'${p.replace(/'/g, "''")}'`);
+    return parts.length === 1 ? parts[0]! : `(${parts.join(" || chr(0) || ")})`;
+  }
   let out = "'";
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

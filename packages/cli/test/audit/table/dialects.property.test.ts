@@ -12,6 +12,7 @@ import type { Exchange, UpstreamAttempt } from "../../../src/audit/exchange.js";
 import { cause } from "../../../src/audit/rules/500-masks-upstream-failure.js";
 import { RULES } from "../../../src/audit/rules/index.js";
 import { analyzeTable } from "../../../src/audit/table/analyze.js";
+import { openDuckDB } from "../../../src/audit/table/duckdb.js";
 import { compileJs, type Expr, holds, type Value } from "../../../src/audit/table/expr.js";
 import { failureClass, methodLabel, timeClass } from "../../../src/audit/table/facts.js";
 import { isTableRule } from "../../../src/audit/table/form.js";
@@ -31,7 +32,8 @@ const attempt: fc.Arbitrary<UpstreamAttempt> = fc.record(
   { status: fc.constantFrom(200, 500, 502, 503, 504, 0) },
   { requiredKeys: [] },
 );
-const exchangeArb: fc.Arbitrary<Exchange> = fc
+type GenExchange = Exchange & { bodyClass?: string | undefined };
+const exchangeArb: fc.Arbitrary<GenExchange> = fc
   .record({
     status: fc.option(
       fc.constantFrom(
@@ -171,7 +173,7 @@ const exchangeArb: fc.Arbitrary<Exchange> = fc
     };
     return { ex, bodyClass: f.bodyClass };
   })
-  .map(({ ex, bodyClass }) => Object.assign(ex, { bodyClass }));
+  .map(({ ex, bodyClass }): GenExchange => Object.assign(ex, { bodyClass }));
 
 const rowOfArb = (x: Exchange & { bodyClass?: string | undefined }): ExchangeRow =>
   toRow(x, x.bodyClass === undefined ? {} : { bodyClass: x.bodyClass });
@@ -222,6 +224,35 @@ describe("the facts follow the streaming engine's modules", () => {
     );
     expect(UNANSWERED_CLASSES.has("client_abort")).toBe(true);
   });
+});
+
+describe("a string literal reads back as the string in DuckDB and ClickHouse", () => {
+  // Rules compare values drawn from logs (a header value, a status list) as literals; a NUL once
+  // ended DuckDB's literal early (a parser error that named the 401 rule).
+  const strings = fc.oneof(
+    fc.string({ unit: "binary" }),
+    fc.constantFrom("\u0000", "é\u0000'\\", "a\u0000\u0000b", "'", "\\", "\r\n\t\u007f"),
+  );
+  it("on generated strings, NUL, quotes and backslashes included", async () => {
+    const duck = await openDuckDB();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(strings, { minLength: 1, maxLength: 8 }), async (xs) => {
+          const cols = xs.map((x, i) => `${str("duckdb", x)} AS v${i}`).join(", ");
+          const chCols = xs.map((x, i) => `${str("clickhouse", x)} AS v${i}`).join(", ");
+          const [d] = await duck.all(`SELECT ${cols}`);
+          const [c] = await chdb.all(`SELECT ${chCols}`);
+          xs.forEach((x, i) => {
+            expect(d![`v${i}`]).toBe(x);
+            expect(c![`v${i}`]).toBe(x);
+          });
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      await duck.close();
+    }
+  }, 120_000);
 });
 
 describe("every expression gives the same values in JavaScript, DuckDB and ClickHouse", () => {
