@@ -65,11 +65,28 @@ export function silentServer(): Promise<FaultyServer> {
 }
 
 /** A port on 127.0.0.1 where nothing listens (bound, then closed). */
+/**
+ * A loopback port that refuses connections and keeps refusing them. Port 2 (compressnet) is
+ * privileged, unused here and not on fetch's list of blocked ports, so no test server can take it while the suites run in parallel,
+ * which an ephemeral port closed after use cannot promise. Checked, with the old way as fallback.
+ */
 export async function closedPort(): Promise<number> {
+  if (await refuses(2)) return 2;
   const server = net.createServer();
   const port = await listen(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code === "ECONNREFUSED"));
+  });
 }
 
 const CRLF = "\r\n";
