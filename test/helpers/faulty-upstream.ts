@@ -64,11 +64,11 @@ export function silentServer(): Promise<FaultyServer> {
   return faultyServer(() => {});
 }
 
-/** A port on 127.0.0.1 where nothing listens (bound, then closed). */
 /**
- * A loopback port that refuses connections and keeps refusing them. Port 2 (compressnet) is
- * privileged, unused here and not on fetch's list of blocked ports, so no test server can take it while the suites run in parallel,
- * which an ephemeral port closed after use cannot promise. Checked, with the old way as fallback.
+ * A port on 127.0.0.1 that refuses connections and keeps refusing them. Port 2 (compressnet) is
+ * privileged, unused here and not on fetch's list of blocked ports, so no test server can take it
+ * while the suites run in parallel, which an ephemeral port closed after use cannot promise.
+ * Checked first; else a port bound, then closed.
  */
 export async function closedPort(): Promise<number> {
   if (await refuses(2)) return 2;
