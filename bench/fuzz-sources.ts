@@ -8,13 +8,15 @@
  * (insert, delete, replace with format metacharacters), random strings over several alphabets,
  * and a fixed set of 1 MiB hostile lines (one fragment repeated) to find super-linear time.
  * A crash is any throw; a bad result is a record that breaks the contract (no reason, a location
- * that is not the one given, a non-integer status). The slowest single input of each parser is
+ * that is not the one given, a non-integer status), or a line readFlat reads otherwise than parse. The slowest single input of each parser is
  * timed again (best of 5) and shown with its length. Exit code 1 on any crash or bad result.
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { isMalformed, type LineFormat } from "../packages/cli/src/audit/source.js";
+import { flatPath } from "../packages/cli/src/audit/flat.js";
+import { type FlatRecord, isMalformed, type LineFormat } from "../packages/cli/src/audit/source.js";
 import { alb } from "../packages/cli/src/audit/sources/alb.js";
+import { decodeLine } from "../packages/cli/src/audit/sources/byte-lines.js";
 import { caddy } from "../packages/cli/src/audit/sources/caddy.js";
 import { clf, combined } from "../packages/cli/src/audit/sources/clf.js";
 import { envoy } from "../packages/cli/src/audit/sources/envoy.js";
@@ -22,6 +24,7 @@ import { haproxy } from "../packages/cli/src/audit/sources/haproxy.js";
 import { HarSplitter, HarSyntaxError } from "../packages/cli/src/audit/sources/har-split.js";
 import { ndjsonFormat } from "../packages/cli/src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../packages/cli/src/audit/sources/nginx.js";
+import { methodLabel } from "../packages/cli/src/audit/template.js";
 import { edit, mutated } from "../packages/cli/test/audit/sources/arbitraries.js";
 import { NEW_PARSERS } from "../packages/cli/test/audit/sources/new-formats.js";
 import { NGINX_LOG_FORMAT } from "../packages/cli/test/fixtures/make-fixtures.js";
@@ -112,7 +115,46 @@ const HOSTILE = [
   "#",
 ];
 
+const flat: FlatRecord = {
+  status: 0,
+  method: "",
+  size: 0,
+  time: 0,
+  bytes: new Uint8Array(0),
+  pathStart: 0,
+  targetEnd: 0,
+};
+
+/**
+ * readFlat (the fast way in) of a line it accepts must read what parse reads: status, method,
+ * body size, time and path, and nothing else counted. A line never holds '\n' (nor ends in '\r').
+ */
+function flatViolation(f: LineFormat, line: string): string | undefined {
+  if (f.readFlat === undefined || line.includes("\n") || line.endsWith("\r")) return undefined;
+  const bytes = Buffer.from(line, "utf8");
+  if (!f.readFlat(bytes, 0, bytes.length, flat)) return undefined;
+  const r = f.parse(decodeLine(bytes, 0, bytes.length), "fuzz.log", 42);
+  if (r === undefined || isMalformed(r)) return "readFlat read a line parse refuses";
+  const path = flatPath(flat.bytes, flat.pathStart, flat.targetEnd);
+  // A path that is not ASCII: the engine parses the line whole.
+  if (path === undefined) return undefined;
+  if (
+    r.response?.status !== flat.status ||
+    methodLabel(r.request.method) !== flat.method ||
+    (r.response?.size ?? -1) !== flat.size ||
+    (r.time ?? Number.NaN) !== flat.time ||
+    r.request.path !== path ||
+    r.upstream !== undefined ||
+    r.response?.headers !== undefined ||
+    r.response?.body !== undefined
+  )
+    return "readFlat reads other fields than parse";
+  return undefined;
+}
+
 function violation(f: LineFormat, line: string): string | undefined {
+  const flatBad = flatViolation(f, line);
+  if (flatBad !== undefined) return flatBad;
   const r = f.parse(line, "fuzz.log", 42);
   if (r === undefined) return undefined;
   if (isMalformed(r)) {

@@ -126,6 +126,7 @@ export async function analyzeInputs(
           ...(options.fieldMap !== undefined ? { fieldMap: options.fieldMap } : {}),
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.templateLimit !== undefined ? { templateLimit: options.templateLimit } : {}),
+          ...(options.maxFindings !== undefined ? { maxFindings: options.maxFindings } : {}),
           ...(reopen ? { reopen: true } : {}),
           ...(reopen && options.inputFormat !== undefined
             ? { givenFormat: options.inputFormat }

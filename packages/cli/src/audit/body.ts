@@ -63,6 +63,11 @@ export type BodyVerdict =
       readonly excerpt: string;
       /** A MUST was broken (GraphQL with application/graphql-response+json and no data). */
       readonly violation?: true;
+      /**
+       * Likely but not structural: text (a stack trace, an error-page title) or the legacy
+       * GraphQL convention (errors without data on application/json).
+       */
+      readonly weak?: true;
     }
   /** Partial success: GraphQL data + errors, bulk `errors: true`, 207. Not a failure. */
   | { readonly kind: "partial"; readonly signal: string }
@@ -168,7 +173,7 @@ function inspectGraphql(
       : "GraphQL errors without data (the legacy application/json convention)",
     excerpt: `errors: ${short(errors[0])}`,
   };
-  return strict ? { ...verdict, violation: true } : verdict;
+  return strict ? { ...verdict, violation: true } : { ...verdict, weak: true };
 }
 
 function inspectObject(
@@ -295,9 +300,19 @@ export function inspectSuccessBody(ex: Exchange): BodyVerdict {
   const text = body.text;
   const stack = STACK_TRACE.exec(text);
   if (stack)
-    return { kind: "error", signal: "a stack trace", excerpt: stack[0].trim().slice(0, 120) };
+    return {
+      kind: "error",
+      signal: "a stack trace",
+      excerpt: stack[0].trim().slice(0, 120),
+      weak: true,
+    };
   const title = ERROR_TITLE.exec(text);
   if (title)
-    return { kind: "error", signal: "an error page title", excerpt: title[0].slice(0, 120) };
+    return {
+      kind: "error",
+      signal: "an error page title",
+      excerpt: title[0].slice(0, 120),
+      weak: true,
+    };
   return NONE;
 }

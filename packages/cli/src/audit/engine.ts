@@ -5,25 +5,37 @@
  */
 import { DEFAULT_POLICY, type Policy } from "truestatus";
 import { inspectSuccessBody } from "./body.js";
-import { classify, UNANSWERED_CLASSES } from "./classify.js";
+import {
+  classify,
+  classifyStatus,
+  SUMMARY_CLASSES,
+  type SummaryClass,
+  UNANSWERED_CLASSES,
+} from "./classify.js";
 import type { Capability, Exchange, SourceFormat } from "./exchange.js";
-import type { Finding, Rule, RuleContext } from "./rule.js";
+import { lineVisitor } from "./flat.js";
+import type { Evidence, Finding, Rule, RuleContext, Screen } from "./rule.js";
 import { RULE_RESPONSE_HEADERS } from "./rule-headers.js";
 import { RULES } from "./rules/index.js";
 import {
+  type FlatRecord,
   isMalformed,
+  type LineFormat,
   type LoggedHeaders,
   type MalformedRecord,
   type SourceRecord,
 } from "./source.js";
+import type { LineVisitor } from "./sources/byte-lines.js";
 import {
   addLocation,
   addSample,
   canonical,
   concludeAggregates,
+  DEFAULT_MAX_FINDINGS,
   type EndpointStats,
   emptyEndpoint,
   type MalformedStats,
+  orderedSeverities,
   type RuleCoverage,
   type RuleFindings,
   SCHEMA_VERSION,
@@ -31,14 +43,28 @@ import {
   type Summary,
   sortKeys,
   TEMPLATE_LIMIT,
+  wouldKeep,
 } from "./summary.js";
-import { endpointTemplate, methodLabel, scannedMatches, scanTemplate } from "./template.js";
+import {
+  endpointTemplate,
+  methodLabel,
+  NOT_ASCII,
+  scannedMatches,
+  scannedPathEnd,
+  scanTemplate,
+  scanTemplateBytes,
+} from "./template.js";
+
+/** A latin1 string of bytes[start, end) (a path readFlat read: ASCII). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+}
+
 import {
   bucketStart,
   FIRST_WIDTH,
   fitBuckets,
   nextWidth,
-  statusClass,
   TIMELINE_LIMIT,
   toTimeline,
 } from "./timeline.js";
@@ -51,6 +77,8 @@ export interface EngineOptions {
   readonly templateLimit?: number;
   /** Time buckets kept at most (the bucket width grows to fit); see timeline.ts. */
   readonly timelineLimit?: number;
+  /** Findings listed per rule at most (`--max-findings`); counts stay exact. */
+  readonly maxFindings?: number;
 }
 
 /** The rules by id, for merging and concluding summaries. */
@@ -63,7 +91,22 @@ interface EndpointAcc {
   /** Counts by status + 1 (index 0: no response) for -1..999; other values in `odd`. */
   statuses: Float64Array;
   odd?: Map<number, number>;
-  classes: Record<string, number>;
+  /** Counts by class, indexed as SUMMARY_CLASSES. */
+  classes: Float64Array;
+}
+
+/** Index of each class in SUMMARY_CLASSES (counts are kept in arrays: no string keys per line). */
+const CLASS_INDEX: ReadonlyMap<string, number> = new Map(SUMMARY_CLASSES.map((c, i) => [c, i]));
+const CLASS_COUNT = SUMMARY_CLASSES.length;
+/** By class index: the class is one the server never answered (UNANSWERED_CLASSES). */
+const UNANSWERED_BY_INDEX = SUMMARY_CLASSES.map((c) => UNANSWERED_CLASSES.has(c));
+
+/** The timeline's status classes, as timeline.ts names them, by index. */
+const TIME_CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx", "none", "other"] as const;
+function timeClassIndex(status: number): number {
+  if (status === NO_RESPONSE) return 5;
+  if (status < 100 || status > 599) return 6;
+  return Math.floor(status / 100) - 1;
 }
 
 interface SourceAcc {
@@ -74,6 +117,54 @@ interface SourceAcc {
   malformed: number;
   partial: boolean;
   error?: string;
+  /** By rule id: exchanges the rule is about whose record lacks what it needs (see RuleCoverage). */
+  readonly notRecorded: Map<string, { total: number; byCapability: Map<Capability, number> }>;
+}
+
+/**
+ * Capabilities a source may declare and still not have on every exchange, as bits: an exchange of
+ * a HAR may come without its body, a sanitized export may hide whether credentials were sent.
+ * (Headers are not among them: a source that records headers records their absence too.)
+ */
+const RECORDED_BITS: ReadonlyMap<Capability, number> = new Map<Capability, number>([
+  ["response.body", 1],
+  ["response.size", 2],
+  ["request.credentials", 4],
+]);
+
+/** Whether a response with this status to this method has no body by protocol (nothing to record). */
+function noBodyByProtocol(status: number, method: string): boolean {
+  return status < 200 || status === 204 || status === 205 || status === 304 || method === "HEAD";
+}
+
+/** The RECORDED_BITS this exchange's record has. */
+function recordedBits(ex: Exchange): number {
+  let bits = 0;
+  const req = ex.request;
+  const c = req.credentials;
+  if (c === "present" || c === "absent") bits |= 4;
+  const res = ex.response;
+  // No response: nothing of it could have been recorded, so nothing is missing.
+  if (res === undefined) return bits | 1 | 2;
+  if (res.body !== undefined || noBodyByProtocol(res.status, req.method)) bits |= 1;
+  if (res.size !== undefined) bits |= 2;
+  return bits;
+}
+
+/** A rule as one source runs it: its screen and the RECORDED_BITS it needs on each exchange. */
+interface Planned {
+  readonly rule: Rule;
+  readonly screen: Rule["screen"];
+  readonly needs: number;
+}
+
+function plan(rule: Rule, capabilities: ReadonlySet<Capability>): Planned {
+  let needs = 0;
+  for (const c of rule.meta.needs) {
+    const bit = RECORDED_BITS.get(c);
+    if (bit !== undefined && capabilities.has(c)) needs |= bit;
+  }
+  return { rule, screen: rule.screen, needs };
 }
 
 /**
@@ -98,6 +189,8 @@ export function missingCapabilities(
 }
 
 const NO_RESPONSE = -1;
+/** The flat way in of a source whose every line must be seen whole. */
+const NEVER_FLAT = (): boolean => false;
 /**
  * A copy of a string that shares no memory with the line it was cut from (a slice of a line keeps
  * the whole decoded piece of the file alive). Used once per new template, never per line.
@@ -116,15 +209,22 @@ export class Analysis {
   private readonly context: RuleContext;
   private readonly templateLimit: number;
   private readonly timelineLimit: number;
+  private readonly maxFindings: number;
   private exchanges = 0;
   private untruthful = 0;
-  /** Time bucket start (epoch seconds) → counts by status class; `width` seconds wide. */
-  private readonly buckets = new Map<number, Record<string, number>>();
+  /** Time bucket start (epoch seconds) → counts by status class (TIME_CLASSES); `width` seconds wide. */
+  private buckets = new Map<number, Float64Array>();
+  /** The bucket the last exchange went to (lines come in time order: most share it), and its span in ms. */
+  private lastBucketKey = Number.NaN;
+  private lastBucket: Float64Array | undefined;
+  private lastBucketFrom = Number.POSITIVE_INFINITY;
+  private lastBucketTo = Number.NEGATIVE_INFINITY;
   private width: number = FIRST_WIDTH;
   /** Counts by status + 1 (index 0: no response), for 0..999; others in `oddStatuses`. */
   private readonly statusCounts = new Float64Array(1001);
   private readonly oddStatuses = new Map<number, number>();
-  private readonly classes = new Map<string, number>();
+  /** Counts by class index (SUMMARY_CLASSES). */
+  private readonly classCounts = new Float64Array(CLASS_COUNT);
   /** By method label, then template; `endpointCount` templates in all. */
   private readonly endpoints = new Map<string, Map<string, EndpointAcc>>();
   private endpointCount = 0;
@@ -138,6 +238,10 @@ export class Analysis {
   private malformedCount = 0;
   private readonly sources = new Map<string, SourceAcc>();
   private readonly aggregates = new Map<string, unknown>();
+  /** Texts of the findings kept, interned (see intern). */
+  private readonly texts = new Map<string, string>();
+  /** By status code (0..999): its class index for flat records (-1: none; -2: not computed yet). */
+  private readonly statusClasses = new Int8Array(1000).fill(-2);
 
   constructor(options: EngineOptions = {}) {
     this.rules = options.rules ?? RULES;
@@ -145,6 +249,7 @@ export class Analysis {
     this.context = { policy: options.policy ?? DEFAULT_POLICY };
     this.templateLimit = options.templateLimit ?? TEMPLATE_LIMIT;
     this.timelineLimit = options.timelineLimit ?? TIMELINE_LIMIT;
+    this.maxFindings = options.maxFindings ?? DEFAULT_MAX_FINDINGS;
   }
 
   /**
@@ -157,25 +262,13 @@ export class Analysis {
     capabilities: ReadonlySet<Capability>,
     logged?: LoggedHeaders,
   ): (record: SourceRecord) => void {
-    let acc = this.sources.get(file);
-    if (acc === undefined) {
-      acc = {
-        format,
-        capabilities,
-        ...(logged === undefined ? {} : { logged }),
-        exchanges: 0,
-        malformed: 0,
-        partial: false,
-      };
-      this.sources.set(file, acc);
-    }
-    const src = acc;
-    const checks: Rule[] = [];
-    const aggregations: Rule[] = [];
+    const src = this.sourceAcc(file, format, capabilities, logged);
+    const checks: Planned[] = [];
+    const aggregations: Planned[] = [];
     for (const r of this.rules) {
       if (missingCapabilities(r, capabilities, logged).length > 0) continue;
-      if (r.aggregate !== undefined) aggregations.push(r);
-      else checks.push(r);
+      if (r.aggregate !== undefined) aggregations.push(plan(r, capabilities));
+      else checks.push(plan(r, capabilities));
     }
     const inspectBodies = capabilities.has("response.body");
     return (record) => {
@@ -185,8 +278,100 @@ export class Analysis {
         return;
       }
       src.exchanges++;
-      this.addExchange(record, checks, aggregations, inspectBodies);
+      this.addExchange(src, record, checks, aggregations, inspectBodies);
     };
+  }
+
+  private sourceAcc(
+    file: string,
+    format: SourceFormat,
+    capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
+  ): SourceAcc {
+    let acc = this.sources.get(file);
+    if (acc === undefined) {
+      acc = {
+        format,
+        capabilities,
+        ...(logged === undefined ? {} : { logged }),
+        exchanges: 0,
+        malformed: 0,
+        partial: false,
+        notRecorded: new Map(),
+      };
+      this.sources.set(file, acc);
+    }
+    return acc;
+  }
+
+  /**
+   * The fast way in for lines a LineFormat reads with readFlat: a line no rule is about is counted
+   * from its flat record alone (true). False, with nothing counted, when a rule is about it (or
+   * the source's rules or capabilities need more than the record): the caller then parses the
+   * line and hands the exchange to the function `source` returns. The counts are those that
+   * exchange would add (a property test holds the two ways equal).
+   */
+  flat(
+    file: string,
+    format: SourceFormat,
+    capabilities: ReadonlySet<Capability>,
+    logged?: LoggedHeaders,
+  ): (rec: FlatRecord) => boolean {
+    const src = this.sourceAcc(file, format, capabilities, logged);
+    const screens: Screen[] = [];
+    for (const r of this.rules) {
+      if (missingCapabilities(r, capabilities, logged).length > 0) continue;
+      // A rule about every exchange, or one that judges across them, sees each one whole.
+      if (r.screen === undefined || r.aggregate !== undefined) return NEVER_FLAT;
+      screens.push(r.screen);
+    }
+    // Classes that depend on more than the status (upstream facts, bodies) need the exchange.
+    if (capabilities.has("upstream") || capabilities.has("response.body")) return NEVER_FLAT;
+    return (rec) => {
+      const status = rec.status;
+      for (let i = 0; i < screens.length; i++)
+        if (screens[i]!(status, rec.method, rec.size)) return false;
+      const h = scanTemplateBytes(rec.bytes, rec.pathStart, rec.targetEnd);
+      if (h === NOT_ASCII) return false;
+      src.exchanges++;
+      this.exchanges++;
+      const cls =
+        status >= 0 && status < 1000
+          ? this.statusClass(status)
+          : classIndex(classifyStatus(status));
+      const ep = this.endpointScanned(
+        rec.method,
+        h,
+        undefined,
+        rec.bytes,
+        rec.pathStart,
+        scannedPathEnd(),
+      );
+      this.count(status, cls, false, rec.time, ep);
+      return true;
+    };
+  }
+
+  /** classifyStatus's class index, remembered per status code. */
+  private statusClass(status: number): number {
+    let c = this.statusClasses[status]!;
+    if (c === -2) {
+      c = classIndex(classifyStatus(status));
+      this.statusClasses[status] = c;
+    }
+    return c;
+  }
+
+  /** Counts an exchange the rule is about and could not check (`missing`: RECORDED_BITS). */
+  private notRecorded(src: SourceAcc, rule: Rule, missing: number): void {
+    let r = src.notRecorded.get(rule.id);
+    if (r === undefined) {
+      r = { total: 0, byCapability: new Map() };
+      src.notRecorded.set(rule.id, r);
+    }
+    r.total++;
+    for (const [cap, bit] of RECORDED_BITS)
+      if ((missing & bit) !== 0) r.byCapability.set(cap, (r.byCapability.get(cap) ?? 0) + 1);
   }
 
   /** Records (exchanges and malformed) taken so far. */
@@ -227,26 +412,77 @@ export class Analysis {
     }
     rf.count++;
     rf.bySeverity[f.severity] = (rf.bySeverity[f.severity] ?? 0) + 1;
-    addSample(rf.samples, f, cls);
+    const samples = rf.samples;
+    if (!wouldKeep(samples, f.location, this.maxFindings)) return;
+    // The findings listed are kept to the end: their texts, which repeat from one finding to
+    // the next (the same message, the same request), are kept once.
+    const ev = f.evidence;
+    const evidence: Evidence = {
+      request: this.intern(ev.request),
+      ...(ev.status !== undefined ? { status: ev.status } : {}),
+      ...(ev.excerpt !== undefined ? { excerpt: this.intern(ev.excerpt) } : {}),
+    };
+    addSample(
+      samples,
+      { severity: f.severity, message: this.intern(f.message), location: f.location, evidence },
+      cls,
+      this.maxFindings,
+    );
+  }
+
+  /** One string for equal texts of the findings kept (bounded: the table is reset when big). */
+  private intern(s: string): string {
+    const hit = this.texts.get(s);
+    if (hit !== undefined) return hit;
+    if (this.texts.size >= 50_000) this.texts.clear();
+    this.texts.set(s, s);
+    return s;
   }
 
   private addTime(ms: number, status: number): void {
-    const key = bucketStart(Math.floor(ms / 1000), this.width);
-    let b = this.buckets.get(key);
-    if (b === undefined) {
-      b = {};
-      this.buckets.set(key, b);
+    if (ms >= this.lastBucketFrom && ms < this.lastBucketTo) {
+      this.lastBucket![timeClassIndex(status)]!++;
+      return;
     }
-    const c = statusClass(status === NO_RESPONSE ? undefined : status);
-    b[c] = (b[c] ?? 0) + 1;
-    if (this.buckets.size > this.timelineLimit)
-      this.width = fitBuckets(this.buckets, nextWidth(this.width), this.timelineLimit, this.width);
+    const key = bucketStart(Math.floor(ms / 1000), this.width);
+    let b: Float64Array | undefined;
+    if (key === this.lastBucketKey) b = this.lastBucket!;
+    else {
+      b = this.buckets.get(key);
+      if (b === undefined) {
+        b = new Float64Array(TIME_CLASSES.length);
+        this.buckets.set(key, b);
+      }
+      this.lastBucketKey = key;
+      this.lastBucket = b;
+      this.lastBucketFrom = key * 1000;
+      this.lastBucketTo = (key + this.width) * 1000;
+    }
+    b[timeClassIndex(status)]!++;
+    if (this.buckets.size > this.timelineLimit) this.widen();
+  }
+
+  /** Re-buckets the timeline to the next width that fits (timeline.ts's fitBuckets). */
+  private widen(): void {
+    const counts = bucketCounts(this.buckets);
+    this.width = fitBuckets(counts, nextWidth(this.width), this.timelineLimit, this.width);
+    this.buckets = new Map();
+    for (const [k, c] of counts) {
+      const arr = new Float64Array(TIME_CLASSES.length);
+      for (let i = 0; i < TIME_CLASSES.length; i++) arr[i] = c[TIME_CLASSES[i]!] ?? 0;
+      this.buckets.set(k, arr);
+    }
+    this.lastBucketKey = Number.NaN;
+    this.lastBucket = undefined;
+    this.lastBucketFrom = Number.POSITIVE_INFINITY;
+    this.lastBucketTo = Number.NEGATIVE_INFINITY;
   }
 
   private addExchange(
+    src: SourceAcc,
     ex: Exchange,
-    checks: readonly Rule[],
-    aggregations: readonly Rule[],
+    checks: readonly Planned[],
+    aggregations: readonly Planned[],
     inspectBodies: boolean,
   ): void {
     this.exchanges++;
@@ -258,40 +494,75 @@ export class Analysis {
       if (v.kind === "error") bodyKind = "soft_error";
       else if (v.kind === "partial" || v.kind === "rpc_error") bodyKind = v.kind;
     } else if (status === 207) bodyKind = "partial";
-    const cls = classify(ex, bodyKind);
+    const clsName = classify(ex, bodyKind);
+    const cls = classIndex(clsName);
     const ctx = this.context;
-    let flagged = cls === "soft_error";
+    const method = ex.request.method;
+    const size = res?.size ?? -1;
+    let flagged = clsName === "soft_error";
+    // What this exchange's record has, computed once and only if a rule asks (-1: not yet).
+    let recorded = -1;
     for (let i = 0; i < checks.length; i++) {
-      const found = checks[i]!.check(ex, ctx);
+      const p = checks[i]!;
+      if (p.screen !== undefined && !p.screen(status, method, size)) continue;
+      if (p.needs !== 0) {
+        if (recorded === -1) recorded = recordedBits(ex);
+        const missing = p.needs & ~recorded;
+        if (missing !== 0) {
+          this.notRecorded(src, p.rule, missing);
+          continue;
+        }
+      }
+      const found = p.rule.check(ex, ctx);
       for (let j = 0; j < found.length; j++) {
         const f = found[j]!;
         if (f.severity !== "info") flagged = true;
-        this.addFinding(f, cls);
+        this.addFinding(f, clsName);
       }
     }
     for (let i = 0; i < aggregations.length; i++) {
-      const rule = aggregations[i]!;
+      const p = aggregations[i]!;
+      if (p.screen !== undefined && !p.screen(status, method, size)) continue;
+      if (p.needs !== 0) {
+        if (recorded === -1) recorded = recordedBits(ex);
+        const missing = p.needs & ~recorded;
+        if (missing !== 0) {
+          this.notRecorded(src, p.rule, missing);
+          continue;
+        }
+      }
+      const rule = p.rule;
       const agg = rule.aggregate!;
       const state = agg.observe(ex, ctx);
       if (state === undefined) continue;
       const prev = this.aggregates.get(rule.id);
       this.aggregates.set(rule.id, prev === undefined ? state : agg.merge(prev, state));
     }
+    this.count(status, cls, flagged, ex.time, this.endpoint(ex.request.method, ex.request.path));
+  }
+
+  /** The counts an exchange adds to, once its class (index; -1: none) is known and its rules have run. */
+  private count(
+    status: number,
+    cls: number,
+    flagged: boolean,
+    time: number | undefined,
+    ep: EndpointAcc,
+  ): void {
     if (status >= NO_RESPONSE && status < 1000) this.statusCounts[status + 1]!++;
     else this.oddStatuses.set(status, (this.oddStatuses.get(status) ?? 0) + 1);
-    if (cls !== undefined) {
-      this.classes.set(cls, (this.classes.get(cls) ?? 0) + 1);
-      if (flagged && !UNANSWERED_CLASSES.has(cls)) this.untruthful++;
+    if (cls >= 0) {
+      this.classCounts[cls]!++;
+      if (flagged && !UNANSWERED_BY_INDEX[cls]) this.untruthful++;
     }
-    if (ex.time !== undefined && Number.isFinite(ex.time)) this.addTime(ex.time, status);
-    const ep = this.endpoint(ex.request.method, ex.request.path);
+    if (time !== undefined && Number.isFinite(time)) this.addTime(time, status);
     ep.count++;
     if (status >= NO_RESPONSE && status < STATUS_SLOTS - 1) ep.statuses[status + 1]!++;
     else {
       ep.odd ??= new Map();
       ep.odd.set(status, (ep.odd.get(status) ?? 0) + 1);
     }
-    if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + 1;
+    if (cls >= 0) ep.classes[cls]!++;
   }
 
   /**
@@ -300,9 +571,23 @@ export class Analysis {
    * hot path never builds the key string.
    */
   private endpoint(method: string, path: string): EndpointAcc {
-    const label = methodLabel(method);
+    return this.endpointScanned(methodLabel(method), scanTemplate(path), path, undefined, 0, 0);
+  }
+
+  /**
+   * The accumulator of the endpoint whose template hash `h` (scanTemplate or scanTemplateBytes:
+   * its scan is the last one) was just computed, for the path `path`, or bytes[start, end) when
+   * there is no string (decoded only when a template must be built).
+   */
+  private endpointScanned(
+    label: string,
+    h: number,
+    path: string | undefined,
+    bytes: Uint8Array | undefined,
+    start: number,
+    end: number,
+  ): EndpointAcc {
     // Fast route: hash the template without building it, and check the few candidates.
-    const h = scanTemplate(path);
     if (!Number.isNaN(h)) {
       let byHash = this.fast.get(label);
       if (byHash === undefined) {
@@ -312,9 +597,9 @@ export class Analysis {
       const list = byHash.get(h);
       if (list !== undefined) {
         for (let i = 0; i < list.length; i++)
-          if (scannedMatches(path, list[i]!.template)) return list[i]!.acc;
+          if (scannedMatches(list[i]!.template)) return list[i]!.acc;
       }
-      const template = detach(endpointTemplate(path));
+      const template = detach(endpointTemplate(path ?? latin1(bytes!, start, end)));
       const acc = this.endpointOf(label, template);
       if (this.fastSize >= FAST_LIMIT) this.clearFast();
       this.fastSize++;
@@ -322,7 +607,7 @@ export class Analysis {
       else list.push({ template, acc });
       return acc;
     }
-    return this.endpointOf(label, endpointTemplate(path));
+    return this.endpointOf(label, endpointTemplate(path ?? latin1(bytes!, start, end)));
   }
 
   private clearFast(): void {
@@ -396,9 +681,19 @@ export class Analysis {
       partial ||= s.partial;
       for (const r of this.rules) {
         const missing = missingCapabilities(r, s.capabilities, s.logged);
-        if (missing.length === 0) coverage[r.id]!.checked += s.exchanges;
+        const cov = coverage[r.id]!;
+        if (missing.length === 0) {
+          const nr = s.notRecorded.get(r.id);
+          cov.checked += s.exchanges - (nr?.total ?? 0);
+          if (nr !== undefined) {
+            cov.notRecorded ??= {};
+            cov.notRecorded[file] = sortKeys(
+              Object.fromEntries(nr.byCapability) as Record<string, number>,
+            );
+          }
+        }
         // A probe-only rule is no coverage gap of recorded traffic: no log could feed it.
-        else if (!missing.includes("probe")) coverage[r.id]!.notChecked[file] = missing.sort();
+        else if (!missing.includes("probe")) cov.notChecked[file] = missing.sort();
       }
     }
     const endpoints: Record<string, EndpointStats> = {};
@@ -408,19 +703,26 @@ export class Analysis {
     for (const [k, m] of this.malformed) reasons[k] = { count: m.count, first: [...m.first] };
     const findings: Record<string, RuleFindings> = {};
     for (const [k, f] of this.findings)
-      findings[k] = { count: f.count, bySeverity: { ...f.bySeverity }, samples: [...f.samples] };
+      findings[k] = {
+        count: f.count,
+        bySeverity: orderedSeverities(f.bySeverity),
+        samples: [...f.samples],
+      };
     const aggregates: Record<string, unknown> = {};
     for (const [k, v] of this.aggregates) aggregates[k] = canonical(v);
+    for (const c of Object.values(coverage))
+      if (c.notRecorded !== undefined) c.notRecorded = sortKeys(c.notRecorded);
     const summary: Summary = {
       schemaVersion: SCHEMA_VERSION,
+      maxFindings: this.maxFindings,
       partial,
       exchanges: this.exchanges,
       statuses: sortKeys(
         countsOf(this.statusMap(), (s) => (s === NO_RESPONSE ? "none" : String(s))),
       ),
-      classes: sortKeys(countsOf(this.classes, (c) => c)),
+      classes: sortKeys(classCounts(this.classCounts)),
       untruthful: this.untruthful,
-      timeline: toTimeline(this.buckets, this.width),
+      timeline: toTimeline(bucketCounts(this.buckets), this.width),
       endpoints: sortKeys(endpoints),
       otherEndpoints: toStats(this.other),
       findings: sortKeys(findings),
@@ -433,6 +735,31 @@ export class Analysis {
   }
 }
 
+/** The index of a class in SUMMARY_CLASSES, -1 for none. */
+function classIndex(cls: SummaryClass | undefined): number {
+  return cls === undefined ? -1 : (CLASS_INDEX.get(cls) ?? -1);
+}
+
+/** Counts by class name, for the classes counted at least once. */
+function classCounts(counts: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < CLASS_COUNT; i++) if (counts[i]! > 0) out[SUMMARY_CLASSES[i]!] = counts[i]!;
+  return out;
+}
+
+/** The timeline's buckets as timeline.ts counts them (by class name, only those counted). */
+function bucketCounts(
+  buckets: ReadonlyMap<number, Float64Array>,
+): Map<number, Record<string, number>> {
+  const out = new Map<number, Record<string, number>>();
+  for (const [k, arr] of buckets) {
+    const c: Record<string, number> = {};
+    for (let i = 0; i < TIME_CLASSES.length; i++) if (arr[i]! > 0) c[TIME_CLASSES[i]!] = arr[i]!;
+    out.set(k, c);
+  }
+  return out;
+}
+
 function countsOf<K>(m: ReadonlyMap<K, number>, key: (k: K) => string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of m) out[key(k)] = v;
@@ -442,7 +769,11 @@ function countsOf<K>(m: ReadonlyMap<K, number>, key: (k: K) => string): Record<s
 const STATUS_SLOTS = 1001;
 
 function newAcc(): EndpointAcc {
-  return { count: 0, statuses: new Float64Array(STATUS_SLOTS), classes: {} };
+  return {
+    count: 0,
+    statuses: new Float64Array(STATUS_SLOTS),
+    classes: new Float64Array(CLASS_COUNT),
+  };
 }
 
 function mergeAcc(into: EndpointAcc, from: EndpointAcc): void {
@@ -452,8 +783,7 @@ function mergeAcc(into: EndpointAcc, from: EndpointAcc): void {
     into.odd ??= new Map();
     for (const [k, v] of from.odd) into.odd.set(k, (into.odd.get(k) ?? 0) + v);
   }
-  for (const k of Object.keys(from.classes))
-    into.classes[k] = (into.classes[k] ?? 0) + from.classes[k]!;
+  for (let i = 0; i < CLASS_COUNT; i++) into.classes[i]! += from.classes[i]!;
 }
 
 function toStats(acc: EndpointAcc): EndpointStats {
@@ -466,7 +796,7 @@ function toStats(acc: EndpointAcc): EndpointStats {
   }
   for (const [k, v] of acc.odd ?? []) statuses[String(k)] = v;
   stats.statuses = sortKeys(statuses);
-  stats.classes = sortKeys({ ...acc.classes });
+  stats.classes = sortKeys(classCounts(acc.classes));
   return stats;
 }
 
@@ -480,6 +810,9 @@ export interface RecordSource {
   records(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
   /** The same records in batches, when the source has them (far fewer awaits). */
   batches?(): AsyncIterable<readonly SourceRecord[]>;
+  /** Line formats: the format, and the lines visited in place (the fast way in, flat.ts). */
+  readonly lineFormat?: LineFormat;
+  visitLines?(visit: LineVisitor): Promise<void>;
 }
 
 const PROGRESS_EVERY = 100_000;
@@ -506,7 +839,15 @@ export async function feed(
   let n = 0;
   let next = PROGRESS_EVERY;
   try {
-    if (src.batches !== undefined) {
+    if (src.visitLines !== undefined && src.lineFormat !== undefined) {
+      const visit = lineVisitor(analysis, src.file, src.format, src.lineFormat, add, (line) => {
+        if (line >= next && onProgress !== undefined) {
+          onProgress(line);
+          next = line + PROGRESS_EVERY;
+        }
+      });
+      await src.visitLines(visit);
+    } else if (src.batches !== undefined) {
       for await (const batch of src.batches()) {
         for (let i = 0; i < batch.length; i++) add(batch[i]!);
         n += batch.length;

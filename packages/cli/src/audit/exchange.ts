@@ -13,6 +13,11 @@ export interface BodySample {
   /** True when `text` is shorter than the body. */
   readonly truncated: boolean;
   readonly mimeType?: string;
+  /**
+   * True when the body was recorded but is binary (a NUL byte once decoded): `text` is then empty.
+   * The body is known, so rules that need one count the exchange as checked.
+   */
+  readonly binary?: boolean;
 }
 
 /** One attempt at an upstream, as a proxy logged it (nginx lists each try, in order). */
@@ -130,10 +135,22 @@ export interface Exchange {
   readonly response?: {
     readonly status: number;
     readonly headers?: HeaderBag;
+    /**
+     * The body as recorded; absent when the source did not record it (a HAR exported without
+     * content). An empty body that was recorded is `{ text: "", truncated: false }`.
+     */
     readonly body?: BodySample;
-    /** Bytes of the body as sent, when logged. */
+    /**
+     * Bytes of the body alone, as the server (or proxy) that logged it put them on the wire.
+     * Only a source whose counter is body-only and counts what was sent declares the capability
+     * "response.size" (docs/sources.md); a count that includes the header section goes to
+     * `totalSize`.
+     */
     readonly size?: number;
-    /** Bytes sent including the header section. */
+    /**
+     * Bytes sent including the header section (HAProxy %B, ALB sent_bytes, nginx $bytes_sent,
+     * Apache %O, Kong, GCP load balancers). Never read as a body size.
+     */
     readonly totalSize?: number;
   };
   /** Total time in milliseconds as the source measured it. */
@@ -165,7 +182,7 @@ export type Capability =
 export const CAPABILITY_LABELS: Readonly<Record<Capability, string>> = {
   "response.headers": "response headers",
   "response.body": "response bodies",
-  "response.size": "response body sizes",
+  "response.size": "body sizes as sent (header bytes not counted)",
   "request.headers": "request headers",
   "request.credentials": "whether credentials were sent",
   upstream: "upstream facts (upstream status, proxy flags or termination state)",

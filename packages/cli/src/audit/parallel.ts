@@ -22,6 +22,7 @@ export interface RangeTask {
   readonly end: number;
   readonly policy?: Policy;
   readonly templateLimit?: number;
+  readonly maxFindings?: number;
   /**
    * The format's reader depends on the file's first lines (Traefik JSON or common, the headers a
    * Cloudflare or OTel log keeps, W3C, wrapped lines): the worker detects it again from them, as

@@ -43,10 +43,10 @@ export interface RuleContext {
   readonly policy: Policy;
 }
 
-/** Findings a rule concludes from state gathered across exchanges: the exact count and the first few. */
+/** Findings a rule concludes from state gathered across exchanges: the exact count and the first ones. */
 export interface Conclusion {
   readonly count: number;
-  /** At most a few, ordered by location (the engine keeps the first ones). */
+  /** At most `limit` (see {@link Aggregation.conclude}), ordered by location. */
   readonly samples: readonly Finding[];
 }
 
@@ -61,14 +61,31 @@ export interface Conclusion {
 export interface Aggregation<S> {
   /** The state one exchange contributes, or undefined for none. */
   observe(exchange: Exchange, context: RuleContext): S | undefined;
-  /** Combines two states; may update and return `into`, never changes `from`. */
+  /**
+   * Combines two states; may update and return `into`, never changes `from`. The state must not
+   * depend on `--max-findings` (summaries of different limits merge): bound what it keeps to list
+   * findings by a fixed number of its own, and cut to the limit in `conclude`.
+   */
   merge(into: S, from: S): S;
-  conclude(state: S): Conclusion;
+  /** The findings: the exact count, and at most `limit` of them, the first by location. */
+  conclude(state: S, limit: number): Conclusion;
 }
+
+/**
+ * Whether a rule has anything to say about an exchange with this status (-1: no response), method
+ * and body size (-1: not recorded), before it reads fields that a source may not have recorded.
+ * A rule without one is about every exchange. The engine counts an exchange as checked by the rule
+ * only when the rule is not about it, or when everything the rule needs was recorded for it
+ * (docs/analyze-json.md, coverage); and it reads a log line whole only when a rule is about it
+ * (LineFormat.readFlat).
+ */
+export type Screen = (status: number, method: string, size: number) => boolean;
 
 export interface Rule {
   readonly id: string;
   readonly meta: RuleMeta;
+  /** See {@link Screen}; must be true for every exchange `check` (or `observe`) can report on. */
+  readonly screen?: Screen;
   check(exchange: Exchange, context: RuleContext): readonly Finding[];
   /** Cross-exchange judgement (optional): see {@link Aggregation}. */
   readonly aggregate?: Aggregation<unknown>;
@@ -77,6 +94,7 @@ export interface Rule {
 export interface RuleDefinition<S> {
   readonly id: string;
   readonly meta: RuleMeta;
+  readonly screen?: Screen;
   check(exchange: Exchange, context: RuleContext): readonly Finding[];
   readonly aggregate?: Aggregation<S>;
 }

@@ -25,6 +25,28 @@ export interface LoggedHeaders {
   readonly response?: ReadonlySet<string>;
 }
 
+/**
+ * What the engine reads of a line it need not see whole (LineFormat.readFlat): reused from line to
+ * line, so that a line no rule is about costs no allocation but its path.
+ */
+export interface FlatRecord {
+  status: number;
+  /** The method as methodLabel gives it (a literal: "GET", "POST", …). */
+  method: string;
+  /** Bytes of body as sent; -1 when not logged. */
+  size: number;
+  /** Epoch milliseconds when the request started; NaN when not logged. */
+  time: number;
+  /**
+   * The request target: bytes[pathStart, targetEnd) (no string made). Its path is the part before
+   * a "?"; the engine cuts it there as it scans the template, and parses the line whole when that
+   * part holds a byte that is not ASCII (flatPath).
+   */
+  bytes: Uint8Array;
+  pathStart: number;
+  targetEnd: number;
+}
+
 /** A line format: a pure function from one line to a record, so that workers can split files by byte range. */
 export interface LineFormat {
   readonly format: SourceFormat;
@@ -40,6 +62,14 @@ export interface LineFormat {
    */
   readonly loggedHeaders?: LoggedHeaders;
   parse(line: string, file: string, lineNumber: number): SourceRecord | undefined;
+  /**
+   * Reads the line bytes[start, end) (no '\n', no trailing '\r') into `out` without decoding it,
+   * when it is a line of the plain shape this format knows, and returns true. Then `parse` of the
+   * decoded line would give an exchange whose status, method, body size, time and path are
+   * these, and nothing else a summary counts: no upstream facts, headers or body. False: decode
+   * the line and `parse` it (which also tells a malformed line why). Optional; pure; never throws.
+   */
+  readFlat?(bytes: Buffer, start: number, end: number, out: FlatRecord): boolean;
   /**
    * True when a line's meaning depends on the lines before it (W3C `#Fields:` directives, a
    * container runtime's partial lines): such a file is read in order by one thread, and each

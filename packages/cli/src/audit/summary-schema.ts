@@ -30,6 +30,7 @@ const sample = z.looseObject({
 
 const summary = z.looseObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
+  maxFindings: z.number().int().min(1).optional(),
   partial: z.boolean(),
   exchanges: count,
   statuses: counts,
@@ -70,7 +71,11 @@ const summary = z.looseObject({
   ),
   coverage: z.record(
     z.string(),
-    z.looseObject({ checked: count, notChecked: z.record(z.string(), z.array(z.string())) }),
+    z.looseObject({
+      checked: count,
+      notChecked: z.record(z.string(), z.array(z.string())),
+      notRecorded: z.record(z.string(), counts).optional(),
+    }),
   ),
   aggregates: z.record(z.string(), z.unknown()),
 });

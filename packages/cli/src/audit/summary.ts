@@ -3,8 +3,9 @@
  * in docs/analyze-json.md). Summaries merge: `mergeSummaries` is associative and commutative with
  * `emptySummary()` as identity, so analysing inputs split in any way (worker threads, machines) and
  * merging gives exactly the summary of analysing everything at once. Every bounded part is bounded
- * by a rule that commutes with merging: samples are the first few by location, endpoint templates
- * are the first TEMPLATE_LIMIT in sort order (the rest fold into `otherEndpoints`).
+ * by a rule that commutes with merging: findings are listed up to `maxFindings` per rule, the first
+ * by location (a merge keeps the first of the smaller limit), endpoint templates are the first
+ * TEMPLATE_LIMIT in sort order (the rest fold into `otherEndpoints`).
  */
 import type { Capability, Location, SourceFormat } from "./exchange.js";
 import type { Evidence, Finding, Rule, Severity } from "./rule.js";
@@ -14,7 +15,14 @@ export type { Timeline } from "./timeline.js";
 
 /** 2: `untruthful`, `timeline` and `samples[].class` were added (docs/analyze-json.md). */
 export const SCHEMA_VERSION = 2;
-/** Examples kept per rule and per malformed reason. */
+/** Findings listed per rule by default (`--max-findings`); the count is always exact. */
+export const DEFAULT_MAX_FINDINGS = 10_000;
+/**
+ * Findings listed per rule by summaries written before `maxFindings` existed (schema 2 without
+ * it): `--merge` reads them with this limit.
+ */
+export const LEGACY_MAX_FINDINGS = 3;
+/** Examples the text report shows per rule (JSON and SARIF list up to `maxFindings`). */
 export const SAMPLE_LIMIT = 3;
 /** Line numbers kept per malformed reason. */
 export const MALFORMED_LINES_LIMIT = 5;
@@ -41,8 +49,13 @@ export interface FindingSample {
 }
 
 export interface RuleFindings {
+  /** Exact. */
   count: number;
   bySeverity: Partial<Record<Severity, number>>;
+  /**
+   * The findings, the first by location, at most the summary's `maxFindings` (fewer than `count`
+   * when cut). The name is older than the list: it once held three examples.
+   */
   samples: FindingSample[];
 }
 
@@ -75,14 +88,28 @@ export interface SkippedInput {
 }
 
 export interface RuleCoverage {
-  /** Exchanges the rule was run on. */
+  /**
+   * Exchanges the rule was run on: those of the files that record what it needs, less the ones
+   * it is about whose own record lacks it (see `notRecorded`).
+   */
   checked: number;
   /** Files the rule could not be run on, with the capabilities they lack. */
   notChecked: Record<string, Capability[]>;
+  /**
+   * By file, then capability: exchanges the rule is about (a 2xx for a rule on success bodies)
+   * whose record lacks what the file records for others (a HAR entry exported without its body,
+   * credentials that a sanitized export may have removed). Not checked; absent when none.
+   */
+  notRecorded?: Record<string, Partial<Record<Capability, number>>>;
 }
 
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
+  /**
+   * Findings listed per rule at most (`findings.*.samples`). Absent in the empty summary (no
+   * limit yet) and in summaries written before it existed (read as LEGACY_MAX_FINDINGS).
+   */
+  maxFindings?: number;
   /** True when any source ended early. */
   partial: boolean;
   /** Exchanges analysed (malformed records not included). */
@@ -165,11 +192,24 @@ export function insertBounded<T>(
   if (list.length > limit) list.pop();
 }
 
+/** Whether a finding at `location` would be kept by a list of at most `limit` (cheap: no finding built). */
+export function wouldKeep(
+  list: readonly FindingSample[],
+  location: Location,
+  limit: number,
+): boolean {
+  const n = list.length;
+  // Equal locations are decided by message and evidence: keep them to be exact.
+  return n < limit || compareLocations(location, list[n - 1]!.location) <= 0;
+}
+
 export function addSample(
   list: FindingSample[],
   f: Finding | FindingSample,
   cls: string | undefined = "class" in f ? f.class : undefined,
+  limit: number = DEFAULT_MAX_FINDINGS,
 ): void {
+  if (!wouldKeep(list, f.location, limit)) return;
   const base: FindingSample = {
     severity: f.severity,
     message: f.message,
@@ -177,7 +217,28 @@ export function addSample(
     evidence: f.evidence,
   };
   const sample = cls === undefined ? base : { ...base, class: cls };
-  insertBounded(list, sample, SAMPLE_LIMIT, compareSamples);
+  insertBounded(list, sample, limit, compareSamples);
+}
+
+/** The first `limit` of two lists sorted by compareSamples (a sorted merge, no re-sort). */
+export function mergeSamples(
+  a: readonly FindingSample[],
+  b: readonly FindingSample[],
+  limit: number,
+): FindingSample[] {
+  const out: FindingSample[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < limit && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && compareSamples(a[i]!, b[j]!) <= 0)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
+/** The smaller of two limits, an absent one being no limit. */
+export function minLimit(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 export function addLocation(list: Location[], loc: Location): void {
@@ -224,15 +285,34 @@ export function capEndpoints(
   return { endpoints: kept, other: rest };
 }
 
-function mergeFindings(a: RuleFindings, b: RuleFindings): RuleFindings {
-  const samples = [...a.samples];
-  for (const s of b.samples) addSample(samples, s);
-  const bySeverity: Partial<Record<Severity, number>> = { ...a.bySeverity };
-  for (const sev of ["error", "warning", "info"] as const) {
-    const n = b.bySeverity[sev];
-    if (n !== undefined) bySeverity[sev] = (bySeverity[sev] ?? 0) + n;
+const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
+
+/**
+ * Counts by severity with the keys in one order (error, warning, info), whatever order the
+ * findings came in: equal summaries serialize to the same bytes.
+ */
+export function orderedSeverities(
+  ...parts: readonly Partial<Record<Severity, number>>[]
+): Partial<Record<Severity, number>> {
+  const out: Partial<Record<Severity, number>> = {};
+  for (const sev of SEVERITIES) {
+    let n: number | undefined;
+    for (const p of parts) {
+      const v = p[sev];
+      if (v !== undefined) n = (n ?? 0) + v;
+    }
+    if (n !== undefined) out[sev] = n;
   }
-  return { count: a.count + b.count, bySeverity, samples };
+  return out;
+}
+
+function mergeFindings(a: RuleFindings, b: RuleFindings, limit: number): RuleFindings {
+  const samples = mergeSamples(a.samples, b.samples, limit);
+  return {
+    count: a.count + b.count,
+    bySeverity: orderedSeverities(a.bySeverity, b.bySeverity),
+    samples,
+  };
 }
 
 function mergeSource(a: SourceStats, b: SourceStats): SourceStats {
@@ -282,10 +362,11 @@ export function canonical<T>(v: T): T {
  */
 export function concludeAggregates(summary: Summary, rules: ReadonlyMap<string, Rule>): Summary {
   const findings = { ...summary.findings };
+  const limit = summary.maxFindings ?? DEFAULT_MAX_FINDINGS;
   for (const id of Object.keys(summary.aggregates)) {
     const agg = rules.get(id)?.aggregate;
     if (agg === undefined) continue;
-    const c = agg.conclude(copy(summary.aggregates[id]));
+    const c = agg.conclude(copy(summary.aggregates[id]), limit);
     if (c.count === 0) {
       delete findings[id];
       continue;
@@ -296,7 +377,7 @@ export function concludeAggregates(summary: Summary, rules: ReadonlyMap<string, 
       bySeverity: { [rules.get(id)!.meta.severity]: c.count },
       samples: [],
     };
-    for (const f of c.samples) addSample(rf.samples, f);
+    for (const f of c.samples) addSample(rf.samples, f, undefined, limit);
     findings[id] = rf;
   }
   return { ...summary, findings: sortKeys(findings) };
@@ -313,6 +394,8 @@ export function mergeSummaries(
   templateLimit = TEMPLATE_LIMIT,
   timelineLimit = TIMELINE_LIMIT,
 ): Summary {
+  const maxFindings = minLimit(a.maxFindings, b.maxFindings);
+  const limit = maxFindings ?? Number.POSITIVE_INFINITY;
   const aggregates: Record<string, unknown> = { ...a.aggregates };
   for (const id of Object.keys(b.aggregates)) {
     const agg = rules.get(id)?.aggregate;
@@ -327,6 +410,7 @@ export function mergeSummaries(
   );
   const merged: Summary = {
     schemaVersion: SCHEMA_VERSION,
+    ...(maxFindings !== undefined ? { maxFindings } : {}),
     partial: a.partial || b.partial,
     exchanges: a.exchanges + b.exchanges,
     statuses: sortKeys(addCounts({ ...a.statuses }, b.statuses)),
@@ -335,7 +419,10 @@ export function mergeSummaries(
     timeline: mergeTimelines(a.timeline, b.timeline, timelineLimit),
     endpoints,
     otherEndpoints: other,
-    findings: mergeRecords(a.findings, b.findings, mergeFindings),
+    findings: capFindings(
+      mergeRecords(a.findings, b.findings, (x, y) => mergeFindings(x, y, limit)),
+      limit,
+    ),
     malformed: {
       count: a.malformed.count + b.malformed.count,
       reasons: mergeRecords(a.malformed.reasons, b.malformed.reasons, (x, y) => {
@@ -345,17 +432,38 @@ export function mergeSummaries(
       }),
     },
     sources: mergeRecords(a.sources, b.sources, mergeSource),
-    coverage: mergeRecords(a.coverage, b.coverage, (x, y) => ({
-      checked: x.checked + y.checked,
-      notChecked: mergeRecords(x.notChecked, y.notChecked, (p, q) =>
-        [...new Set([...p, ...q])].sort(cmpStr),
-      ),
-    })),
+    coverage: mergeRecords(a.coverage, b.coverage, mergeCoverage),
     aggregates: canonical(aggregates),
   };
   const skipped = mergeSkipped(a.skipped, b.skipped);
   if (skipped !== undefined) merged.skipped = skipped;
   return concludeAggregates(merged, rules);
+}
+
+/** A rule's findings cut to `limit` (a summary merged with one of a smaller limit). */
+function capFindings(
+  findings: Record<string, RuleFindings>,
+  limit: number,
+): Record<string, RuleFindings> {
+  for (const k of Object.keys(findings)) {
+    const f = findings[k]!;
+    if (f.samples.length > limit) findings[k] = { ...f, samples: f.samples.slice(0, limit) };
+  }
+  return findings;
+}
+
+function mergeCoverage(x: RuleCoverage, y: RuleCoverage): RuleCoverage {
+  const out: RuleCoverage = {
+    checked: x.checked + y.checked,
+    notChecked: mergeRecords(x.notChecked, y.notChecked, (p, q) =>
+      [...new Set([...p, ...q])].sort(cmpStr),
+    ),
+  };
+  const notRecorded = mergeRecords(x.notRecorded ?? {}, y.notRecorded ?? {}, (p, q) =>
+    sortKeys(addCounts({ ...p }, q as Counts)),
+  );
+  if (Object.keys(notRecorded).length > 0) out.notRecorded = notRecorded;
+  return out;
 }
 
 /** Both lists of skipped inputs, one entry per file, sorted by file; undefined when both are empty. */

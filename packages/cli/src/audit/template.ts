@@ -6,8 +6,10 @@
 
 /** Segments kept per template; deeper paths end in "/…" (bounded cardinality and length). */
 export const MAX_TEMPLATE_SEGMENTS = 8;
-/** A segment longer than this is opaque whatever its characters. */
+/** A segment longer than this without a separator is a token whatever its characters. */
 const MAX_SEGMENT_LENGTH = 48;
+/** A segment longer than this is a token whatever it holds (bounded template length). */
+const MAX_NAME_LENGTH = 128;
 
 const KNOWN_METHODS = new Set([
   "GET",
@@ -48,84 +50,258 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
 }
 
-/** Placeholders by segment kind (index 0: static, 6: ids inside a name, resolved by innerIds). */
+/**
+ * Segment kinds: 0 static, 1 {id}, 2 {uuid}, 3 {hash}, 4 {token}, 5 {email} (the whole segment);
+ * INNER_KIND: a name holding content hashes ("app.3f2a9c1d.js" → "app.{hash}.js"); STEM + k: a
+ * file whose whole stem is of kind k ("0006.gif" → "{id}.gif", "<uuid>.json" → "{uuid}.json").
+ *
+ * An id is a whole segment (or a whole file stem): numbers inside names stay ("401-bare",
+ * "favicon-16x16.png", "029_AND_30", "tile-100.png"), so do names (percent-encoded ones too:
+ * "A%20Beka%20G1%20Howe"). Only content hashes (8 or more hex digits, with a digit and a letter)
+ * are taken out of names: they change with every build.
+ */
 const PLACEHOLDERS = ["", "{id}", "{uuid}", "{hash}", "{token}", "{email}"] as const;
 const INNER_KIND = 6;
+const STEM = 8;
 
 /**
- * The kind of path[start, end): 0 static, 1 {id}, 2 {uuid}, 3 {hash}, 4 {token}, 5 {email},
- * 6 a name that may hold ids ("app.3f2a9c1d.js"). One pass over the characters, no slicing.
+ * The character codes of the path (or segment) being classified: the classifier reads them, not a
+ * string, so that a path read from a log line's bytes is classified without a string
+ * (scanTemplateBytes). Grown as needed.
  */
-function segmentKind(path: string, start: number, end: number): number {
+let CODES = new Uint16Array(1024);
+
+/** Characters by position: a string's codes (CODES) or the bytes of a line. */
+type Codes = Uint8Array | Uint16Array;
+
+/** Puts `s` in CODES; returns its length. */
+function fill(s: string): number {
+  const n = s.length;
+  if (n > CODES.length) CODES = new Uint16Array(Math.max(n, CODES.length * 2));
+  const codes = CODES;
+  for (let i = 0; i < n; i++) codes[i] = s.charCodeAt(i);
+  return n;
+}
+
+/** Index of `code` in cs[from, end), or -1. */
+function indexIn(cs: Codes, code: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (cs[i] === code) return i;
+  return -1;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHexLetter = (c: number): boolean => (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
+
+/** Index of the "." of a file extension of path[start, end) (1-8 alphanumerics, a letter first), or -1. */
+function extensionDot(cs: Codes, start: number, end: number): number {
+  for (let i = end - 1; i > start && i >= end - 9; i--) {
+    const c = cs[i]!;
+    if (c === 46) return i < end - 1 && isLetter(cs[i + 1]!) ? i : -1;
+    if (!isDigit(c) && !isLetter(c)) return -1;
+  }
+  return -1;
+}
+
+/** 1 for the ASCII codes of hex digits (0-9, a-f, A-F). */
+const HEX = (() => {
+  const t = new Uint8Array(128);
+  for (const c of "0123456789abcdefABCDEF") t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+
+/** Whether path[start, end) is a UUID (8-4-4-4-12 hex). */
+function isUuid(cs: Codes, start: number, end: number): boolean {
+  if (
+    end - start !== 36 ||
+    cs[start + 8] !== 45 ||
+    cs[start + 13] !== 45 ||
+    cs[start + 18] !== 45 ||
+    cs[start + 23] !== 45
+  )
+    return false;
+  let hex = 0;
+  for (let i = start; i < end; i++) {
+    const c = cs[i]!;
+    if (c < 128) hex += HEX[c]!;
+  }
+  return hex === 32;
+}
+
+/**
+ * Whether path[start, end) is an opaque token (base64url ids, session-like keys): letters and
+ * digits interleaved, not words with a number. "dQw4w9WgXcQ", "_arN9lf-IeRIb3CIra9" are;
+ * "firebug-16-beta-1-released", "googlelogo_light_color_272x92dp" are not.
+ */
+function isToken(cs: Codes, start: number, end: number): boolean {
+  const n = end - start;
+  let digits = 0;
+  let letters = 0;
+  let seps = 0;
+  let switches = 0;
+  let prev = 0; // 1 letter, 2 digit, 0 start or separator
+  for (let i = start; i < end; i++) {
+    const c = cs[i]!;
+    let cls = 0;
+    if (isDigit(c)) {
+      digits++;
+      cls = 2;
+    } else if (isLetter(c)) {
+      letters++;
+      cls = 1;
+    } else if (c === 45 || c === 95) seps++;
+    // "%2B", "%2F", "%3D" (+ / = of base64) are part of a token; any other %XX separates words.
+    else if (c === 37 && i + 2 < end) {
+      const x = cs[i + 1]!;
+      const y = cs[i + 2]! | 0x20;
+      if ((x === 50 && (y === 98 || y === 102)) || (x === 51 && y === 100)) cls = 1;
+      else seps++;
+      i += 2;
+      if (cls === 1) letters++;
+    } else return false;
+    if (cls !== 0 && prev !== 0 && cls !== prev) switches++;
+    prev = cls;
+  }
+  if (n > MAX_SEGMENT_LENGTH && seps === 0) return true;
+  return n >= 10 && digits >= 2 && letters >= 2 && switches >= 3 && switches * 8 >= n;
+}
+
+/**
+ * Kind of a whole segment or file stem path[start, end) (0 when it is none of the placeholders).
+ * A stem is never a prefixed id: "grok-20070915.html" is a name.
+ */
+function wholeKind(cs: Codes, start: number, end: number, stem = false): number {
   const n = end - start;
   if (n === 0) return 0;
-  if (n > MAX_SEGMENT_LENGTH) return 4;
   let digits = 0;
-  let hex = 0;
+  let hexLetters = 0;
   let letters = 0;
   let seps = 0;
   let other = 0;
   for (let i = start; i < end; i++) {
-    const c = path.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      hex++;
-    } else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
-      hex++;
+    const c = cs[i]!;
+    if (isDigit(c)) digits++;
+    else if (isLetter(c)) {
       letters++;
-    } else if ((c >= 103 && c <= 122) || (c >= 71 && c <= 90)) letters++;
-    else if (c === 45 || c === 95 || c === 46 || c === 58) seps++;
+      if (isHexLetter(c)) hexLetters++;
+    } else if (c === 45 || c === 95 || c === 46 || c === 58) seps++;
     else other++;
   }
+  COUNTS[0] = digits;
+  COUNTS[1] = letters;
+  COUNTS[2] = digits + hexLetters;
   if (digits === n) return 1;
-  if (other > 0) {
-    const at = path.indexOf("@", start);
-    if (at !== -1 && at < end) return 5;
-    const pct = path.indexOf("%", start);
-    return pct !== -1 && pct < end && n >= 16 ? 4 : 0;
-  }
-  if (
-    n === 36 &&
-    seps === 4 &&
-    hex === 32 &&
-    path.charCodeAt(start + 8) === 45 &&
-    path.charCodeAt(start + 13) === 45 &&
-    path.charCodeAt(start + 18) === 45 &&
-    path.charCodeAt(start + 23) === 45
-  )
-    return 2;
-  // Dates, versions of ids and numeric ranges: digits and separators only (2026-11-24, 12.5).
-  if (letters === 0 && digits > 0) return seps > 0 && digits >= 2 ? 1 : 0;
+  if (n === 36 && seps === 4 && isUuid(cs, start, end)) return 2;
+  if (other > 0) return 0;
   // Hash-like: hex only, long enough to be a digest or an object id, with at least one digit.
-  if (hex === n && n >= 12 && digits > 0) return 3;
-  // Long opaque tokens: letters and digits mixed, long (base64url ids, slugs with a numeric id).
-  if (n >= 16 && digits >= 2) return 4;
-  // Short ids with a prefix: "u_1234", "ord-98765": three or more digits after letters.
-  if (digits >= 3 && digits * 2 >= n - seps) return 1;
-  // Ids inside a name: "app.3f2a9c1d.js", "report-20261124.pdf" → "app.{hash}.js".
-  return seps > 0 && digits > 0 ? INNER_KIND : 0;
+  if (seps === 0 && digits + hexLetters === n && n >= 12 && digits > 0) return 3;
+  // Dates, numeric ranges and versions: digits and separators only (2026-11-24, 12.5).
+  if (letters === 0) return seps > 0 && digits >= 2 ? 1 : 0;
+  // Ids with a short prefix: "u_1234", "ord-98765", "INV00123".
+  if (!stem && digits >= 3 && isPrefixedId(cs, start, end)) return 1;
+  return 0;
+}
+
+/**
+ * "u_1234", "ord-98765", "INV00123": 1-4 letters, then - or _ and 3 or more digits, or 5 or more
+ * digits straight after ("net4501", "kpc650", "T101" are names).
+ */
+function isPrefixedId(cs: Codes, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && i - start < 5 && isLetter(cs[i]!)) i++;
+  const letters = i - start;
+  if (letters < 1 || letters > 4) return false;
+  const c = cs[i]!;
+  const sep = c === 45 || c === 95;
+  if (sep) i++;
+  if (end - i < (sep ? 3 : 5)) return false;
+  for (; i < end; i++) if (!isDigit(cs[i]!)) return false;
+  return true;
+}
+
+/** What the last wholeKind counted: digits, letters, hex characters (digits and a-f). */
+const COUNTS = new Int32Array(3);
+
+/**
+ * Kind of the content hash token path[a, b) inside a name: 3 ({hash}) for 8 to 64 hex digits with
+ * at least one digit and one letter, else 0 (kept as it is).
+ */
+function innerTokenKind(cs: Codes, a: number, b: number): number {
+  const n = b - a;
+  if (n < 8 || n > 64) return 0;
+  let digits = 0;
+  for (let i = a; i < b; i++) {
+    const c = cs[i]!;
+    if (isDigit(c)) digits++;
+    else if (!isHexLetter(c)) return 0;
+  }
+  return digits > 0 && digits < n ? 3 : 0;
+}
+
+/** Whether a name path[start, end) holds a content hash token (see innerTokenKind). */
+function hasInnerHash(cs: Codes, start: number, end: number): boolean {
+  let t = start;
+  while (t < end) {
+    let u = t;
+    while (u < end && !isInnerSep(cs[u]!)) u++;
+    if (innerTokenKind(cs, t, u) !== 0) return true;
+    t = u + 1;
+  }
+  return false;
+}
+
+/** The kind of path[start, end) (see PLACEHOLDERS). One pass or two over the characters, no slicing. */
+function segmentKind(cs: Codes, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0) return 0;
+  if (n > MAX_NAME_LENGTH) return 4;
+  // UUIDs are common ids: decided before any other look.
+  if (n === 36 && cs[start + 8]! === 45 && isUuid(cs, start, end)) return 2;
+  const at = indexIn(cs, 64, start, end);
+  if (at !== -1) {
+    const dot = indexIn(cs, 46, at, end);
+    return at > start && dot !== -1 && dot < end - 1 ? 5 : 0;
+  }
+  const dot = extensionDot(cs, start, end);
+  if (dot !== -1) {
+    const k = wholeKind(cs, start, dot, true);
+    if (k !== 0) return STEM + k;
+    return mayHoldHash() && hasInnerHash(cs, start, dot) ? INNER_KIND : 0;
+  }
+  const k = wholeKind(cs, start, end);
+  if (k !== 0) return k;
+  if ((n > MAX_SEGMENT_LENGTH || (COUNTS[0]! >= 2 && COUNTS[1]! >= 2)) && isToken(cs, start, end))
+    return 4;
+  return mayHoldHash() && hasInnerHash(cs, start, end) ? INNER_KIND : 0;
+}
+
+/** Whether what wholeKind counted leaves room for a content hash (8 hex, a digit, a letter). */
+function mayHoldHash(): boolean {
+  return COUNTS[2]! >= 8 && COUNTS[0]! > 0 && COUNTS[2]! > COUNTS[0]!;
 }
 
 /** The placeholder for one path segment, or undefined when the segment is static. */
 export function segmentPlaceholder(seg: string): string | undefined {
-  const kind = segmentKind(seg, 0, seg.length);
+  const n = fill(seg);
+  const kind = segmentKind(CODES, 0, n);
   if (kind === 0) return undefined;
-  return kind === INNER_KIND ? innerIds(seg) : PLACEHOLDERS[kind];
+  if (kind > STEM) return PLACEHOLDERS[kind - STEM] + seg.slice(extensionDot(CODES, 0, n));
+  return kind === INNER_KIND ? innerHashes(seg) : PLACEHOLDERS[kind];
 }
 
-const INNER = /[0-9a-fA-F]{8,}|\d{3,}/g;
-
-/** A segment with its embedded ids replaced, or undefined when it has none. */
-function innerIds(seg: string): string | undefined {
-  let changed = false;
-  const out = seg.replace(/[^._:-]+/g, (tok) => {
-    if (tok.length > 64) return tok;
-    const m = tok.match(INNER);
-    if (m === null || m[0] !== tok) return tok;
-    changed = true;
-    return /^\d+$/.test(tok) ? "{id}" : /\d/.test(tok) ? "{hash}" : tok;
-  });
-  return changed ? out : undefined;
+/** A name (in CODES too) with its content hashes replaced by {hash}. */
+function innerHashes(seg: string): string {
+  let out = "";
+  let t = 0;
+  while (t < seg.length) {
+    let u = t;
+    while (u < seg.length && !isInnerSep(seg.charCodeAt(u))) u++;
+    out += innerTokenKind(CODES, t, u) !== 0 ? "{hash}" : seg.slice(t, u);
+    if (u < seg.length) out += seg[u];
+    t = u + 1;
+  }
+  return out;
 }
 
 /**
@@ -189,32 +365,108 @@ export function endpointKey(method: string, path: string): string {
 export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
 
 /**
+ * The characters the last scan read, by position (SCAN's positions index it): CODES for a string,
+ * the bytes of a line for scanTemplateBytes (read where they lie, not copied).
+ */
+let SRC: Codes = CODES;
+
+/**
  * A 30-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
  * when the template needs the general route (not absolute, deeper than the limit, or the root).
  */
 export function scanTemplate(path: string): number {
-  const len = path.length;
-  if (len < 2 || path.charCodeAt(0) !== 47) return Number.NaN;
+  const n = fill(path);
+  SRC = CODES;
+  return scanCodes(CODES, 0, n, false);
+}
+
+/** What scanTemplateBytes returns for a path with a byte that is not ASCII. */
+export const NOT_ASCII = -1;
+
+/** The end of the path the last scanTemplateBytes read (the target's "?", or its end). */
+let scannedEnd = 0;
+
+/**
+ * scanTemplate of the path of the request target bytes[start, end) (a target readFlat read),
+ * without a string: the path is the part before a "?". NOT_ASCII when that part holds a byte
+ * that is not ASCII (the caller then decodes the line whole); it ends at scannedPathEnd().
+ */
+export function scanTemplateBytes(bytes: Uint8Array, start: number, end: number): number {
+  SRC = bytes;
+  return scanCodes(bytes, start, end, true);
+}
+
+/** Where the path the last scanTemplateBytes read ends. */
+export function scannedPathEnd(): number {
+  return scannedEnd;
+}
+
+/**
+ * The end of the path of a target's bytes from `from` on (its "?", or `limit`), for a scan that
+ * stops early; -1 when a byte before it is not ASCII.
+ */
+function bytesPathEnd(path: Codes, from: number, limit: number): number {
+  for (let i = from; i < limit; i++) {
+    const c = path[i]!;
+    if (c === 0x3f) return i;
+    if (c >= 0x80) return -1;
+  }
+  return limit;
+}
+
+/**
+ * The general route (NaN) of a scan that stops before the path's end: for bytes, the path's end
+ * is found (and a byte that is not ASCII makes it NOT_ASCII).
+ */
+function generalRoute(path: Codes, from: number, limit: number, bytes: boolean): number {
+  if (!bytes) return Number.NaN;
+  const end = bytesPathEnd(path, from, limit);
+  if (end === -1) return NOT_ASCII;
+  scannedEnd = end;
+  return Number.NaN;
+}
+
+/**
+ * scanTemplate of the path in path[from, limit): a string's codes, or (`bytes`) a request target's
+ * bytes, whose path ends at a "?" and must be ASCII.
+ */
+function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): number {
+  if (limit - from < 2 || path[from] !== 47 || (bytes && path[from + 1] === 0x3f))
+    return generalRoute(path, from, limit, bytes);
   let h = 0x811c9dc5;
-  let start = 1;
+  let start = from + 1;
   let count = 0;
   for (;;) {
-    if (count === MAX_TEMPLATE_SEGMENTS) return Number.NaN;
+    if (count === MAX_TEMPLATE_SEGMENTS) return generalRoute(path, start, limit, bytes);
     // One pass per segment: find its end, hash it as static text, and see whether it is a plain
     // word (lowercase letters, - and _), which is static without looking further.
     const before = Math.imul(h ^ 47, 0x01000193);
     let text = before;
     let bits = 0;
     let end = start;
-    for (; end < len; end++) {
-      const c = path.charCodeAt(end);
+    let last = false;
+    for (; end < limit; end++) {
+      const c = path[end]!;
       if (c === 47) break;
       // A path parameter or a fragment: the general route (endpointTemplate drops them).
-      if (c === 59 || c === 35) return Number.NaN;
-      bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT;
+      if (c === 59 || c === 35) return generalRoute(path, end, limit, bytes);
+      if (c >= 128) {
+        if (bytes) return NOT_ASCII;
+        bits |= NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
+      } else {
+        // The query of a target's bytes: the path ends here.
+        if (c === 0x3f && bytes) {
+          last = true;
+          break;
+        }
+        bits |= SCAN_CLASS[c]!;
+      }
       text = Math.imul(text ^ c, 0x01000193);
     }
-    // Plain words and numbers, most segments, are decided here; the rest by segmentKind.
+    if (end >= limit) last = true;
+    // Plain words and numbers, most segments, are decided here; the rest by segmentKind. A
+    // short segment of letters and digits ("v1", "h2", "api2") is a name: every placeholder but
+    // {id} needs more characters or a separator.
     const kind =
       end - start > MAX_SEGMENT_LENGTH
         ? segmentKind(path, start, end)
@@ -222,19 +474,26 @@ export function scanTemplate(path: string): number {
           ? 0
           : (bits & NOT_DIGIT) === 0
             ? 1
-            : segmentKind(path, start, end);
+            : end - start <= 5 && (bits & NOT_ALNUM) === 0
+              ? 0
+              : segmentKind(path, start, end);
     if (kind === 0) h = text;
-    else if (kind === INNER_KIND) {
+    else if (kind > STEM) {
+      // The stem's placeholder, then the extension as text.
+      h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
+      for (let i = extensionDot(path, start, end); i < end; i++)
+        h = Math.imul(h ^ path[i]!, 0x01000193);
+    } else if (kind === INNER_KIND) {
       h = before;
-      // Token by token, as innerIds rewrites them: ids become a code, the rest hashes as text.
+      // Token by token, as innerHashes rewrites them: hashes become a code, the rest hashes as text.
       let t = start;
       while (t < end) {
         let u = t;
-        while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
+        while (u < end && !isInnerSep(path[u]!)) u++;
         const tk = innerTokenKind(path, t, u);
         if (tk !== 0) h = Math.imul(h ^ (0x10000 + tk), 0x01000193);
-        else for (let i = t; i < u; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
-        if (u < end) h = Math.imul(h ^ path.charCodeAt(u), 0x01000193);
+        else for (let i = t; i < u; i++) h = Math.imul(h ^ path[i]!, 0x01000193);
+        if (u < end) h = Math.imul(h ^ path[u]!, 0x01000193);
         t = u + 1;
       }
     } else h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
@@ -243,7 +502,10 @@ export function scanTemplate(path: string): number {
     SCAN[k + 1] = end;
     SCAN[k + 2] = kind;
     count++;
-    if (end >= len) break;
+    if (last) {
+      scannedEnd = end;
+      break;
+    }
     start = end + 1;
   }
   SCAN[0] = count;
@@ -251,40 +513,27 @@ export function scanTemplate(path: string): number {
   return h & 0x3fffffff;
 }
 
-/** Bits of SCAN_CLASS: the character is not a plain-word one ([a-z_-]), is not a digit. */
+/**
+ * Bits of SCAN_CLASS: the character is not a plain-word one ([a-z_-]), is not a digit, is not a
+ * letter or a digit.
+ */
 const NOT_PLAIN = 1;
 const NOT_DIGIT = 2;
-/** By ASCII code: which of NOT_PLAIN and NOT_DIGIT hold. */
+const NOT_ALNUM = 4;
+/** By ASCII code: which of NOT_PLAIN, NOT_DIGIT and NOT_ALNUM hold. */
 const SCAN_CLASS = (() => {
-  const t = new Uint8Array(128).fill(NOT_PLAIN | NOT_DIGIT);
+  const t = new Uint8Array(128).fill(NOT_PLAIN | NOT_DIGIT | NOT_ALNUM);
   for (let c = 97; c <= 122; c++) t[c] = NOT_DIGIT;
-  t[45] = NOT_DIGIT;
-  t[95] = NOT_DIGIT;
+  for (let c = 65; c <= 90; c++) t[c] = NOT_PLAIN | NOT_DIGIT;
+  t[45] = NOT_DIGIT | NOT_ALNUM;
+  t[95] = NOT_DIGIT | NOT_ALNUM;
   for (let c = 48; c <= 57; c++) t[c] = NOT_PLAIN;
   return t;
 })();
 
-const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
-
-/**
- * What innerIds makes of the token path[a, b): 1 ({id}: 3 or more digits), 3 ({hash}: 8 or more
- * hex digits with a digit), 0 (kept as it is). The same decisions as its regular expressions.
- */
-function innerTokenKind(path: string, a: number, b: number): number {
-  const n = b - a;
-  if (n < 3 || n > 64) return 0;
-  let digits = 0;
-  for (let i = a; i < b; i++) {
-    const c = path.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return 0;
-  }
-  if (digits === n) return 1;
-  return n >= 8 && digits > 0 ? 3 : 0;
-}
-
 /** Whether the path last given to scanTemplate has this template (no allocation). */
-export function scannedMatches(path: string, template: string): boolean {
+export function scannedMatches(template: string): boolean {
+  const path = SRC;
   const count = SCAN[0]!;
   let pos = 0;
   for (let s = 0; s < count; s++) {
@@ -296,24 +545,29 @@ export function scannedMatches(path: string, template: string): boolean {
       const start = SCAN[k]!;
       const end = SCAN[k + 1]!;
       if (pos + end - start > template.length) return false;
-      for (let i = start; i < end; i++)
-        if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+      for (let i = start; i < end; i++) if (template.charCodeAt(pos++) !== path[i]!) return false;
+    } else if (kind > STEM) {
+      const ph = PLACEHOLDERS[kind - STEM]!;
+      if (!template.startsWith(ph, pos)) return false;
+      pos += ph.length;
+      const end = SCAN[k + 1]!;
+      for (let i = extensionDot(path, SCAN[k]!, end); i < end; i++)
+        if (template.charCodeAt(pos++) !== path[i]!) return false;
     } else if (kind === INNER_KIND) {
       const end = SCAN[k + 1]!;
       let t = SCAN[k]!;
       while (t < end) {
         let u = t;
-        while (u < end && !isInnerSep(path.charCodeAt(u))) u++;
+        while (u < end && !isInnerSep(path[u]!)) u++;
         const tk = innerTokenKind(path, t, u);
         if (tk !== 0) {
           const ph = PLACEHOLDERS[tk]!;
           if (!template.startsWith(ph, pos)) return false;
           pos += ph.length;
         } else {
-          for (let i = t; i < u; i++)
-            if (template.charCodeAt(pos++) !== path.charCodeAt(i)) return false;
+          for (let i = t; i < u; i++) if (template.charCodeAt(pos++) !== path[i]!) return false;
         }
-        if (u < end && template.charCodeAt(pos++) !== path.charCodeAt(u)) return false;
+        if (u < end && template.charCodeAt(pos++) !== path[u]!) return false;
         t = u + 1;
       }
     } else {

@@ -1,11 +1,11 @@
 /** A worker thread of parallel.ts: analyses one byte range of a plain line file. */
 import { parentPort, workerData } from "node:worker_threads";
 import { Analysis } from "./engine.js";
+import { lineVisitor } from "./flat.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
-import type { LineFormat } from "./source.js";
-import { malformed, safeParse, safeParseAll } from "./sources/fields.js";
+import type { LineFormat, SourceRecord } from "./source.js";
+import { visitLines } from "./sources/byte-lines.js";
 import { lineFormatFor } from "./sources/formats.js";
-import { lineBatches } from "./sources/lines.js";
 import { openSource } from "./sources/open.js";
 import { rangeChunks } from "./sources/range.js";
 
@@ -39,33 +39,30 @@ async function run(task: RangeTask): Promise<RangeResult> {
   const analysis = new Analysis({
     ...(task.policy ? { policy: task.policy } : {}),
     ...(task.templateLimit !== undefined ? { templateLimit: task.templateLimit } : {}),
+    ...(task.maxFindings !== undefined ? { maxFindings: task.maxFindings } : {}),
   });
   const add = analysis.source(task.file, task.format, format.capabilities, format.loggedHeaders);
-  const parseAll = format.parseAll !== undefined;
-  let lines = 0;
-  let nextReport = 1_000_000;
-  const file = task.file;
-  for await (const batch of lineBatches(rangeChunks(task.file, task))) {
-    const list = batch.lines;
-    for (let i = 0; i < list.length; i++) {
-      const line = list[i];
-      const n = batch.firstLine + i;
-      if (line === null) add(malformed("line longer than 1 MiB", file, n));
-      else if (line !== undefined && line.length > 0) {
-        if (parseAll) for (const r of safeParseAll(format, line, file, n)) add(r);
-        else {
-          const r = safeParse(format, line, file, n);
-          if (r !== undefined) add(r);
-        }
-      }
-    }
-    lines = batch.firstLine + list.length - 1;
-    if (lines >= nextReport) {
-      parentPort!.postMessage({ progress: lines });
-      nextReport = lines + 1_000_000;
-    }
-  }
+  // Each line is parsed and counted as it is visited: its records die young (a batch of a
+  // chunk's records held at once got them promoted, and collected by the old generation).
+  const lines = await visitRange(task, format, analysis, add);
   return { summary: analysis.summary(), lines };
+}
+
+/** The lines of the range read in place (flat.ts). */
+async function visitRange(
+  task: RangeTask,
+  format: LineFormat,
+  analysis: Analysis,
+  add: (r: SourceRecord) => void,
+): Promise<number> {
+  let nextReport = 1_000_000;
+  const visit = lineVisitor(analysis, task.file, task.format, format, add, (n) => {
+    if (n >= nextReport) {
+      parentPort!.postMessage({ progress: n });
+      nextReport = n + 1_000_000;
+    }
+  });
+  return visitLines(rangeChunks(task.file, task), visit);
 }
 
 run(workerData as RangeTask).then(

@@ -10,12 +10,15 @@ import { analyzeInputs } from "../audit/analyze.js";
 import { ruleMap } from "../audit/engine.js";
 import type { SourceFormat } from "../audit/exchange.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/report/formats.js";
+import { grouped } from "../audit/report/grouped.js";
 import { escapeControlInline } from "../audit/report/terminal.js";
 import type { Severity } from "../audit/rule.js";
 import { isInputError } from "../audit/sources/errors.js";
 import {
+  DEFAULT_MAX_FINDINGS,
   emptySummary,
   findingsAtLeast,
+  LEGACY_MAX_FINDINGS,
   mergeSummaries,
   SCHEMA_VERSION,
   type Summary,
@@ -37,6 +40,8 @@ export interface AnalyzeFlags extends BaselineFlags {
   readonly quiet?: boolean;
   readonly merge?: boolean;
   readonly jobs?: number;
+  /** Findings listed per rule in JSON and SARIF (the count stays exact). */
+  readonly maxFindings?: number;
   /** Exit 2 when any input was skipped (by default only when none could be read). */
   readonly strict?: boolean;
   /** Hidden: the file size from which workers are used (tests use a small one). */
@@ -49,6 +54,13 @@ const MAX_SUMMARY_BYTES = 256 * 1024 * 1024;
 function parseJobs(value: string): number {
   if (!/^[1-9]\d{0,3}$/.test(value))
     throw new InvalidArgumentError("expected a whole number from 1 to 9999");
+  return Number(value);
+}
+
+/** --max-findings: a whole number from 1 (the reports need at least one finding per rule). */
+export function parseMaxFindings(value: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(value))
+    throw new InvalidArgumentError("expected a whole number from 1 to 999999999");
   return Number(value);
 }
 
@@ -104,6 +116,8 @@ async function readSummary(file: string): Promise<Summary> {
   const { summaryProblem } = await import("../audit/summary-schema.js");
   const problem = summaryProblem(v);
   if (problem !== undefined) throw new UsageError(`${file}: not a valid summary: ${problem}`);
+  // Written before findings were listed up to a limit: each rule listed its first three.
+  if (v.maxFindings === undefined) return { ...(v as Summary), maxFindings: LEGACY_MAX_FINDINGS };
   return v as Summary;
 }
 
@@ -117,7 +131,7 @@ function progressLine(io: Io, enabled: boolean): { update(n: number): void; clea
       if (now - last < 200) return;
       last = now;
       shown = true;
-      io.stderr.write(`\r\u001b[Kanalysing… ${n.toLocaleString("en-US")} records`);
+      io.stderr.write(`\r\u001b[Kanalysing… ${grouped(n)} records`);
     },
     clear() {
       if (shown) io.stderr.write("\r\u001b[K");
@@ -140,7 +154,11 @@ export async function runAnalyze(
   try {
     if (flags.merge) {
       const rules = ruleMap();
-      summary = emptySummary();
+      // --max-findings lowers the limit of what is merged (it cannot list what the inputs cut).
+      summary =
+        flags.maxFindings === undefined
+          ? emptySummary()
+          : { ...emptySummary(), maxFindings: flags.maxFindings };
       for (const file of inputs) {
         const next = await readSummary(file);
         try {
@@ -160,6 +178,7 @@ export async function runAnalyze(
           ? { fieldMap: fieldMap(flags.field) }
           : {}),
         ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+        maxFindings: flags.maxFindings ?? DEFAULT_MAX_FINDINGS,
         ...(flags.parallelMinBytes !== undefined
           ? { parallelMinBytes: flags.parallelMinBytes }
           : {}),
@@ -245,6 +264,12 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .option(
       "--strict",
       "exit 2 when any input cannot be read (by default such inputs are skipped and listed)",
+    )
+    .addOption(
+      new Option(
+        "--max-findings <n>",
+        `findings listed per rule in JSON and SARIF (default ${grouped(DEFAULT_MAX_FINDINGS)}; counts stay exact, the report says when it cut)`,
+      ).argParser(parseMaxFindings),
     )
     .addOption(
       new Option(

@@ -103,19 +103,30 @@ describe("Analysis", () => {
     expect(Object.keys(s.coverage)).toEqual(RULES.map((r) => r.id));
   });
 
-  it("counts findings exactly and keeps the first three samples by location", () => {
+  it("counts findings exactly and lists the first maxFindings by location", () => {
     const exs = Array.from({ length: 10 }, (_, i) =>
       exchange({ status: 401, line: 10 - i, target: `/a/${i}` }),
     );
-    const s = analyzeExchanges(exs, {
-      file: "x.har",
-      format: "har",
-      capabilities: ALL_CAPABILITIES,
-    });
+    const s = analyzeExchanges(
+      exs,
+      { file: "x.har", format: "har", capabilities: ALL_CAPABILITIES },
+      { maxFindings: 3 },
+    );
+    expect(s.maxFindings).toBe(3);
     const f = s.findings["401-needs-www-authenticate"]!;
     expect(f.count).toBe(10);
     expect(f.bySeverity).toEqual({ error: 10 });
     expect(f.samples.map((x) => x.location.line)).toEqual([1, 2, 3]);
+    // By default every one of them is listed.
+    const all = analyzeExchanges(exs, {
+      file: "x.har",
+      format: "har",
+      capabilities: ALL_CAPABILITIES,
+    });
+    expect(all.maxFindings).toBe(10_000);
+    expect(all.findings["401-needs-www-authenticate"]!.samples.map((x) => x.location.line)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     expect(f.samples[0]!.evidence).toEqual({ request: "GET /a/9", status: 401 });
     expect(findingsAtLeast(s, "error")).toBe(10);
   });
@@ -281,6 +292,8 @@ const specArb = fc.record({
   body: bodyArb,
   headers: headerArb,
   token: fc.option(fc.constantFrom("t1", "t2", "t3"), { nil: undefined }),
+  // A sanitized export: whether credentials were sent is not recorded.
+  sanitized: fc.boolean(),
   // Seconds apart, over about an hour: exercises time buckets and their widening.
   time: fc.nat(400).map((n) => n * 9_973),
   size: fc.option(fc.nat(3), { nil: undefined }),
@@ -312,7 +325,7 @@ function toRecords(specs: readonly Spec[]): SourceRecord[] {
       ...(s.token
         ? { reqHeaders: { authorization: `Bearer ${s.token}`, accept: "application/json" } }
         : {}),
-      credentials: s.token ? "present" : "absent",
+      credentials: s.token ? "present" : s.sanitized ? "unknown" : "absent",
       ...(s.token ? { credentialId: `id-${s.token}` } : {}),
       time: s.time,
       ...(s.size !== undefined ? { size: s.size } : {}),
@@ -328,7 +341,8 @@ function analyse(
   templateLimit: number,
   timelineLimit = templateLimit,
 ): Summary {
-  const a = new Analysis({ templateLimit, timelineLimit });
+  // The same small limit for findings listed: merging must cut them exactly too.
+  const a = new Analysis({ templateLimit, timelineLimit, maxFindings: templateLimit });
   const adders = new Map<string, (r: SourceRecord) => void>();
   // Declare sources in a fixed order so that a part that saw only one file still declares both.
   for (const f of ["a.har", "b.har"]) adders.set(f, a.source(f, "har", ALL_CAPABILITIES));
@@ -390,12 +404,40 @@ describe("mergeSummaries", () => {
     );
   });
 
+  it("summaries listing findings up to different limits merge to the smaller limit, exactly", () => {
+    const limited = (records: readonly SourceRecord[], maxFindings: number): Summary => {
+      const a = new Analysis({ maxFindings });
+      const adders = new Map<string, (r: SourceRecord) => void>();
+      for (const f of ["a.har", "b.har"]) adders.set(f, a.source(f, "har", ALL_CAPABILITIES));
+      for (const r of records)
+        adders.get((r as Exchange).location?.file ?? (r as { file: string }).file)!(r);
+      return a.summary();
+    };
+    fc.assert(
+      fc.property(
+        fc.array(specArb, { maxLength: 40 }),
+        fc.array(fc.boolean(), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        (specs, side, la, lb) => {
+          const records = toRecords(specs);
+          const a = records.filter((_, i) => side[i] === true);
+          const b = records.filter((_, i) => side[i] !== true);
+          const merged = mergeSummaries(limited(a, la), limited(b, lb), RULES_BY_ID);
+          expect(merged.maxFindings).toBe(Math.min(la, lb));
+          expect(JSON.stringify(merged)).toBe(JSON.stringify(limited(records, Math.min(la, lb))));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("merging never changes its inputs", () => {
     const a = analyse(toRecords([]), 3);
     const s = analyzeExchanges(
       [
-        exchange({ status: 401, credentialId: "q", time: 1 }),
-        exchange({ status: 200, credentialId: "q", time: 2 }),
+        exchange({ status: 401, credentialId: "q", credentials: "present", time: 1 }),
+        exchange({ status: 200, credentialId: "q", credentials: "present", time: 2 }),
       ],
       { file: "a.har", format: "har", capabilities: ALL_CAPABILITIES },
     );

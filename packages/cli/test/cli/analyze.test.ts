@@ -62,6 +62,24 @@ describe("truestatus analyze", () => {
     expect((await run(["analyze", clean, "--fail-on", "info"])).code).toBe(0);
   });
 
+  it("a log where the proxy turned every upstream timeout into a 500 fails the default --fail-on error", async () => {
+    const format =
+      '$remote_addr [$time_local] "$request" $status $body_bytes_sent $upstream_status';
+    const p = join(dir, "masked.log");
+    writeFileSync(
+      p,
+      `${Array.from(
+        { length: 20 },
+        (_, i) =>
+          `10.0.0.${i} [24/Nov/2026:10:00:${String(i).padStart(2, "0")} +0000] "GET /api/orders/${i} HTTP/1.1" ${i % 4 === 0 ? 500 : 200} 120 ${i % 4 === 0 ? 504 : 200}`,
+      ).join("\n")}\n`,
+    );
+    const r = await run(["analyze", p, "--log-format", format]);
+    expect(r.out).toMatch(/500-masks-upstream-failure {2}error ×5/);
+    expect(r.code).toBe(1);
+    expect((await run(["analyze", p, "--log-format", format, "--fail-on", "none"])).code).toBe(0);
+  });
+
   it("--format json --output writes the versioned summary; --merge of two runs equals one run over both", async () => {
     const ja = join(dir, "a.json");
     const jb = join(dir, "b.json");
@@ -74,6 +92,43 @@ describe("truestatus analyze", () => {
     expect(JSON.parse(merged.out)).toEqual(JSON.parse(readFileSync(jab, "utf8")));
     expect(merged.out).toBe(readFileSync(jab, "utf8"));
     expect(JSON.parse(merged.out).schemaVersion).toBe(2);
+  });
+
+  it("--max-findings: JSON and SARIF list up to it per rule and say what they cut; merging keeps the smaller", async () => {
+    const all = JSON.parse((await run(["analyze", a, "--format", "json"])).out);
+    const count = all.findings["no-content-with-body"].count as number;
+    expect(count).toBeGreaterThan(5);
+    expect(all.findings["no-content-with-body"].samples).toHaveLength(count);
+    const cut = JSON.parse(
+      (await run(["analyze", a, "--format", "json", "--max-findings", "5"])).out,
+    );
+    expect(cut.maxFindings).toBe(5);
+    expect(cut.findings["no-content-with-body"].count).toBe(count);
+    expect(cut.findings["no-content-with-body"].samples).toEqual(
+      all.findings["no-content-with-body"].samples.slice(0, 5),
+    );
+    expect(cut.rules["no-content-with-body"]).toMatchObject({ listed: 5, omitted: count - 5 });
+    const sarif = JSON.parse(
+      (await run(["analyze", a, "--format", "sarif", "--max-findings", "5"])).out,
+    );
+    expect(sarif.runs[0].properties.omittedFindings["no-content-with-body"]).toBe(count - 5);
+    // --merge: a summary written before maxFindings existed listed 3 per rule.
+    const ja = join(dir, "limit-a.json");
+    const legacy = join(dir, "legacy-b.json");
+    await run(["analyze", a, "--format", "json", "-o", ja]);
+    const { maxFindings: _, ...old } = JSON.parse(
+      (await run(["analyze", b, "--format", "json", "--max-findings", "3"])).out,
+    );
+    writeFileSync(legacy, JSON.stringify(old));
+    const merged = JSON.parse(
+      (await run(["analyze", "--merge", ja, legacy, "--format", "json"])).out,
+    );
+    expect(merged.maxFindings).toBe(3);
+    expect(merged.findings["no-content-with-body"].samples).toHaveLength(3);
+    const lowered = JSON.parse(
+      (await run(["analyze", "--merge", ja, "--format", "json", "--max-findings", "2"])).out,
+    );
+    expect(lowered.findings["no-content-with-body"].samples).toHaveLength(2);
   });
 
   it("--merge of a malformed summary: one line naming the file and field, exit 2 (the built CLI)", async () => {
@@ -176,6 +231,8 @@ describe("truestatus analyze", () => {
     [["analyze", a, "--format", "xml"], /expected one of: text, json, sarif/],
     [["analyze", a, "--fail-on", "critical"], /Allowed choices are error, warning, info, none/],
     [["analyze", a, "--jobs", "0"], /whole number/],
+    [["analyze", a, "--max-findings", "0"], /whole number from 1/],
+    [["analyze", a, "--max-findings", "ten"], /whole number from 1/],
     [["analyze", a, "--input-format", "yaml"], /"yaml" is not an input format/],
     [["analyze", "--merge", a], /not JSON/],
     [["analyze", a, "--field", "nope"], /expected <field>=<json\.path>/],

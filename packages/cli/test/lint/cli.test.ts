@@ -46,7 +46,9 @@ describe("truestatus lint", () => {
     expect(r.out).toMatch(
       /^ {2}12:7 +warning +GET \/orders requires scopes \(orders:read\) but declares no 403 response +scoped-operation-needs-403$/m,
     );
-    expect(r.out).toContain("5 errors, 13 warnings, 1 info");
+    // Severities shared with analyze (issue 22's review): 500-masks-upstream-failure and
+    // soft-error-2xx are errors, 405-needs-allow a warning.
+    expect(r.out).toContain("8 errors, 10 warnings, 1 info");
     expect(r.out).toContain("docs/rules/401-needs-www-authenticate.md");
   });
 
@@ -63,7 +65,7 @@ describe("truestatus lint", () => {
     const report = JSON.parse(r.out) as JsonReport;
     expect(report.schemaVersion).toBe(1);
     expect(report.findings).toHaveLength(19);
-    expect(report.counts).toEqual({ error: 5, warning: 13, info: 1, known: 0 });
+    expect(report.counts).toEqual({ error: 8, warning: 10, info: 1, known: 0 });
     const f = report.findings.find((x) => x.ruleId === "problem-status-not-integer")!;
     expect(f.location).toMatchObject({
       line: 142,

@@ -1,5 +1,5 @@
 /** What every reporter is given besides the summary. */
-import { CAPABILITY_LABELS } from "../exchange.js";
+import { CAPABILITY_LABELS, type Capability } from "../exchange.js";
 import type { Rule } from "../rule.js";
 import type { Summary } from "../summary.js";
 
@@ -15,6 +15,35 @@ export interface ReportOptions {
 }
 
 export { RULE_DOCS_BASE, ruleDocsUrl } from "../links.js";
+
+/**
+ * Exchanges not checked one by one because their record lacks what a rule needs, grouped by file
+ * and what is missing: "session.har: 27 exchanges without response bodies: soft-error-2xx (12), …".
+ */
+export function unrecordedGaps(
+  summary: Summary,
+): { file: string; missing: string; rules: { id: string; count: number }[] }[] {
+  const groups = new Map<
+    string,
+    { file: string; missing: string; rules: { id: string; count: number }[] }
+  >();
+  for (const [id, cov] of Object.entries(summary.coverage)) {
+    for (const [file, byCap] of Object.entries(cov.notRecorded ?? {})) {
+      for (const [cap, count] of Object.entries(byCap) as [Capability, number][]) {
+        if (!count) continue;
+        const missing = CAPABILITY_LABELS[cap];
+        const key = `${file}\n${missing}`;
+        let g = groups.get(key);
+        if (g === undefined) {
+          g = { file, missing, rules: [] };
+          groups.set(key, g);
+        }
+        g.rules.push({ id, count });
+      }
+    }
+  }
+  return [...groups.values()];
+}
 
 /** "RFC 9110 §15.5.2" */
 export function specLabel(spec: Rule["meta"]["spec"]): string {

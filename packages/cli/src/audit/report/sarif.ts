@@ -1,8 +1,8 @@
 /**
  * The SARIF 2.1.0 reporter (OASIS; what code-scanning tools read): one run, the rules as
- * reportingDescriptors, one result per sample finding (each with the rule's exact total in its
- * properties), and coverage gaps as tool execution notifications. Validated in the tests against
- * the official schema.
+ * reportingDescriptors, one result per finding listed (every finding, up to --max-findings per
+ * rule; each with the rule's exact total in its properties), and coverage gaps and cut lists as
+ * tool execution notifications. Validated in the tests against the official schema.
  */
 
 import { CAPABILITY_LABELS } from "../exchange.js";
@@ -10,7 +10,7 @@ import { REPOSITORY_URL } from "../links.js";
 import type { Severity } from "../rule.js";
 import { RULES } from "../rules/index.js";
 import type { Summary } from "../summary.js";
-import { type ReportOptions, ruleDocsUrl, specLabel } from "./options.js";
+import { type ReportOptions, ruleDocsUrl, specLabel, unrecordedGaps } from "./options.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   error: "error",
@@ -59,6 +59,28 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
         descriptor: { id },
       });
     }
+  }
+  for (const g of unrecordedGaps(summary))
+    for (const r of g.rules)
+      notifications.push({
+        level: "note",
+        message: {
+          text: `${r.id}: ${r.count} exchange${r.count === 1 ? "" : "s"} of ${g.file} not checked: ${r.count === 1 ? "it does" : "they do"} not record ${g.missing}`,
+        },
+        descriptor: { id: r.id },
+      });
+  const omitted: Record<string, number> = {};
+  for (const [id, rf] of Object.entries(summary.findings)) {
+    const cut = rf.count - rf.samples.length;
+    if (cut <= 0) continue;
+    omitted[id] = cut;
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `${id}: ${rf.count} findings, ${rf.samples.length} listed as results (the first by location; --max-findings ${summary.maxFindings ?? "?"}): ${cut} not listed`,
+      },
+      descriptor: { id },
+    });
   }
   for (const [file, src] of Object.entries(summary.sources)) {
     if (src.partial)
@@ -116,6 +138,9 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
         results,
         properties: {
           exchanges: summary.exchanges,
+          ...(summary.maxFindings !== undefined ? { maxFindings: summary.maxFindings } : {}),
+          // Findings counted but not listed as results, by rule (only rules that were cut).
+          omittedFindings: omitted,
           malformed: summary.malformed.count,
           partial: summary.partial,
           ...(summary.skipped?.length ? { skipped: summary.skipped } : {}),

@@ -6,8 +6,15 @@
 import { styleText } from "node:util";
 import type { Rule, Severity } from "../rule.js";
 import { RULES } from "../rules/index.js";
-import type { Counts, EndpointStats, Summary } from "../summary.js";
-import { coverageGaps, type ReportOptions, ruleDocsUrl, specLabel } from "./options.js";
+import { type Counts, type EndpointStats, SAMPLE_LIMIT, type Summary } from "../summary.js";
+import { grouped } from "./grouped.js";
+import {
+  coverageGaps,
+  type ReportOptions,
+  ruleDocsUrl,
+  specLabel,
+  unrecordedGaps,
+} from "./options.js";
 import { applicableCoverage, formatShare, scorecard } from "./scorecard.js";
 import { escapeStrings } from "./terminal.js";
 
@@ -34,7 +41,7 @@ function paints(color: boolean): Paints {
   };
 }
 
-const n = (x: number): string => x.toLocaleString("en-US");
+const n = grouped;
 const pct = (x: number, total: number): string =>
   total === 0 || x === 0 ? "0%" : `${((100 * x) / total).toFixed(x * 1000 < total ? 2 : 1)}%`;
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -139,7 +146,8 @@ function summarySection(s: Summary, p: Paints): string[] {
     }
   }
   const gaps = coverageGaps(s);
-  if (gaps.length > 0) {
+  const unrecorded = unrecordedGaps(s);
+  if (gaps.length > 0 || unrecorded.length > 0) {
     const cov = applicableCoverage(s);
     const ran = cov.filter((c) => c.checked > 0).length;
     out.push(
@@ -148,6 +156,13 @@ function summarySection(s: Summary, p: Paints): string[] {
     for (const g of gaps.slice(0, 40))
       out.push(p.dim(`  ${g.file} does not record ${g.missing}: ${g.rules.join(", ")}`));
     if (gaps.length > 40) out.push(p.dim(`  … and ${gaps.length - 40} more`));
+    for (const g of unrecorded.slice(0, 40))
+      out.push(
+        p.dim(
+          `  ${g.file}: some exchanges do not record ${g.missing}: ${g.rules.map((r) => `${r.id} (${n(r.count)})`).join(", ")}`,
+        ),
+      );
+    if (unrecorded.length > 40) out.push(p.dim(`  … and ${unrecorded.length - 40} more`));
   }
   return out;
 }
@@ -177,7 +192,8 @@ function findingsSection(s: Summary, p: Paints, rules: ReadonlyMap<string, Rule>
     out.push(
       `${p.bold(id)}  ${sevs}${rule ? `  ${rule.meta.title} (${specLabel(rule.meta.spec)})` : ""}`,
     );
-    for (const sample of f.samples) {
+    const shown = f.samples.slice(0, SAMPLE_LIMIT);
+    for (const sample of shown) {
       const loc = `${sample.location.file}${sample.location.line !== undefined ? `:${sample.location.line}` : sample.location.entry !== undefined ? ` entry ${sample.location.entry}` : ""}`;
       const status = sample.evidence.status !== undefined ? ` → ${sample.evidence.status}` : "";
       out.push(`  ${p.dim(loc)}  ${sample.evidence.request}${status}`);
@@ -185,7 +201,7 @@ function findingsSection(s: Summary, p: Paints, rules: ReadonlyMap<string, Rule>
       if (sample.evidence.excerpt !== undefined)
         out.push(p.dim(`    | ${sample.evidence.excerpt}`));
     }
-    if (f.count > f.samples.length) out.push(p.dim(`  … ${n(f.count - f.samples.length)} more`));
+    if (f.count > shown.length) out.push(p.dim(`  … ${n(f.count - shown.length)} more`));
     if (rule) out.push(`  fix: ${rule.meta.fix}`, p.dim(`  docs: ${ruleDocsUrl(id)}`));
   }
   return out;

@@ -15,6 +15,7 @@ const rule: Rule = defineRule({
       "A 201 identifies the created resource by Location; without it, the request target is assumed. For a POST to a collection that is wrong (the new item is not the collection), so clients must dig the id out of the body.",
     fix: "Send `Location: /orders/123` with a 201 created by a POST to a collection.",
   },
+  screen: (status) => status === 201,
   check(ex) {
     const res = ex.response;
     if (res?.status !== 201 || ex.request.method !== "POST") return NO_FINDINGS;

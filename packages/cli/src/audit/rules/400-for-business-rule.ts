@@ -44,6 +44,7 @@ const rule: Rule = defineRule({
       "400 says the request itself is malformed, so resending it unchanged is pointless and the client's code is at fault. A duplicate or a forbidden state transition is a well-formed request that breaks a rule of the API: 422 (or 409 under the duplicate policy, or 409 for an edit conflict). Clients and dashboards can then tell bugs in the client from business outcomes.",
     fix: 'Raise unprocessable({ reason: "duplicate" }) or unprocessable({ reason: "invalid_state" }) (422; duplicateStatus: 409 if you prefer), and conflict() for edit conflicts.',
   },
+  screen: (status) => status === 400,
   check(ex, ctx) {
     const res = ex.response;
     if (res?.status !== 400 || res.body === undefined) return NO_FINDINGS;

@@ -29,6 +29,10 @@ interface TokenState {
 type State = Record<string, TokenState>;
 
 const TOKEN_LIMIT = 10_000;
+/**
+ * Refusals kept with their evidence per token (memory: tokens × this): the findings of a token
+ * refused more often are counted exactly and listed up to here (the report says when it cut).
+ */
 const SAMPLES_PER_TOKEN = 100;
 
 /** A total order (location, then time, then evidence), so that merging in any order keeps the same samples. */
@@ -52,6 +56,7 @@ const rule: Rule = defineRule<State>({
       "The same credentials got a 2xx later in the recording, so they were valid when this request was refused. A refusal of a valid identity is a 403 (forbidden); a 401 tells the client its credentials are bad and sends it to log in again, in a loop.",
     fix: "Answer 401 (unauthenticated()) only when credentials are missing, invalid or expired; answer 403 (forbidden()) when a known identity lacks permission.",
   },
+  screen: (status) => status === 401 || (status >= 200 && status <= 299),
   check: () => NO_FINDINGS,
   aggregate: {
     observe(ex) {
@@ -75,17 +80,22 @@ const rule: Rule = defineRule<State>({
       return { [fp]: { accepted: null, refused: [ex.time], samples: [{ t: ex.time, sample }] } };
     },
     merge(into, from) {
+      const keep = SAMPLES_PER_TOKEN;
       for (const k of Object.keys(from)) {
         const b = from[k]!;
         const a = into[k];
         if (a === undefined) {
-          into[k] = { accepted: b.accepted, refused: [...b.refused], samples: [...b.samples] };
+          into[k] = {
+            accepted: b.accepted,
+            refused: [...b.refused],
+            samples: b.samples.slice(0, keep),
+          };
           continue;
         }
         if (b.accepted !== null && (a.accepted === null || b.accepted > a.accepted))
           a.accepted = b.accepted;
         for (const t of b.refused) a.refused.push(t);
-        for (const s of b.samples) insertBounded(a.samples, s, SAMPLES_PER_TOKEN, byLocation);
+        for (const s of b.samples) insertBounded(a.samples, s, keep, byLocation);
       }
       // Times in order, so that the state does not depend on how the input was split.
       for (const k of Object.keys(from)) into[k]!.refused.sort((x, y) => x - y);
@@ -94,14 +104,15 @@ const rule: Rule = defineRule<State>({
       for (const k of Object.keys(kept).slice(TOKEN_LIMIT)) delete kept[k];
       return kept;
     },
-    conclude(state) {
+    conclude(state, limit) {
       let count = 0;
       const samples: FindingSample[] = [];
       for (const s of Object.values(state)) {
         const accepted = s.accepted;
         if (accepted === null) continue;
         for (const t of s.refused) if (t <= accepted) count++;
-        for (const r of s.samples) if (r.t <= accepted) addSample(samples, r.sample);
+        for (const r of s.samples)
+          if (r.t <= accepted) addSample(samples, r.sample, undefined, limit);
       }
       return { count, samples: samples.map((s) => ({ ruleId: rule.id, ...s })) };
     },

@@ -17,6 +17,7 @@ const rule: Rule = defineRule({
       "A 401 tells the client to authenticate; the WWW-Authenticate challenge tells it how. Without it, clients cannot tell a missing login from a refused permission, and generic HTTP clients cannot authenticate at all.",
     fix: 'Answer 401 with a challenge, e.g. `WWW-Authenticate: Bearer realm="api"` (truestatus\' unauthenticated() always sends one); use 403 when the identity is known but not allowed.',
   },
+  screen: (status) => status === 401,
   check(ex) {
     const res = ex.response;
     if (res?.status !== 401) return NO_FINDINGS;

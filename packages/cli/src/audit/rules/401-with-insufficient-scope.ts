@@ -9,7 +9,7 @@ const rule: Rule = defineRule({
   id: "401-with-insufficient-scope",
   meta: {
     title: "401 for a token that only lacks a scope",
-    severity: "warning",
+    severity: "error",
     spec: { document: "RFC 6750", section: "3.1" },
     csf: "PR.AA",
     needs: ["response.headers"],
@@ -17,6 +17,7 @@ const rule: Rule = defineRule({
       'The challenge says error="insufficient_scope": the token was valid, it only lacks a permission. RFC 6750 §3.1 says that is a 403. A 401 makes clients throw away a good token and log in again, in a loop.',
     fix: 'Answer 403 with `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."` (truestatus\' forbidden({ scope }) does).',
   },
+  screen: (status) => status === 401,
   check(ex) {
     const res = ex.response;
     if (res?.status !== 401) return NO_FINDINGS;

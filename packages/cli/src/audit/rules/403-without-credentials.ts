@@ -11,11 +11,14 @@ const rule: Rule = defineRule({
     csf: "PR.AA",
     needs: ["request.credentials"],
     description:
-      "403 means the server knows who is asking and refuses. A request that sent no credentials (no Authorization, no cookie, no API key) has no identity yet: it needs a 401 with a challenge, so the client knows to authenticate. Sanitized HARs that drop credentials are reported as unknown, never as a finding.",
+      "403 means the server knows who is asking and refuses. A request that sent no credentials (no Authorization, no cookie, no API key) has no identity yet: it needs a 401 with a challenge, so the client knows to authenticate. A HAR export that may be sanitized (Chrome and Edge DevTools strip Authorization and cookies) counts only when the same file kept Authorization, Cookie or Set-Cookie for that origin; otherwise the request is not checked. CORS preflights (OPTIONS) never carry credentials and are not judged.",
     fix: 'Answer requests without credentials with 401 and WWW-Authenticate (truestatus\' unauthenticated({ reason: "missing" })); keep 403 (forbidden()) for known identities without permission.',
   },
+  screen: (status, method) => status === 403 && method !== "OPTIONS",
   check(ex) {
     if (ex.response?.status !== 403 || ex.request.credentials !== "absent") return NO_FINDINGS;
+    // A CORS preflight is sent without credentials by design.
+    if (ex.request.method === "OPTIONS") return NO_FINDINGS;
     return [
       finding(
         rule,

@@ -9,7 +9,7 @@ const rule: Rule = defineRule({
   id: "405-needs-allow",
   meta: {
     title: "405 without Allow",
-    severity: "error",
+    severity: "warning",
     spec: { document: "RFC 9110", section: "15.5.6" },
     csf: "DE.CM",
     needs: ["response.headers"],
@@ -17,6 +17,7 @@ const rule: Rule = defineRule({
       "A 405 says the resource exists but not for this method. The Allow field is what tells the client which methods it does support; without it the answer cannot be acted on.",
     fix: "Send `Allow: GET, HEAD, PUT` with every 405 (truestatus' methodNotAllowed({ allow }) requires the list).",
   },
+  screen: (status) => status === 405,
   check(ex) {
     const res = ex.response;
     if (res?.status !== 405) return NO_FINDINGS;

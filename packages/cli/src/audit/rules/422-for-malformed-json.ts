@@ -19,6 +19,7 @@ const rule: Rule = defineRule({
       "422 (Unprocessable Content) means the server understood the content and refuses what it says. A body that is not even valid JSON was not understood: that is a 400, whatever the policy for schema errors.",
     fix: "Answer parse failures with malformed() (always 400); keep 422 for business rules (and, under validationStatus: 422, for schema errors).",
   },
+  screen: (status) => status === 422,
   check(ex, ctx) {
     const res = ex.response;
     if (res?.status !== 422 || res.body === undefined) return NO_FINDINGS;

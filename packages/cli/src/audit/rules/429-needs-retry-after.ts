@@ -20,6 +20,7 @@ const rule: Rule = defineRule({
       "A 429 that does not say when to come back makes every client guess: most retry at once, which keeps them over the limit. RFC 6585 §4 says the response MAY include Retry-After; a RateLimit field with a reset (t=) or the vendor X-RateLimit-Reset is accepted as the same hint.",
     fix: "Send `Retry-After: <seconds>` with every 429, and RateLimit / RateLimit-Policy (truestatus' rateLimited({ retryAfter }) sends all three).",
   },
+  screen: (status) => status === 429,
   check(ex) {
     const res = ex.response;
     if (res?.status !== 429) return NO_FINDINGS;

@@ -70,7 +70,7 @@ const rule: Rule = defineRule({
   id: "500-masks-upstream-failure",
   meta: {
     title: "500 hiding an upstream timeout, failure or overload",
-    severity: "warning",
+    severity: "error",
     spec: { document: "RFC 9110", section: "15.6" },
     csf: "DE.AE",
     needs: ["upstream"],
@@ -78,8 +78,12 @@ const rule: Rule = defineRule({
       "A 500 says the server has a bug. When the proxy's own facts show the upstream timed out, refused, reset or was overloaded, the truthful answers are 504, 502 and 503: clients retry those differently, and dashboards then separate dependency failures from bugs.",
     fix: "Classify upstream errors (truestatus' upstream classifier maps ECONNREFUSED → 502, timeouts → 504, overload → 503 with Proxy-Status) instead of letting them fall through to a generic 500.",
   },
+  screen: (status) => status === 500,
   check(ex) {
     if (ex.response?.status !== 500 || ex.upstream === undefined) return NO_FINDINGS;
+    // The upstream answered this 500 itself and the proxy passed it on (Envoy via_upstream): a
+    // bug upstream, not a failure the proxy turned into a 500.
+    if (ex.upstream.generatedBy === "upstream") return NO_FINDINGS;
     const c = upstreamCause(ex.upstream);
     return c === undefined ? NO_FINDINGS : [finding(rule, ex, describe(c), c.fact)];
   },

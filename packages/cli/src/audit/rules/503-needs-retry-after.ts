@@ -17,6 +17,7 @@ const rule: Rule = defineRule({
       "A 503 says the service is temporarily unable to answer. When the delay is known (maintenance, load shedding with a queue estimate), Retry-After lets clients wait instead of adding load to an overloaded service.",
     fix: "Send `Retry-After` when the delay is known (truestatus' unavailable({ retryAfter })).",
   },
+  screen: (status) => status === 503,
   check(ex) {
     const res = ex.response;
     if (res?.status !== 503) return NO_FINDINGS;

@@ -81,6 +81,7 @@ const rule: Rule = defineRule({
       "An error body (4xx or 5xx) that carries a stack trace, an SQL error, a server file path or an internal host name tells an attacker which software, schema and network sit behind the API. Clients need none of it. 4xx bodies leak too: a body parser's HTML error page in development mode shows the stack and the paths of the server's files. What the client sent (its path, its body) and the API's own host and port, which frameworks echo in error bodies, are not counted.",
     fix: "Answer errors with a generic problem body and log the cause on the server (truestatus' internal({ cause }) keeps the cause out of the response unless exposeInternals is on, for development only; its adapters answer body-parser errors with a 400 problem, without the stack).",
   },
+  screen: (status) => status >= 400,
   check(ex) {
     const res = ex.response;
     if (res === undefined || res.status < 400 || res.body === undefined) return NO_FINDINGS;

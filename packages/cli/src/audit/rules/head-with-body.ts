@@ -16,6 +16,7 @@ const rule: Rule = defineRule({
       "HEAD asks for the header section of a GET without its content. A server that sends the body anyway breaks keep-alive framing: the client reads those bytes as the next response.",
     fix: "Let the framework handle HEAD (Express, Fastify and Hono drop the body) instead of writing to the socket yourself.",
   },
+  screen: (_status, method, size) => method === "HEAD" && size !== 0,
   check(ex) {
     const res = ex.response;
     if (ex.request.method !== "HEAD" || res === undefined) return NO_FINDINGS;

@@ -21,6 +21,11 @@ type State = Record<string, RouteState>;
 
 /** Routes tracked; past this, the first ones in sort order are kept (merging stays exact below it). */
 const ROUTE_LIMIT = 1000;
+/**
+ * Findings kept with their evidence per route (memory: routes × this): a route's findings are
+ * counted exactly and listed up to here (the report says when it cut).
+ */
+const SAMPLES_PER_ROUTE = 100;
 
 function asksForJson(accept: string | undefined): boolean {
   return accept !== undefined && /json/i.test(accept) && !/html|\*\/\*/i.test(accept);
@@ -38,6 +43,7 @@ const rule: Rule = defineRule<State>({
       "A route that answers JSON (or that clients call asking for JSON) returned its error as an HTML page: a framework's default error page, a proxy's, or a WAF's. Clients fail to parse it and lose the error detail; the page often shows the server software.",
     fix: "Install an error handler that answers every failure as application/problem+json (the truestatus Express, Fastify and Hono adapters do), including 404s and errors raised before your routes.",
   },
+  screen: (status) => status >= 0,
   check: () => NO_FINDINGS,
   aggregate: {
     observe(ex) {
@@ -70,18 +76,19 @@ const rule: Rule = defineRule<State>({
       return { [endpointTemplate(ex.request.path)]: route };
     },
     merge(into, from) {
+      const keep = SAMPLES_PER_ROUTE;
       for (const k of Object.keys(from)) {
         const a = into[k];
         const b = from[k]!;
         if (a === undefined) {
-          into[k] = { ...b, samples: [...b.samples] };
+          into[k] = { ...b, samples: b.samples.slice(0, keep) };
           continue;
         }
         a.json += b.json;
         a.html += b.html;
         a.asked += b.asked;
         a.errors += b.errors;
-        for (const s of b.samples) addSample(a.samples, s);
+        for (const s of b.samples) addSample(a.samples, s, undefined, keep);
       }
       const keys = Object.keys(into);
       if (keys.length <= ROUTE_LIMIT) return into;
@@ -89,14 +96,14 @@ const rule: Rule = defineRule<State>({
       for (const k of Object.keys(kept).slice(ROUTE_LIMIT)) delete kept[k];
       return kept;
     },
-    conclude(state) {
+    conclude(state, limit) {
       let count = 0;
       const samples: FindingSample[] = [];
       for (const r of Object.values(state)) {
         const jsonRoute = r.asked > 0 || r.json > r.html - r.errors;
         if (!jsonRoute || r.errors === 0) continue;
         count += r.errors;
-        for (const s of r.samples) addSample(samples, s);
+        for (const s of r.samples) addSample(samples, s, undefined, limit);
       }
       return { count, samples: samples.map((s) => ({ ruleId: rule.id, ...s })) };
     },

@@ -4,12 +4,9 @@ import type { Exchange } from "../exchange.js";
 import { finding } from "../finding.js";
 import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
 
-/** Bytes of body the source saw: the logged size, or the sample's length. */
+/** Bytes of body the source logged as sent (the rules run only where that is evidence). */
 export function bodyBytes(ex: Exchange): number {
-  const res = ex.response;
-  if (res === undefined) return 0;
-  if (res.size !== undefined) return res.size;
-  return res.body?.text.length ?? 0;
+  return ex.response?.size ?? 0;
 }
 
 const rule: Rule = defineRule({
@@ -24,6 +21,8 @@ const rule: Rule = defineRule({
       "A 204, 205 or 304 ends at its header section: it cannot contain content. Bytes sent after it are read as the start of the next response on a keep-alive connection, which desynchronises clients and proxies (and is a request-smuggling ingredient).",
     fix: "Send no body with 204, 205 and 304; if there is something to say, answer 200.",
   },
+  screen: (status, _method, size) =>
+    (status === 204 || status === 205 || status === 304) && size !== 0,
   check(ex) {
     const res = ex.response;
     if (res === undefined || res.status < 200 || contentAllowed(res.status)) return NO_FINDINGS;

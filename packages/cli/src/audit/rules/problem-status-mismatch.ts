@@ -16,6 +16,7 @@ const rule: Rule = defineRule({
       "The status member of a problem document is advisory; the HTTP status is what clients, proxies and caches act on. RFC 9457 §3.1.2 says generators MUST use the same status in both. A mismatch usually means a framework rewrote one and not the other (often a 200 carrying a 500 problem).",
     fix: "Build the status and the problem body from one decision (truestatus' decide() returns both; serializeProblem() writes the same status).",
   },
+  screen: (status) => status >= 0,
   check(ex) {
     const res = ex.response;
     const body = res?.body;

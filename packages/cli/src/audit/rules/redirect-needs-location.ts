@@ -10,7 +10,7 @@ const rule: Rule = defineRule({
   id: "redirect-needs-location",
   meta: {
     title: "Redirect without Location",
-    severity: "warning",
+    severity: "error",
     spec: { document: "RFC 9110", section: "15.4" },
     csf: "DE.CM",
     needs: ["response.headers"],
@@ -18,6 +18,7 @@ const rule: Rule = defineRule({
       "301, 302, 303, 307 and 308 send the client to another URI, given in Location (RFC 9110 says the server SHOULD generate it). Without it a browser shows an empty page and an API client has nowhere to go.",
     fix: "Send `Location` with every redirect, or answer with the status that describes what happened (200, 404...).",
   },
+  screen: (status) => REDIRECTS.has(status),
   check(ex) {
     const res = ex.response;
     if (res === undefined || !REDIRECTS.has(res.status)) return NO_FINDINGS;

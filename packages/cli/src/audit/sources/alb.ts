@@ -11,7 +11,9 @@
  *
  * Fields added by AWS at the end are ignored, as AWS asks. target_status_code "-" means the target
  * never answered (targetStatus null); the processing times are -1 when the LB could not dispatch
- * or the target closed or timed out. 460 = the client closed the connection.
+ * or the target closed or timed out. 460 = the client closed the connection. sent_bytes counts
+ * the header section too (AWS: "for HTTP requests, this includes the headers"): it is `totalSize`,
+ * never a body size.
  */
 import type { Capability, Exchange, UpstreamAttempt, UpstreamFacts } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
@@ -107,7 +109,8 @@ function parseAlb(line: string, file: string, n: number): SourceRecord | undefin
     ex.durationMs = Math.round((rpt + tpt + rspt) * 1_000_000) / 1000;
   if (elbStatus !== undefined) {
     const sent = parseUint(fields[11]!);
-    ex.response = sent === undefined ? { status: elbStatus } : { status: elbStatus, size: sent };
+    ex.response =
+      sent === undefined ? { status: elbStatus } : { status: elbStatus, totalSize: sent };
   }
   if (elbStatus === 460) ex.clientAborted = true;
   return ex;
@@ -115,12 +118,7 @@ function parseAlb(line: string, file: string, n: number): SourceRecord | undefin
 
 const parsesAsAlb = detectsBy(parseAlb);
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>([
-  "time",
-  "duration",
-  "upstream",
-  "response.size",
-]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "duration", "upstream"]);
 
 export const alb: LineFormat = {
   format: "alb",

@@ -132,8 +132,12 @@ function parseEnvoy(line: string, file: string, n: number): SourceRecord | undef
   if (details !== undefined)
     upstream.generatedBy = details === "via_upstream" ? "upstream" : "proxy";
   else if (flags.some((f) => PROXY_FLAGS.has(f))) upstream.generatedBy = "proxy";
-  else if (code !== 0 && upstreamHost !== undefined && serviceTime !== undefined)
-    upstream.generatedBy = "upstream";
+  // No flag: Envoy passed on what the upstream it logged answered.
+  else if (code !== 0 && upstreamHost !== undefined) upstream.generatedBy = "upstream";
+  // The status the upstream answered, when it is the one the client got: an attempt without a
+  // status would read as "the upstream gave no answer" (nginx's "-").
+  if (upstream.generatedBy === "upstream" && code !== 0 && upstream.attempts !== undefined)
+    (upstream.attempts[0] as Mutable<UpstreamAttempt>).status = code;
 
   const ex: Mutable<Exchange> = {
     format: "envoy",

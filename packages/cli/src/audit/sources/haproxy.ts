@@ -9,6 +9,8 @@
  * Timers are milliseconds, -1 when the phase never happened; `+` prefixes (logasap) are read.
  * The termination state (first two characters: who ended the session, in which phase) says
  * whether HAProxy or the server produced the status. Status -1 means no response was sent.
+ * %B (bytes_read) counts the header section too: it is `totalSize`, never a body size, so the
+ * body-size rules are not run on HAProxy logs.
  */
 import type { Capability, Exchange, UpstreamAttempt, UpstreamFacts } from "../exchange.js";
 import type { LineFormat, SourceRecord } from "../source.js";
@@ -150,20 +152,15 @@ function parseHaproxy(line: string, file: string, n: number): SourceRecord | und
   const time = parseClfTime(line.slice(open + 1, close));
   if (time !== undefined) ex.time = time;
   if (status >= 0) {
-    const size = parseInt10(bytesText);
-    ex.response = size === undefined || size < 0 ? { status } : { status, size };
+    const total = parseInt10(bytesText);
+    ex.response = total === undefined || total < 0 ? { status } : { status, totalSize: total };
   }
   if (ta !== undefined) ex.durationMs = ta;
   if (cause === "C" || cause === "c") ex.clientAborted = true;
   return ex;
 }
 
-const CAPS: ReadonlySet<Capability> = new Set<Capability>([
-  "time",
-  "duration",
-  "upstream",
-  "response.size",
-]);
+const CAPS: ReadonlySet<Capability> = new Set<Capability>(["time", "duration", "upstream"]);
 
 export const haproxy: LineFormat = {
   format: "haproxy",

@@ -4,12 +4,22 @@
  * - status 0 (Chrome) or -1 (Playwright) is no response: `networkError` takes `_error` /
  *   `_failureText` (e.g. "net::ERR_CONNECTION_REFUSED");
  * - bodies: `content.text`, base64-decoded when `encoding` is "base64", cut to the sample size;
- *   binary bodies (a NUL byte once decoded) are not sampled;
+ *   binary bodies (a NUL byte once decoded) are recorded as binary, not sampled; a response
+ *   without `content.text` has a recorded (empty) body only when `content.size` is 0, otherwise
+ *   its body was not recorded (Playwright's `content: "omit"`, sanitized or trimmed exports);
+ * - sizes: none. `content.size` is the decoded entity, not bytes on the wire, and `bodySize` is
+ *   what the client read: browsers report the cached entity on a 304 (Chrome in `content.size`,
+ *   Firefox and Firebug in `bodySize` too), and no client reads a body after HEAD, 204 or 304.
+ *   A HAR is no evidence of bytes on the wire, so the body-on-the-wire rules are not run on it;
  * - headers keep repeats in order, names lowercased, credentials redacted (scheme kept);
  * - credentials: "present" when Authorization, Cookie, an API-key header, a cookie, or an
  *   access_token/api_key query parameter was sent; otherwise "unknown" when the file may have
- *   been sanitized (Chrome DevTools' default export strips them) or the request lacks the arrays
- *   that would show them, else "absent".
+ *   been sanitized (Chrome DevTools' default export strips them), the request lacks the arrays
+ *   that would show them, or its headers are a browser's provisional ones (no Host, :authority,
+ *   Accept-Encoding or Connection: the network stack adds the cookies after), else "absent". A 403 of a possibly sanitized export is held back to the
+ *   end of the file: when the same file shows Authorization or Cookie sent to (or Set-Cookie from)
+ *   that origin, what the sanitizer removes was kept for it, so the 403's request sent none
+ *   ("absent"). An API-key header is no such proof: sanitizing leaves it in place.
  */
 
 import { CREDENTIAL_ID_FIELDS, credentialId } from "../credential-id.js";
@@ -30,7 +40,6 @@ export const HAR_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   "request.credentials",
   "response.headers",
   "response.body",
-  "response.size",
 ]);
 
 /** Creators whose exports may have credentials stripped (Chrome/Edge DevTools "sanitized"). */
@@ -44,6 +53,46 @@ export interface HarContext {
   readonly sampleBodyBytes: number;
   /** log.creator.name, when it came before the entries. */
   creator?: string;
+  /** Origins of the file seen with what a sanitizer removes (Authorization, Cookie, Set-Cookie). */
+  readonly credentialed?: Set<string>;
+  /** 403s whose credentials may have been sanitized away, with their origin (see above). */
+  readonly held?: { readonly ex: Mutable<Exchange>; readonly origin: string }[];
+}
+
+/** 403s held back at most per file (beyond, they stay "unknown"): bounded memory. */
+const HELD_LIMIT = 10_000;
+
+/** Headers a sanitized export removes (Chrome, Edge: "Export HAR (sanitized)"). */
+const SANITIZED_HEADERS = new Set(["authorization", "cookie", "set-cookie", "proxy-authorization"]);
+
+/** "https://api.example.com:8443" of an absolute URL, lowercased; undefined otherwise. */
+export function originOf(url: string): string | undefined {
+  const scheme = url.indexOf("://");
+  if (scheme <= 0 || scheme > 8) return undefined;
+  let end = url.length;
+  for (const c of ["/", "?", "#"]) {
+    const i = url.indexOf(c, scheme + 3);
+    if (i !== -1 && i < end) end = i;
+  }
+  return url.slice(0, end).toLowerCase();
+}
+
+/** Whether a request or response shows what a sanitizer would have removed. */
+function showsSanitizable(req: JsonObject, res: Json | undefined): boolean {
+  const has = (v: Json | undefined): boolean =>
+    Array.isArray(v) &&
+    v.some(
+      (h) =>
+        isObject(h) &&
+        typeof h.name === "string" &&
+        SANITIZED_HEADERS.has(h.name.toLowerCase()) &&
+        typeof h.value === "string" &&
+        h.value.length > 0,
+    );
+  if (has(req.headers) || (Array.isArray(req.cookies) && req.cookies.length > 0)) return true;
+  return (
+    isObject(res) && (has(res.headers) || (Array.isArray(res.cookies) && res.cookies.length > 0))
+  );
 }
 
 function malformedEntry(reason: string, file: string, entry: number): MalformedRecord {
@@ -53,14 +102,24 @@ function malformedEntry(reason: string, file: string, entry: number): MalformedR
 const num = (v: Json | undefined): number | undefined =>
   typeof v === "number" && Number.isFinite(v) ? v : undefined;
 
-/** A body sample from HAR content / postData: decoded, cut, binary left out. */
+/**
+ * A body sample from HAR content / postData: decoded, cut; a binary body is `binary` (no text)
+ * when `keepBinary`, else left out.
+ */
 function bodySample(
   text: Json | undefined,
   encoding: Json | undefined,
   mimeType: Json | undefined,
   limit: number,
+  keepBinary = false,
 ): BodySample | undefined {
   if (typeof text !== "string" || text.length === 0) return undefined;
+  const binary = (): BodySample | undefined => {
+    if (!keepBinary) return undefined;
+    const b: Mutable<BodySample> = { text: "", truncated: true, binary: true };
+    if (typeof mimeType === "string" && mimeType.length > 0) b.mimeType = mimeType;
+    return b;
+  };
   let raw = text;
   let cut = false;
   if (raw.endsWith(TRUNCATION_MARK)) {
@@ -73,11 +132,11 @@ function bodySample(
     // Decode only what the sample needs: 4 base64 characters per 3 bytes.
     const take = Math.min(raw.length, Math.ceil((limit + 3) / 3) * 4);
     const bytes = Buffer.from(raw.slice(0, take - (take % 4)), "base64");
-    if (bytes.subarray(0, 1024).includes(0)) return undefined;
+    if (bytes.subarray(0, 1024).includes(0)) return binary();
     decoded = bytes.subarray(0, limit).toString("utf8");
     if (bytes.length > limit || take < raw.length) truncated = true;
   } else {
-    if (raw.slice(0, 1024).includes("\u0000")) return undefined;
+    if (raw.slice(0, 1024).includes("\u0000")) return binary();
     decoded = raw.length > limit ? raw.slice(0, limit) : raw;
     if (raw.length > limit) truncated = true;
   }
@@ -119,13 +178,46 @@ function credentialsOf(
     }
   }
   if (creator === undefined || SANITIZING_CREATORS.test(creator)) return "unknown";
-  if (!Array.isArray(req.cookies) || !Array.isArray(req.headers) || req.headers.length === 0)
-    return "unknown";
+  if (!Array.isArray(req.cookies) || !onTheWire(headers)) return "unknown";
   return "absent";
 }
 
+/**
+ * Whether the request's headers are the ones sent on the wire, not a browser's provisional
+ * headers (Accept, Referer, User-Agent: what the page asked for, before the network stack adds
+ * Host, Accept-Encoding and the cookies). Chrome records provisional headers when it lacks the
+ * network's view (chrome-har from a log without the extra-info events, Safari, requests served
+ * by a service worker): their missing Cookie says nothing.
+ */
+function onTheWire(headers: HeaderBag | undefined): boolean {
+  if (headers === undefined) return false;
+  return (
+    headers.host !== undefined ||
+    headers[":authority"] !== undefined ||
+    headers["accept-encoding"] !== undefined ||
+    headers.connection !== undefined
+  );
+}
+
 /** One HAR entry (already parsed) → an exchange, or a malformed record saying what is missing. */
-export function harEntryToExchange(entry: Json, index: number, ctx: HarContext): SourceRecord {
+export function harEntryToExchange(
+  entry: Json,
+  index: number,
+  ctx: Pick<HarContext, "file" | "sampleBodyBytes" | "creator">,
+): SourceRecord {
+  // Without `held`, nothing is held back.
+  return readEntry(entry, index, {
+    file: ctx.file,
+    sampleBodyBytes: ctx.sampleBodyBytes,
+    ...(ctx.creator !== undefined ? { creator: ctx.creator } : {}),
+  }) as SourceRecord;
+}
+
+/**
+ * harEntryToExchange, or HELD when the context holds the entry back (a 403 of a possibly sanitized
+ * export: see HarContext).
+ */
+function readEntry(entry: Json, index: number, ctx: HarContext): SourceRecord | typeof HELD {
   const file = ctx.file;
   if (!isObject(entry)) return malformedEntry("HAR entry is not an object", file, index);
   const req = entry.request;
@@ -149,6 +241,8 @@ export function harEntryToExchange(entry: Json, index: number, ctx: HarContext):
     if (b !== undefined) request.body = b;
   }
   const ex: Mutable<Exchange> = { format: "har", location: { file, entry: index }, request };
+  const origin = ctx.credentialed !== undefined ? originOf(req.url) : undefined;
+  if (origin !== undefined && showsSanitizable(req, res)) ctx.credentialed!.add(origin);
   if (typeof entry.startedDateTime === "string") {
     const t = Date.parse(entry.startedDateTime);
     if (!Number.isNaN(t)) ex.time = t;
@@ -169,16 +263,66 @@ export function harEntryToExchange(entry: Json, index: number, ctx: HarContext):
   const rh = headerBag(res.headers);
   if (rh !== undefined) response.headers = rh;
   const content = isObject(res.content) ? res.content : undefined;
-  const size = num(content?.size);
-  const bodySize = num(res.bodySize);
-  if (size !== undefined && size >= 0) response.size = size;
-  else if (bodySize !== undefined && bodySize >= 0) response.size = bodySize;
   if (content !== undefined) {
-    const b = bodySample(content.text, content.encoding, content.mimeType, ctx.sampleBodyBytes);
+    const b = bodySample(
+      content.text,
+      content.encoding,
+      content.mimeType,
+      ctx.sampleBodyBytes,
+      true,
+    );
     if (b !== undefined) response.body = b;
+    else if (num(content.size) === 0) {
+      // No text and nothing to have: an empty body, recorded as such.
+      const empty: Mutable<BodySample> = { text: "", truncated: false };
+      if (typeof content.mimeType === "string" && content.mimeType.length > 0)
+        empty.mimeType = content.mimeType;
+      response.body = empty;
+    }
   }
   ex.response = response;
+  if (
+    status === 403 &&
+    origin !== undefined &&
+    request.credentials === "unknown" &&
+    mayBeSanitized(req, headers, ctx.creator) &&
+    ctx.held !== undefined &&
+    ctx.held.length < HELD_LIMIT
+  ) {
+    ctx.held.push({ ex, origin });
+    return HELD;
+  }
   return ex;
+}
+
+/** A record harEntryToExchange kept back (see HarContext.held): nothing to hand out yet. */
+const HELD: unique symbol = Symbol("held");
+
+/** "unknown" only because the export may be sanitized (its headers are those on the wire). */
+function mayBeSanitized(
+  req: JsonObject,
+  headers: HeaderBag | undefined,
+  creator: string | undefined,
+): boolean {
+  return (
+    (creator === undefined || SANITIZING_CREATORS.test(creator)) &&
+    Array.isArray(req.cookies) &&
+    onTheWire(headers)
+  );
+}
+
+/**
+ * The held-back 403s, decided: "absent" when their origin showed what a sanitizer removes
+ * elsewhere in the file, else still "unknown".
+ */
+function releaseHeld(ctx: HarContext): Exchange[] {
+  const out: Exchange[] = [];
+  for (const { ex, origin } of ctx.held ?? []) {
+    if (ctx.credentialed?.has(origin)) ex.request = { ...ex.request, credentials: "absent" };
+    out.push(ex);
+  }
+  ctx.held?.splice(0);
+  return out;
 }
 
 /**
@@ -196,7 +340,8 @@ export async function* harBatches(
     maxString: Math.max(256 * 1024, sampleBodyBytes * 6),
     jsonp,
   });
-  const ctx: HarContext = { file, sampleBodyBytes };
+  const ctx: HarContext = { file, sampleBodyBytes, credentialed: new Set(), held: [] };
+  let failure: unknown;
   try {
     for await (const chunk of input.chunks()) {
       splitter.feed(chunk);
@@ -226,13 +371,21 @@ export async function* harBatches(
             );
             continue;
           }
-          out.push(harEntryToExchange(parsed, ev.index, ctx));
+          const r = readEntry(parsed, ev.index, ctx);
+          if (r !== HELD) out.push(r);
         }
       }
       splitter.events.length = 0;
       if (out.length > 0) yield out;
     }
   } catch (e) {
+    failure = e;
+  }
+  // Every entry read is handed out, the held-back ones too, before any error is thrown.
+  const held = releaseHeld(ctx);
+  if (held.length > 0) yield held;
+  if (failure !== undefined) {
+    const e = failure;
     if (e instanceof HarSyntaxError)
       throw new InputError(
         "TRUESTATUS_INPUT_CORRUPT",

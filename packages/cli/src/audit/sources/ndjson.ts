@@ -52,7 +52,11 @@ export const NDJSON_FIELDS = {
   time: ["time", "timestamp", "@timestamp", "ts", "start_time", "time_iso8601"],
   durationMs: ["duration_ms", "durationMs", "responseTime", "response_time_ms", "elapsed_ms"],
   durationSeconds: ["request_time", "duration_s", "duration_seconds"],
-  size: ["size", "bytes", "body_bytes_sent", "bytes_sent", "res.contentLength", "response.size"],
+  // Body bytes as sent (nginx $body_bytes_sent and the like). A Content-Length value is no such
+  // count (a HEAD or 304 carries the length of the body it does not send): not looked for.
+  size: ["body_bytes_sent", "size", "bytes"],
+  // Bytes sent including the header section (nginx $bytes_sent, Kong's response.size).
+  totalSize: ["bytes_sent", "response.size"],
   requestHeaders: ["req.headers", "request.headers", "request_headers"],
   responseHeaders: ["res.headers", "response.headers", "resp_headers", "response_headers"],
   responseBody: ["response.body", "res.body", "response_body"],
@@ -230,6 +234,8 @@ class NdjsonFormat implements LineFormat {
       const response: Mutable<NonNullable<Exchange["response"]>> = { status };
       const size = numberOf(this.get(o, "size"));
       if (size !== undefined) response.size = size;
+      const total = numberOf(this.get(o, "totalSize"));
+      if (total !== undefined) response.totalSize = total;
       const rh = this.m.responseHeaders ? headerBag(this.get(o, "responseHeaders")) : undefined;
       if (rh !== undefined) response.headers = rh;
       const body = this.get(o, "responseBody");

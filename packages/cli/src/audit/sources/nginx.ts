@@ -469,8 +469,9 @@ class NginxLineFormat implements LineFormat {
     if (requestHeaders !== undefined) request.headers = requestHeaders as HeaderBag;
     if (credentials !== undefined) request.credentials = credentials;
     const response: Mutable<NonNullable<Exchange["response"]>> = { status };
-    const sent = size ?? bytesSent;
-    if (sent !== undefined) response.size = sent;
+    if (size !== undefined) response.size = size;
+    // $bytes_sent counts the header section too: never a body size.
+    if (bytesSent !== undefined) response.totalSize = bytesSent;
     if (responseHeaders !== undefined) response.headers = responseHeaders;
     const ex: Mutable<Exchange> = {
       format: this.format,

@@ -7,7 +7,7 @@ const rule = defineLintRule({
   id: "405-needs-allow",
   meta: {
     title: "405 without Allow",
-    severity: "error",
+    severity: "warning",
     spec: { document: "RFC 9110", section: "15.5.6" },
     csf: "DE.AE",
     description:

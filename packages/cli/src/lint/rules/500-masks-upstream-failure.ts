@@ -32,7 +32,7 @@ const rule = defineLintRule({
   id: "500-masks-upstream-failure",
   meta: {
     title: "500 for an upstream failure",
-    severity: "warning",
+    severity: "error",
     spec: { document: "RFC 9110", section: "15.6" },
     csf: "DE.AE",
     description:

@@ -74,7 +74,7 @@ const rule = defineLintRule({
   id: "soft-error-2xx",
   meta: {
     title: "2xx response with an error body",
-    severity: "warning",
+    severity: "error",
     spec: { document: "RFC 9110", section: "15.3" },
     csf: "DE.AE",
     description:

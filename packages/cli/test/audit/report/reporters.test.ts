@@ -116,7 +116,7 @@ describe("reporters", () => {
 
   it("JSON is the summary itself, plus each found rule's title, severity and docs page", () => {
     const { rules, ...summary } = JSON.parse(REPORTERS.json(har)) as Summary & {
-      rules: Record<string, { title: string; severity: string; docs: string }>;
+      rules: Record<string, { title: string; severity: string; docs: string; listed: number }>;
     };
     expect(summary).toEqual(har);
     expect(summary.schemaVersion).toBe(2);
@@ -125,6 +125,8 @@ describe("reporters", () => {
       title: "401 without WWW-Authenticate",
       severity: "error",
       docs: "https://github.com/truestatus/truestatus/blob/main/docs/rules/401-needs-www-authenticate.md",
+      listed: 2,
+      omitted: 0,
     });
   });
 
@@ -163,6 +165,89 @@ describe("reporters", () => {
       capabilities: ALL_CAPABILITIES,
     });
     expect(REPORTERS.text(quiet)).toMatch(/GET \/fine +1 {2}errors +0%/);
+  });
+
+  describe("every finding is listed (JSON, SARIF), up to --max-findings per rule", () => {
+    const many = (maxFindings?: number) =>
+      analyzeExchanges(
+        Array.from({ length: 25 }, (_, i) =>
+          exchange({ status: 401, file: "big.har", entry: i, target: `/r/${i}` }),
+        ),
+        { file: "big.har", format: "har", capabilities: ALL_CAPABILITIES },
+        maxFindings === undefined ? {} : { maxFindings },
+      );
+
+    it("JSON lists all 25 and says nothing was cut; with a limit of 10 it says 15 were", () => {
+      const all = JSON.parse(REPORTERS.json(many()));
+      expect(all.maxFindings).toBe(10_000);
+      expect(all.findings["401-needs-www-authenticate"].samples).toHaveLength(25);
+      expect(all.rules["401-needs-www-authenticate"]).toMatchObject({ listed: 25, omitted: 0 });
+      const cut = JSON.parse(REPORTERS.json(many(10)));
+      expect(cut.maxFindings).toBe(10);
+      expect(cut.findings["401-needs-www-authenticate"].count).toBe(25);
+      expect(
+        cut.findings["401-needs-www-authenticate"].samples.map(
+          (x: { location: { entry: number } }) => x.location.entry,
+        ),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(cut.rules["401-needs-www-authenticate"]).toMatchObject({ listed: 10, omitted: 15 });
+    });
+
+    it("SARIF has one result per finding listed, and a notification when it cut", () => {
+      const all = JSON.parse(REPORTERS.sarif(many()));
+      expect(validateSarif(all)).toBe(true);
+      const of = (x: { runs: { results: { ruleId: string }[] }[] }) =>
+        x.runs[0]!.results.filter((r) => r.ruleId === "401-needs-www-authenticate");
+      expect(of(all)).toHaveLength(25);
+      expect(all.runs[0].properties.omittedFindings).toEqual({});
+      const cut = JSON.parse(REPORTERS.sarif(many(10)));
+      expect(validateSarif(cut)).toBe(true);
+      expect(of(cut)).toHaveLength(10);
+      expect(cut.runs[0].properties).toMatchObject({
+        maxFindings: 10,
+        omittedFindings: { "401-needs-www-authenticate": 15 },
+      });
+      expect(
+        cut.runs[0].invocations[0].toolExecutionNotifications.map(
+          (n: { message: { text: string } }) => n.message.text,
+        ),
+      ).toContain(
+        "401-needs-www-authenticate: 25 findings, 10 listed as results (the first by location; --max-findings 10): 15 not listed",
+      );
+    });
+
+    it("text keeps three examples and says how many more", () => {
+      const t = REPORTERS.text(many());
+      expect(t.match(/big\.har entry \d+ {2}GET \/r\//g)).toHaveLength(3);
+      expect(t).toContain("… 22 more");
+    });
+
+    it("exchanges whose record lacks what a rule needs are named in text and SARIF", () => {
+      const s = analyzeExchanges(
+        [
+          exchange({ status: 200, file: "omit.har", entry: 0 }),
+          exchange({ status: 200, file: "omit.har", entry: 1, body: "{}" }),
+        ],
+        { file: "omit.har", format: "har", capabilities: ALL_CAPABILITIES },
+      );
+      expect(s.coverage["soft-error-2xx"]).toEqual({
+        checked: 1,
+        notChecked: {},
+        notRecorded: { "omit.har": { "response.body": 1 } },
+      });
+      expect(REPORTERS.text(s)).toContain(
+        "omit.har: some exchanges do not record response bodies: problem-status-mismatch (1), soft-error-2xx (1)",
+      );
+      const sarif = JSON.parse(REPORTERS.sarif(s));
+      expect(validateSarif(sarif)).toBe(true);
+      expect(
+        sarif.runs[0].invocations[0].toolExecutionNotifications.map(
+          (n: { message: { text: string } }) => n.message.text,
+        ),
+      ).toContain(
+        "soft-error-2xx: 1 exchange of omit.har not checked: it does not record response bodies",
+      );
+    });
   });
 
   it("a partial summary says so", () => {

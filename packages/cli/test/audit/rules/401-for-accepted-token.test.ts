@@ -16,6 +16,7 @@ const at = (
     target,
     time,
     entry,
+    credentials: token ? "present" : "absent",
     ...(token ? { reqHeaders: { Authorization: "Bearer [REDACTED]" } } : {}),
   });
   const id = token ? credentialId("authorization", `Bearer ${token.padEnd(20, "x")}`) : undefined;

@@ -142,12 +142,13 @@ describe(rule.id, () => {
           body: "<html><head><title>404 Not Found</title></head></html>",
           resHeaders: { "content-type": "text/html" },
         }),
-        findings: [{ message: /error page title/ }],
+        // Text, not structure: likely, so a warning (docs: Severity).
+        findings: [{ message: /error page title/, severity: "warning" }],
       },
       {
         name: "stack trace in a 200",
         exchange: exchange({ status: 200, body: "Traceback (most recent call last):\n  File x" }),
-        findings: [{ message: /stack trace/ }],
+        findings: [{ message: /stack trace/, severity: "warning" }],
       },
       {
         name: "health endpoint down: a hint",

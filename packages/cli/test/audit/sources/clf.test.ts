@@ -22,7 +22,7 @@ describe("clf", () => {
     });
   });
 
-  it('reads "-" as no size and no user, and 499 as a client abort', () => {
+  it('reads "-" as 0 bytes of body (Apache\'s way) and no user, and 499 as a client abort', () => {
     const r = clf.parse(
       '10.0.0.1 - - [01/Jan/2024:00:00:00 +0000] "POST /a HTTP/1.1" 499 -',
       "f",
@@ -33,7 +33,7 @@ describe("clf", () => {
       location: { file: "f", line: 1 },
       time: Date.UTC(2024, 0, 1),
       request: { method: "POST", target: "/a", path: "/a" },
-      response: { status: 499 },
+      response: { status: 499, size: 0 },
       clientAborted: true,
     });
   });

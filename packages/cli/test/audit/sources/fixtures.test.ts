@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { analyzeInputs } from "../../../src/audit/analyze.js";
 import type { Exchange } from "../../../src/audit/exchange.js";
 import { openSource } from "../../../src/audit/sources/open.js";
 import { NGINX_LOG_FORMAT } from "../../fixtures/make-fixtures.js";
@@ -183,7 +184,8 @@ describe("HAProxy (real haproxy, option httplog, rfc3164 syslog prefix)", () => 
     ).toEqual([200, "----", "upstream", 200]);
     expect(byTarget(ex, "/nosrv/x")).toEqual([
       expect.objectContaining({
-        response: { status: 503, size: 217 },
+        // %B counts the header section: a total, never a body size.
+        response: { status: 503, totalSize: 217 },
         upstream: { termination: "SC--", generatedBy: "proxy" },
       }),
     ]);
@@ -236,8 +238,10 @@ describe("Caddy (real caddy, JSON access log)", () => {
         target: first.request.uri,
         host: first.request.host,
       },
-      response: { status: first.status, size: first.size },
+      response: { status: first.status },
     });
+    // Caddy's size counts what handlers wrote, not the wire: never read as a body size.
+    for (const e of ex) expect(e.response?.size).toBeUndefined();
   });
 });
 
@@ -309,7 +313,8 @@ describe("Envoy (hand-written, documented default format and Istio's)", () => {
       response: { status: 204, size: 0 },
       upstream: {
         flags: [],
-        attempts: [{ addr: "tcp://10.0.2.1:80", timeMs: 100 }],
+        // No flag: the upstream's own answer, so its status is the one the client got.
+        attempts: [{ addr: "tcp://10.0.2.1:80", timeMs: 100, status: 204 }],
         generatedBy: "upstream",
       },
     });
@@ -338,6 +343,37 @@ describe("Envoy (hand-written, documented default format and Istio's)", () => {
       flags: ["UF"],
       details: "upstream_reset_before_response_started{connection_failure}",
     });
+    // The upstream answered this 500 itself (Istio's via_upstream): its status is the attempt's.
+    expect(ex[17]).toMatchObject({
+      response: { status: 500 },
+      upstream: {
+        details: "via_upstream",
+        generatedBy: "upstream",
+        attempts: [{ addr: "10.0.2.1:8080", status: 500, timeMs: 11 }],
+      },
+    });
+    // A TCP proxy line: no response because the upstream connection failed, retries exhausted.
+    expect(ex[18]).toMatchObject({ upstream: { flags: ["UF", "URX"], generatedBy: "proxy" } });
+    expect(ex[18]?.response).toBeUndefined();
+    expect(ex[18]?.clientAborted).toBeUndefined();
+  });
+
+  it("a 500 the upstream answered is no masking; no response after UF,URX is a dependency failure", async () => {
+    const file = fixture("envoy.log");
+    const { summary } = await analyzeInputs([file]);
+    // Line 18: 500 via_upstream (the upstream's own answer); line 20: 500 URX from Envoy's flags
+    // (retries exhausted, the proxy's own 500): only the second is reported.
+    const masks = summary.findings["500-masks-upstream-failure"];
+    expect(masks?.samples.map((s) => s.location.line)).toEqual([20]);
+    expect(masks?.count).toBe(1);
+    expect(masks?.bySeverity).toEqual({ error: 1 });
+    // Line 19 ("- - -" 0 UF,URX) is a dependency failure; line 14 ("- - -" 0 -, nothing known)
+    // and line 9 (0 DC) client aborts.
+    expect(summary.classes.client_abort).toBe(2);
+    expect(summary.endpoints["_OTHER {other}"]?.classes).toEqual({
+      client_abort: 1,
+      dependency: 1,
+    });
   });
 });
 
@@ -357,7 +393,8 @@ describe("AWS ALB (hand-written, documented format)", () => {
         path: "/api/items",
         host: "www.example.com:443",
       },
-      response: { status: 200, size: 57 },
+      // sent_bytes counts the headers: a total, never a body size.
+      response: { status: 200, totalSize: 57 },
       upstream: {
         targetStatus: 200,
         attempts: [{ addr: "10.0.0.1:80", status: 200, timeMs: 48 }],

@@ -1,12 +1,13 @@
 /**
- * The findings table: one row per sampled finding (samples are capped per rule; counts are exact
- * in the scorecard and the rules chart), each with a detail row holding its redacted evidence, the
+ * The findings table: one row per finding, the first SAMPLE_LIMIT of each rule (JSON and SARIF list
+ * up to --max-findings; counts are exact in the scorecard and the rules chart), each with a detail
+ * row holding its redacted evidence, the
  * standard it rests on, its NIST CSF 2.0 category and the fix for Express, Fastify and Hono.
  * Filtering, sorting and expanding are done by script.ts on the data-* attributes.
  */
 import { classify } from "../../classify.js";
 import type { CsfCategory, Rule, Severity } from "../../rule.js";
-import type { FindingSample, Summary } from "../../summary.js";
+import { type FindingSample, SAMPLE_LIMIT, type Summary } from "../../summary.js";
 import { endpointKey } from "../../template.js";
 import { ruleDocsUrl, specLabel } from "../options.js";
 import { esc, num } from "./escape.js";
@@ -121,7 +122,7 @@ interface Row {
 function rowsOf(summary: Summary): Row[] {
   const rows: Row[] = [];
   for (const [id, f] of Object.entries(summary.findings))
-    for (const sample of f.samples)
+    for (const sample of f.samples.slice(0, SAMPLE_LIMIT))
       rows.push({ id, sample, endpoint: sampleEndpoint(sample.evidence.request) });
   return rows.sort(
     (a, b) =>
@@ -161,7 +162,7 @@ export function findingsSection(summary: Summary, rules: ReadonlyMap<string, Rul
   const ruleLabel = (id: string): string => `${id} (${num(summary.findings[id]?.count ?? 0)})`;
   return `<section id="findings">
 <h2>Findings <span class="muted">${num(total)} in ${num(ruleIds.length)} rule${ruleIds.length === 1 ? "" : "s"}</span></h2>
-<p class="note">Up to 3 examples per rule (the first by location), with redacted evidence; counts are exact everywhere else. Click a row to see its evidence and how to fix it.</p>
+<p class="note">Up to ${SAMPLE_LIMIT} examples per rule (the first by location), with redacted evidence; counts are exact everywhere else, and the JSON and SARIF reports list every finding (up to --max-findings per rule). Click a row to see its evidence and how to fix it.</p>
 <form class="filters" id="filters" role="search" aria-label="Filter findings">
 <label>Severity <select name="severity"><option value="">all</option>${options(
     uniq((r) => r.sample.severity),
