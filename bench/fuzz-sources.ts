@@ -13,6 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
+import { flatPath } from "../packages/cli/src/audit/flat.js";
 import { type FlatRecord, isMalformed, type LineFormat } from "../packages/cli/src/audit/source.js";
 import { alb } from "../packages/cli/src/audit/sources/alb.js";
 import { decodeLine } from "../packages/cli/src/audit/sources/byte-lines.js";
@@ -121,7 +122,7 @@ const flat: FlatRecord = {
   time: 0,
   bytes: new Uint8Array(0),
   pathStart: 0,
-  pathEnd: 0,
+  targetEnd: 0,
 };
 
 /**
@@ -134,7 +135,9 @@ function flatViolation(f: LineFormat, line: string): string | undefined {
   if (!f.readFlat(bytes, 0, bytes.length, flat)) return undefined;
   const r = f.parse(decodeLine(bytes, 0, bytes.length), "fuzz.log", 42);
   if (r === undefined || isMalformed(r)) return "readFlat read a line parse refuses";
-  const path = Buffer.from(flat.bytes.subarray(flat.pathStart, flat.pathEnd)).toString("latin1");
+  const path = flatPath(flat.bytes, flat.pathStart, flat.targetEnd);
+  // A path that is not ASCII: the engine parses the line whole.
+  if (path === undefined) return undefined;
   if (
     r.response?.status !== flat.status ||
     methodLabel(r.request.method) !== flat.method ||

@@ -15,6 +15,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { closedPort } from "../../../test/helpers/faulty-upstream.js";
 import { createUpstreamFetch } from "../src/upstream/fetch.js";
 import { closing, listening, type Started } from "./server/apps/domain.js";
 
@@ -61,10 +62,7 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
     let app: Started;
     let refused: string;
     beforeAll(async () => {
-      const gone = createServer();
-      gone.listen(0, "127.0.0.1");
-      refused = await listening(gone);
-      await closing(gone);
+      refused = `http://127.0.0.1:${await closedPort()}`;
       app = await start({ log: () => {}, refusedUrl: refused, hangingUrl: refused });
     });
     afterAll(() => app.close());
@@ -172,10 +170,7 @@ describe("upstreamFetch: client spans", () => {
   });
 
   it("a refused connection: the RFC 9209 error type", async () => {
-    const gone = createServer();
-    gone.listen(0, "127.0.0.1");
-    const refused = await listening(gone);
-    await closing(gone);
+    const refused = `http://127.0.0.1:${await closedPort()}`;
     await expect(fetchUpstream(`${refused}/x`)).rejects.toMatchObject({ status: 502 });
     const [span] = clientSpans();
     expect(failureAttributes(span!.attributes)).toEqual({

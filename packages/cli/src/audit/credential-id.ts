@@ -6,9 +6,17 @@
  * used to guess a password offline. Truncated SHA-256 with a fixed prefix (stable across worker
  * threads and machines, so summaries still merge exactly).
  */
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 
 const MIN_SECRET = 16;
+
+/**
+ * node:crypto, loaded on first use: loading it takes ~10 ms, and most analyze workers (logs
+ * without credential headers) never need it.
+ */
+let crypto: typeof import("node:crypto") | undefined;
+const loadCrypto = (): typeof import("node:crypto") =>
+  (crypto ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto"));
 
 /** The fingerprint of a credential header value, or undefined when it is not token-like. */
 export function credentialId(field: string, value: string): string | undefined {
@@ -17,7 +25,8 @@ export function credentialId(field: string, value: string): string | undefined {
   const scheme = sp === -1 ? "" : v.slice(0, sp).toLowerCase();
   const secret = sp === -1 ? v : v.slice(sp + 1).trim();
   if (scheme === "basic" || scheme === "digest" || secret.length < MIN_SECRET) return undefined;
-  return createHash("sha256")
+  return loadCrypto()
+    .createHash("sha256")
     .update(`truestatus credential\n${field.toLowerCase()}\n${secret}`)
     .digest("hex")
     .slice(0, 16);

@@ -48,7 +48,9 @@ import {
 import {
   endpointTemplate,
   methodLabel,
+  NOT_ASCII,
   scannedMatches,
+  scannedPathEnd,
   scanTemplate,
   scanTemplateBytes,
 } from "./template.js";
@@ -329,6 +331,8 @@ export class Analysis {
       const status = rec.status;
       for (let i = 0; i < screens.length; i++)
         if (screens[i]!(status, rec.method, rec.size)) return false;
+      const h = scanTemplateBytes(rec.bytes, rec.pathStart, rec.targetEnd);
+      if (h === NOT_ASCII) return false;
       src.exchanges++;
       this.exchanges++;
       const cls =
@@ -337,11 +341,11 @@ export class Analysis {
           : classIndex(classifyStatus(status));
       const ep = this.endpointScanned(
         rec.method,
-        scanTemplateBytes(rec.bytes, rec.pathStart, rec.pathEnd),
+        h,
         undefined,
         rec.bytes,
         rec.pathStart,
-        rec.pathEnd,
+        scannedPathEnd(),
       );
       this.count(status, cls, false, rec.time, ep);
       return true;

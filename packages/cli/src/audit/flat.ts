@@ -47,7 +47,7 @@ export function lineVisitor(
     time: 0,
     bytes: EMPTY,
     pathStart: 0,
-    pathEnd: 0,
+    targetEnd: 0,
   };
   return (bytes, start, end, n) => {
     onLine?.(n);
@@ -64,4 +64,18 @@ export function lineVisitor(
       if (r !== undefined) add(r);
     }
   };
+}
+
+/**
+ * The path of a request target bytes[start, end) as the engine reads it from a flat record (up to
+ * a "?"), or undefined when it holds a byte that is not ASCII (the line is then parsed whole).
+ */
+export function flatPath(bytes: Uint8Array, start: number, end: number): string | undefined {
+  let i = start;
+  for (; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 0x3f) break;
+    if (c >= 0x80) return undefined;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, i - start).toString("latin1");
 }

@@ -37,10 +37,14 @@ export interface FlatRecord {
   size: number;
   /** Epoch milliseconds when the request started; NaN when not logged. */
   time: number;
-  /** The request path, without the query: bytes[pathStart, pathEnd), ASCII (no string made). */
+  /**
+   * The request target: bytes[pathStart, targetEnd) (no string made). Its path is the part before
+   * a "?"; the engine cuts it there as it scans the template, and parses the line whole when that
+   * part holds a byte that is not ASCII (flatPath).
+   */
   bytes: Uint8Array;
   pathStart: number;
-  pathEnd: number;
+  targetEnd: number;
 }
 
 /** A line format: a pure function from one line to a record, so that workers can split files by byte range. */

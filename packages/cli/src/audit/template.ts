@@ -71,6 +71,9 @@ const STEM = 8;
  */
 let CODES = new Uint16Array(1024);
 
+/** Characters by position: a string's codes (CODES) or the bytes of a line. */
+type Codes = Uint8Array | Uint16Array;
+
 /** Puts `s` in CODES; returns its length. */
 function fill(s: string): number {
   const n = s.length;
@@ -81,7 +84,7 @@ function fill(s: string): number {
 }
 
 /** Index of `code` in cs[from, end), or -1. */
-function indexIn(cs: Uint16Array, code: number, from: number, end: number): number {
+function indexIn(cs: Codes, code: number, from: number, end: number): number {
   for (let i = from; i < end; i++) if (cs[i] === code) return i;
   return -1;
 }
@@ -92,7 +95,7 @@ const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c 
 const isInnerSep = (c: number): boolean => c === 46 || c === 95 || c === 58 || c === 45;
 
 /** Index of the "." of a file extension of path[start, end) (1-8 alphanumerics, a letter first), or -1. */
-function extensionDot(cs: Uint16Array, start: number, end: number): number {
+function extensionDot(cs: Codes, start: number, end: number): number {
   for (let i = end - 1; i > start && i >= end - 9; i--) {
     const c = cs[i]!;
     if (c === 46) return i < end - 1 && isLetter(cs[i + 1]!) ? i : -1;
@@ -109,7 +112,7 @@ const HEX = (() => {
 })();
 
 /** Whether path[start, end) is a UUID (8-4-4-4-12 hex). */
-function isUuid(cs: Uint16Array, start: number, end: number): boolean {
+function isUuid(cs: Codes, start: number, end: number): boolean {
   if (
     end - start !== 36 ||
     cs[start + 8] !== 45 ||
@@ -131,7 +134,7 @@ function isUuid(cs: Uint16Array, start: number, end: number): boolean {
  * digits interleaved, not words with a number. "dQw4w9WgXcQ", "_arN9lf-IeRIb3CIra9" are;
  * "firebug-16-beta-1-released", "googlelogo_light_color_272x92dp" are not.
  */
-function isToken(cs: Uint16Array, start: number, end: number): boolean {
+function isToken(cs: Codes, start: number, end: number): boolean {
   const n = end - start;
   let digits = 0;
   let letters = 0;
@@ -168,7 +171,7 @@ function isToken(cs: Uint16Array, start: number, end: number): boolean {
  * Kind of a whole segment or file stem path[start, end) (0 when it is none of the placeholders).
  * A stem is never a prefixed id: "grok-20070915.html" is a name.
  */
-function wholeKind(cs: Uint16Array, start: number, end: number, stem = false): number {
+function wholeKind(cs: Codes, start: number, end: number, stem = false): number {
   const n = end - start;
   if (n === 0) return 0;
   let digits = 0;
@@ -204,7 +207,7 @@ function wholeKind(cs: Uint16Array, start: number, end: number, stem = false): n
  * "u_1234", "ord-98765", "INV00123": 1-4 letters, then - or _ and 3 or more digits, or 5 or more
  * digits straight after ("net4501", "kpc650", "T101" are names).
  */
-function isPrefixedId(cs: Uint16Array, start: number, end: number): boolean {
+function isPrefixedId(cs: Codes, start: number, end: number): boolean {
   let i = start;
   while (i < end && i - start < 5 && isLetter(cs[i]!)) i++;
   const letters = i - start;
@@ -224,7 +227,7 @@ const COUNTS = new Int32Array(3);
  * Kind of the content hash token path[a, b) inside a name: 3 ({hash}) for 8 to 64 hex digits with
  * at least one digit and one letter, else 0 (kept as it is).
  */
-function innerTokenKind(cs: Uint16Array, a: number, b: number): number {
+function innerTokenKind(cs: Codes, a: number, b: number): number {
   const n = b - a;
   if (n < 8 || n > 64) return 0;
   let digits = 0;
@@ -237,7 +240,7 @@ function innerTokenKind(cs: Uint16Array, a: number, b: number): number {
 }
 
 /** Whether a name path[start, end) holds a content hash token (see innerTokenKind). */
-function hasInnerHash(cs: Uint16Array, start: number, end: number): boolean {
+function hasInnerHash(cs: Codes, start: number, end: number): boolean {
   let t = start;
   while (t < end) {
     let u = t;
@@ -249,7 +252,7 @@ function hasInnerHash(cs: Uint16Array, start: number, end: number): boolean {
 }
 
 /** The kind of path[start, end) (see PLACEHOLDERS). One pass or two over the characters, no slicing. */
-function segmentKind(cs: Uint16Array, start: number, end: number): number {
+function segmentKind(cs: Codes, start: number, end: number): number {
   const n = end - start;
   if (n === 0) return 0;
   if (n > MAX_NAME_LENGTH) return 4;
@@ -362,63 +365,123 @@ export function endpointKey(method: string, path: string): string {
 export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
 
 /**
+ * The characters the last scan read, by position (SCAN's positions index it): CODES for a string,
+ * the bytes of a line for scanTemplateBytes (read where they lie, not copied).
+ */
+let SRC: Codes = CODES;
+
+/**
  * A 30-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
  * when the template needs the general route (not absolute, deeper than the limit, or the root).
  */
 export function scanTemplate(path: string): number {
-  return scanCodes(fill(path));
+  const n = fill(path);
+  SRC = CODES;
+  return scanCodes(CODES, 0, n, false);
 }
 
-/** scanTemplate of the path bytes[start, end) (ASCII: a path readFlat read), without a string. */
+/** What scanTemplateBytes returns for a path with a byte that is not ASCII. */
+export const NOT_ASCII = -1;
+
+/** The end of the path the last scanTemplateBytes read (the target's "?", or its end). */
+let scannedEnd = 0;
+
+/**
+ * scanTemplate of the path of the request target bytes[start, end) (a target readFlat read),
+ * without a string: the path is the part before a "?". NOT_ASCII when that part holds a byte
+ * that is not ASCII (the caller then decodes the line whole); it ends at scannedPathEnd().
+ */
 export function scanTemplateBytes(bytes: Uint8Array, start: number, end: number): number {
-  const n = end - start;
-  if (n > CODES.length) CODES = new Uint16Array(Math.max(n, CODES.length * 2));
-  const codes = CODES;
-  for (let i = 0; i < n; i++) codes[i] = bytes[start + i]!;
-  return scanCodes(n);
+  SRC = bytes;
+  return scanCodes(bytes, start, end, true);
 }
 
-/** scanTemplate of the path in CODES[0, len). */
-function scanCodes(len: number): number {
-  const path = CODES;
-  if (len < 2 || path[0] !== 47) return Number.NaN;
+/** Where the path the last scanTemplateBytes read ends. */
+export function scannedPathEnd(): number {
+  return scannedEnd;
+}
+
+/**
+ * The end of the path of a target's bytes from `from` on (its "?", or `limit`), for a scan that
+ * stops early; -1 when a byte before it is not ASCII.
+ */
+function bytesPathEnd(path: Codes, from: number, limit: number): number {
+  for (let i = from; i < limit; i++) {
+    const c = path[i]!;
+    if (c === 0x3f) return i;
+    if (c >= 0x80) return -1;
+  }
+  return limit;
+}
+
+/**
+ * The general route (NaN) of a scan that stops before the path's end: for bytes, the path's end
+ * is found (and a byte that is not ASCII makes it NOT_ASCII).
+ */
+function generalRoute(path: Codes, from: number, limit: number, bytes: boolean): number {
+  if (!bytes) return Number.NaN;
+  const end = bytesPathEnd(path, from, limit);
+  if (end === -1) return NOT_ASCII;
+  scannedEnd = end;
+  return Number.NaN;
+}
+
+/**
+ * scanTemplate of the path in path[from, limit): a string's codes, or (`bytes`) a request target's
+ * bytes, whose path ends at a "?" and must be ASCII.
+ */
+function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): number {
+  if (limit - from < 2 || path[from] !== 47 || (bytes && path[from + 1] === 0x3f))
+    return generalRoute(path, from, limit, bytes);
   let h = 0x811c9dc5;
-  let start = 1;
+  let start = from + 1;
   let count = 0;
   for (;;) {
-    if (count === MAX_TEMPLATE_SEGMENTS) return Number.NaN;
+    if (count === MAX_TEMPLATE_SEGMENTS) return generalRoute(path, start, limit, bytes);
     // One pass per segment: find its end, hash it as static text, and see whether it is a plain
     // word (lowercase letters, - and _), which is static without looking further.
     const before = Math.imul(h ^ 47, 0x01000193);
     let text = before;
     let bits = 0;
     let end = start;
-    for (; end < len; end++) {
+    let last = false;
+    for (; end < limit; end++) {
       const c = path[end]!;
       if (c === 47) break;
       // A path parameter or a fragment: the general route (endpointTemplate drops them).
-      if (c === 59 || c === 35) return Number.NaN;
-      bits |= c < 128 ? SCAN_CLASS[c]! : NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
+      if (c === 59 || c === 35) return generalRoute(path, end, limit, bytes);
+      if (c >= 128) {
+        if (bytes) return NOT_ASCII;
+        bits |= NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
+      } else {
+        // The query of a target's bytes: the path ends here.
+        if (c === 0x3f && bytes) {
+          last = true;
+          break;
+        }
+        bits |= SCAN_CLASS[c]!;
+      }
       text = Math.imul(text ^ c, 0x01000193);
     }
+    if (end >= limit) last = true;
     // Plain words and numbers, most segments, are decided here; the rest by segmentKind. A
     // short segment of letters and digits ("v1", "h2", "api2") is a name: every placeholder but
     // {id} needs more characters or a separator.
     const kind =
       end - start > MAX_SEGMENT_LENGTH
-        ? segmentKind(CODES, start, end)
+        ? segmentKind(path, start, end)
         : (bits & NOT_PLAIN) === 0
           ? 0
           : (bits & NOT_DIGIT) === 0
             ? 1
             : end - start <= 5 && (bits & NOT_ALNUM) === 0
               ? 0
-              : segmentKind(CODES, start, end);
+              : segmentKind(path, start, end);
     if (kind === 0) h = text;
     else if (kind > STEM) {
       // The stem's placeholder, then the extension as text.
       h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
-      for (let i = extensionDot(CODES, start, end); i < end; i++)
+      for (let i = extensionDot(path, start, end); i < end; i++)
         h = Math.imul(h ^ path[i]!, 0x01000193);
     } else if (kind === INNER_KIND) {
       h = before;
@@ -427,7 +490,7 @@ function scanCodes(len: number): number {
       while (t < end) {
         let u = t;
         while (u < end && !isInnerSep(path[u]!)) u++;
-        const tk = innerTokenKind(CODES, t, u);
+        const tk = innerTokenKind(path, t, u);
         if (tk !== 0) h = Math.imul(h ^ (0x10000 + tk), 0x01000193);
         else for (let i = t; i < u; i++) h = Math.imul(h ^ path[i]!, 0x01000193);
         if (u < end) h = Math.imul(h ^ path[u]!, 0x01000193);
@@ -439,7 +502,10 @@ function scanCodes(len: number): number {
     SCAN[k + 1] = end;
     SCAN[k + 2] = kind;
     count++;
-    if (end >= len) break;
+    if (last) {
+      scannedEnd = end;
+      break;
+    }
     start = end + 1;
   }
   SCAN[0] = count;
@@ -467,7 +533,7 @@ const SCAN_CLASS = (() => {
 
 /** Whether the path last given to scanTemplate has this template (no allocation). */
 export function scannedMatches(template: string): boolean {
-  const path = CODES;
+  const path = SRC;
   const count = SCAN[0]!;
   let pos = 0;
   for (let s = 0; s < count; s++) {
@@ -485,7 +551,7 @@ export function scannedMatches(template: string): boolean {
       if (!template.startsWith(ph, pos)) return false;
       pos += ph.length;
       const end = SCAN[k + 1]!;
-      for (let i = extensionDot(CODES, SCAN[k]!, end); i < end; i++)
+      for (let i = extensionDot(path, SCAN[k]!, end); i < end; i++)
         if (template.charCodeAt(pos++) !== path[i]!) return false;
     } else if (kind === INNER_KIND) {
       const end = SCAN[k + 1]!;
@@ -493,7 +559,7 @@ export function scannedMatches(template: string): boolean {
       while (t < end) {
         let u = t;
         while (u < end && !isInnerSep(path[u]!)) u++;
-        const tk = innerTokenKind(CODES, t, u);
+        const tk = innerTokenKind(path, t, u);
         if (tk !== 0) {
           const ph = PLACEHOLDERS[tk]!;
           if (!template.startsWith(ph, pos)) return false;

@@ -10,6 +10,7 @@ import { analyzeInputs } from "../audit/analyze.js";
 import { ruleMap } from "../audit/engine.js";
 import type { SourceFormat } from "../audit/exchange.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../audit/report/formats.js";
+import { grouped } from "../audit/report/grouped.js";
 import { escapeControlInline } from "../audit/report/terminal.js";
 import type { Severity } from "../audit/rule.js";
 import { isInputError } from "../audit/sources/errors.js";
@@ -140,7 +141,7 @@ function progressLine(io: Io, enabled: boolean): { update(n: number): void; clea
       if (now - last < 200) return;
       last = now;
       shown = true;
-      io.stderr.write(`\r\u001b[Kanalysing… ${n.toLocaleString("en-US")} records`);
+      io.stderr.write(`\r\u001b[Kanalysing… ${grouped(n)} records`);
     },
     clear() {
       if (shown) io.stderr.write("\r\u001b[K");
@@ -314,7 +315,7 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .addOption(
       new Option(
         "--max-findings <n>",
-        `findings listed per rule in JSON and SARIF (default ${DEFAULT_MAX_FINDINGS.toLocaleString("en-US")}; counts stay exact, the report says when it cut)`,
+        `findings listed per rule in JSON and SARIF (default ${grouped(DEFAULT_MAX_FINDINGS)}; counts stay exact, the report says when it cut)`,
       ).argParser(parseMaxFindings),
     )
     .addOption(

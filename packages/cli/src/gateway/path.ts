@@ -203,6 +203,9 @@ function push(
   if (semi !== -1) {
     const name = seg.slice(0, semi);
     if (name === "." || name === "..") return "The path holds a dot-segment with a path parameter.";
+    // "/;%2Fadmin": an upstream that drops parameters serves "/", one that decodes first "/admin".
+    if (encodedSlash && /%2F|%5C/.test(seg.slice(semi)))
+      return "The path holds an encoded slash inside a path parameter.";
   }
   if (encodedSlash) {
     for (const piece of seg.split(/%2F|%5C/)) {

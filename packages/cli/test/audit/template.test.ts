@@ -4,9 +4,12 @@ import {
   endpointKey,
   endpointTemplate,
   methodLabel,
+  NOT_ASCII,
   SCAN,
   scannedMatches,
+  scannedPathEnd,
   scanTemplate,
+  scanTemplateBytes,
   segmentPlaceholder,
 } from "../../src/audit/template.js";
 import { NGINX_LOG_FORMAT as NGINX } from "../fixtures/make-fixtures.js";
@@ -162,6 +165,44 @@ describe("endpoint templates", () => {
         expect(scannedMatches(tp)).toBe(tp === tq);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("the bytes route (a target read where it lies in a line) agrees with the string route", () => {
+    const query = fc.option(
+      fc.string({ maxLength: 12 }).map((q) => `?${q}`),
+      { nil: "" },
+    );
+    fc.assert(
+      fc.property(path, query, path, fc.nat(20), (p, q, other, pad) => {
+        // In a target, the first "?" starts the query.
+        fc.pre(!p.includes("?"));
+        // The target inside a line: bytes before it, and " HTTP/1.1" after it.
+        const head = "x".repeat(pad);
+        const bytes = Buffer.from(`${head}${p}${q} HTTP/1.1`, "utf8");
+        const start = Buffer.byteLength(head);
+        const end = start + Buffer.byteLength(p + q);
+        const h = scanTemplateBytes(bytes, start, end);
+        if (Buffer.byteLength(p) !== p.length) {
+          expect(h).toBe(NOT_ASCII);
+          return;
+        }
+        const hs = scanTemplate(p);
+        if (Number.isNaN(hs)) {
+          expect(h).toBeNaN();
+          scanTemplateBytes(bytes, start, end);
+          expect(scannedPathEnd()).toBe(start + p.length);
+          return;
+        }
+        scanTemplateBytes(bytes, start, end);
+        expect(h).toBe(hs);
+        expect(scannedPathEnd()).toBe(start + p.length);
+        expect(scannedMatches(endpointTemplate(p))).toBe(true);
+        expect(scannedMatches(endpointTemplate(other))).toBe(
+          endpointTemplate(other) === endpointTemplate(p),
+        );
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -7,6 +7,7 @@ import { styleText } from "node:util";
 import type { Rule, Severity } from "../rule.js";
 import { RULES } from "../rules/index.js";
 import { type Counts, type EndpointStats, SAMPLE_LIMIT, type Summary } from "../summary.js";
+import { grouped } from "./grouped.js";
 import {
   coverageGaps,
   type ReportOptions,
@@ -40,7 +41,7 @@ function paints(color: boolean): Paints {
   };
 }
 
-const n = (x: number): string => x.toLocaleString("en-US");
+const n = grouped;
 const pct = (x: number, total: number): string =>
   total === 0 || x === 0 ? "0%" : `${((100 * x) / total).toFixed(x * 1000 < total ? 2 : 1)}%`;
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

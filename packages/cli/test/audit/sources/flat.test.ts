@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Analysis } from "../../../src/audit/engine.js";
 import type { Exchange } from "../../../src/audit/exchange.js";
+import { flatPath } from "../../../src/audit/flat.js";
 import { type FlatRecord, isMalformed, type LineFormat } from "../../../src/audit/source.js";
 import { decodeLine, visitLines } from "../../../src/audit/sources/byte-lines.js";
 import { clf, combined } from "../../../src/audit/sources/clf.js";
@@ -26,6 +27,8 @@ const LINES = [
   '10.0.0.1 - - [05/May/2025:10:05:03.250 +0000] "GET / HTTP/1.1" 200 1',
   '10.0.0.1 - - [05/May/2025:10:05:03 +0000] "BREW /pot HTTP/1.1" 418 1 "-" "-"',
   '10.0.0.2, 10.0.0.1, 127.0.0.1 - - [05/May/2025:10:05:03 +0000] "GET /a HTTP/1.1" 200 1 "-" "-"',
+  '10.0.0.1 - - [05/May/2025:10:05:03 +0000] "GET /café/x?q=é HTTP/1.1" 200 1 "-" "-"',
+  '10.0.0.1 - - [05/May/2025:10:05:03 +0000] "GET /a/b?q=é HTTP/1.1" 200 1 "-" "-"',
 ];
 
 const line = fc.oneof(fc.constantFrom(...LINES), mutated(LINES));
@@ -37,7 +40,7 @@ const newRec = (): FlatRecord => ({
   time: 0,
   bytes: new Uint8Array(0),
   pathStart: 0,
-  pathEnd: 0,
+  targetEnd: 0,
 });
 
 /** What readFlat read, with its path as a string. */
@@ -47,7 +50,7 @@ function read(rec: FlatRecord) {
     method: rec.method,
     size: rec.size,
     time: rec.time,
-    path: Buffer.from(rec.bytes.subarray(rec.pathStart, rec.pathEnd)).toString("latin1"),
+    path: flatPath(rec.bytes, rec.pathStart, rec.targetEnd),
   };
 }
 
@@ -72,7 +75,39 @@ describe.each([
     });
     // Fractional seconds, "OPTIONS *", an unknown method: parse reads them.
     // A forwarded-for list in %h is parse's to read too.
-    expect(accepted).toEqual([true, true, true, true, false, true, true, false, false, false]);
+    // A path that is not ASCII is read too: the engine leaves it to parse (flatPath), not so a
+    // query that is not ASCII.
+    expect(accepted).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    const paths = LINES.slice(-2).map((text) => {
+      const b = Buffer.from(text);
+      const rec = newRec();
+      format.readFlat!(b, 0, b.length, rec);
+      return flatPath(rec.bytes, rec.pathStart, rec.targetEnd);
+    });
+    expect(paths).toEqual([undefined, "/a/b"]);
+  });
+
+  it("the engine parses a line whose path is not ASCII whole (its summary is the whole way's)", () => {
+    const b = Buffer.from(LINES[10]!);
+    const analysis = new Analysis();
+    const flat = analysis.flat("f", format.format, format.capabilities);
+    const rec = newRec();
+    expect(format.readFlat!(b, 0, b.length, rec)).toBe(true);
+    expect(flat(rec)).toBe(false);
+    expect(analysis.summary().exchanges).toBe(0);
   });
 
   it("every line readFlat accepts parses to an exchange with the same fields, and no more that counts", () => {
@@ -81,6 +116,8 @@ describe.each([
         const bytes = Buffer.from(text, "utf8");
         const rec = newRec();
         if (!format.readFlat!(bytes, 0, bytes.length, rec)) return;
+        // A path that is not ASCII: the engine parses the line whole.
+        if (flatPath(rec.bytes, rec.pathStart, rec.targetEnd) === undefined) return;
         const ex = safeParse(format, decodeLine(bytes, 0, bytes.length), "f", 1);
         expect(ex !== undefined && !isMalformed(ex)).toBe(true);
         const e = ex as Exchange;

@@ -1,4 +1,5 @@
 /** Escaping for the HTML report: every string from a summary goes through esc(). */
+import { grouped } from "../grouped.js";
 import { escapeControlInline } from "../terminal.js";
 
 const ENTITIES: Readonly<Record<string, string>> = {
@@ -20,5 +21,5 @@ export function esc(value: string | number): string {
 
 /** 1,234,567 */
 export function num(n: number): string {
-  return n.toLocaleString("en-US");
+  return grouped(n);
 }
