@@ -154,7 +154,8 @@ export async function runAnalyze(
   flags: AnalyzeFlags,
   io: Io,
 ): Promise<number> {
-  if (inputs.length === 0 && flags.table === undefined)
+  // A column map may name the table (the presets do).
+  if (inputs.length === 0 && flags.table === undefined && flags.columns === undefined)
     throw new UsageError(
       "analyze needs at least one input (a file, a directory, or - for stdin), or --engine with --table",
     );

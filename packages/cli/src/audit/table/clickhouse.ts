@@ -47,13 +47,31 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** Settings sent with every query: read-only, integers as numbers, a bounded time. */
+/**
+ * Settings sent with every query: read-only, integers as numbers, a bounded time, and progress
+ * headers every 110 s so that a long query through a load balancer (idle timeouts of 120 s are
+ * common) keeps its connection.
+ */
 export function querySettings(timeoutMs: number): Record<string, string | number> {
   return {
     readonly: "2",
     output_format_json_quote_64bit_integers: 0,
     max_execution_time: Math.ceil(timeoutMs / 1000),
+    send_progress_in_http_headers: 1,
+    http_headers_progress_interval_ms: "110000",
   };
+}
+
+/**
+ * The client's logger, silenced: it writes warnings and failed requests (with their settings) to
+ * the console, where they would break the one-line errors; every failure reaches us as an error.
+ */
+class SilentLogger {
+  trace(): void {}
+  debug(): void {}
+  info(): void {}
+  warn(): void {}
+  error(): void {}
 }
 
 /**
@@ -81,6 +99,7 @@ export async function openClickHouse(o: ClickHouseOptions): Promise<Executor> {
     ...(o.database === undefined ? {} : { database: o.database }),
     request_timeout: timeoutMs,
     application: "truestatus",
+    log: { LoggerClass: SilentLogger, level: api.ClickHouseLogLevel.OFF },
     clickhouse_settings: querySettings(timeoutMs),
   });
   const where = safeUrl(o.url);

@@ -46,7 +46,7 @@ import {
 } from "./expr.js";
 import { type CompiledForm, isTableRule, rowFinding, type TableRule, verdict } from "./form.js";
 import { baseCtes, CLASS, KEY, type Relation, TIME_CLASS } from "./relation.js";
-import { COLUMN_NAMES, type ColumnName, type ExchangeRow } from "./schema.js";
+import { COLUMN_NAMES, type ExchangeRow } from "./schema.js";
 import { type Dialect, ident, str, toSql } from "./sql.js";
 
 /** A SQL engine holding the table: runs a query, gives its rows as plain objects. */
