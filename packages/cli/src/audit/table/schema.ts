@@ -149,7 +149,7 @@ export const COLUMNS = {
   },
   content_type: {
     type: "varchar",
-    doc: RESPONSE_HEADER_DOC("Content-Type"),
+    doc: "The response's Content-Type (its first value; a HAR's recorded MIME type without the header), NULL when absent. Only where logged.",
     capability: "response.headers",
     header: "content-type",
   },
@@ -170,6 +170,42 @@ export const COLUMNS = {
 } as const satisfies Record<string, ColumnSpec>;
 
 export type ColumnName = keyof typeof COLUMNS;
+
+/** What NULL in a column means to the rules (docs/engines.md shows these). */
+export const NULL_MEANS: Readonly<Record<ColumnName, string>> = {
+  file: "Never NULL (a table without the column is named after itself).",
+  line: "Not a line format (HAR, a table).",
+  entry: "Not a HAR.",
+  format: 'Never NULL ("table" for a table without the column).',
+  time_ms: "No timestamp: the exchange is in no timeline bucket.",
+  method: 'Not logged: the endpoint is "_OTHER".',
+  target: "Not logged: no endpoint template.",
+  template: "Computed from target (NULL when target is).",
+  status: "No response (a network error, a client gone before the answer).",
+  size: "Not recorded: the size rules do not judge the exchange (counted as not recorded).",
+  upstream_status: "No upstream attempt logged.",
+  upstream_flags: "Not logged (no Envoy flags).",
+  upstream_details: "Not logged.",
+  termination: "Not logged.",
+  target_status: 'Not logged (an ALB always logs it: "-" is the target not answering).',
+  generated_by: "Unknown who produced the status.",
+  client_aborted: "Not known (the same as false to the rules).",
+  network_error: "No network error.",
+  credentials: "Not recorded: the credential rules do not judge the exchange.",
+  credential_id: "No credentials, or not logged.",
+  location: "Header absent (where headers are logged).",
+  www_authenticate: "Header absent (where headers are logged).",
+  allow: "Header absent (where headers are logged).",
+  retry_after: "Header absent (where headers are logged).",
+  ratelimit: "Header absent (where headers are logged).",
+  ratelimit_reset: "Header absent (where headers are logged).",
+  x_ratelimit_reset: "Header absent (where headers are logged).",
+  x_rate_limit_reset: "Header absent (where headers are logged).",
+  content_type: "Header absent (where headers are logged).",
+  accept: "Header absent (where logged).",
+  body_class: "Not a 2xx whose body said otherwise, or bodies not read.",
+  body_flagged: "Nothing found (or bodies not read).",
+};
 
 export const COLUMN_NAMES = Object.keys(COLUMNS) as ColumnName[];
 
