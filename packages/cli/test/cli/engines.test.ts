@@ -110,6 +110,9 @@ beforeAll(async () => {
   await ch.session.queryAsync(
     `CREATE TABLE default.exchanges ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file(${str("clickhouse", parquet.path)}, Parquet)`,
   );
+  await ch.session.queryAsync(
+    "CREATE TABLE default.text_status (status String, method String, target String) ENGINE = MergeTree ORDER BY tuple()",
+  );
   // ClickHouse's own nginx example table (the nginx-clickhouse preset's), with the same requests.
   await ch.session.queryAsync("CREATE DATABASE logs");
   await ch.session.queryAsync(
@@ -390,6 +393,13 @@ describe("analyze --engine clickhouse --url (ClickHouse's HTTP interface)", () =
     expect(JSON.parse(ok.out).exchanges).toBe(300);
   }, 60_000);
 
+  it("a table whose status is text: one line naming the column and its type", async () => {
+    oneLine(
+      await run(["analyze", "--engine", "clickhouse", "--url", url, "--table", "text_status"]),
+      /^error: table text_status: status \("status"\) is String, the exchanges table's status is Int32: .*toInt32OrNull\(status\)/,
+    );
+  });
+
   it("a query that fails in the engine names the rule and quotes the engine", async () => {
     const map = join(dir, "failing-map.yaml");
     // Every column as it is, but WWW-Authenticate read through a conversion that fails on the rows
@@ -518,6 +528,31 @@ describe("analyze --engine duckdb", () => {
   ])("bad input %j: one line, exit 2, no stack", async (argv, message) => {
     const args = (argv as string[]).map((a) => (a === "PARQUET" ? parquet.path : a));
     oneLine(await run(args), message as RegExp);
+  });
+
+  it("a table file that is not one, a column of the wrong type, a bad --where: one line each", async () => {
+    const corrupt = join(dir, "corrupt.parquet");
+    writeFileSync(corrupt, "not parquet\n");
+    oneLine(
+      await run(["analyze", "--engine", "duckdb", "--table", corrupt]),
+      /^error: --table .*corrupt\.parquet: Invalid Input Error: /,
+    );
+    // A CSV whose status column DuckDB reads as text (one value is not a number).
+    const csv = join(dir, "text-status.csv");
+    writeFileSync(csv, "status,method,target\n200,GET,/a\nabc,GET,/b\n");
+    oneLine(
+      await run(["analyze", "--engine", "duckdb", "--table", csv]),
+      /^error: table .*text-status\.csv: status \("status"\) is VARCHAR, the exchanges table's status is INTEGER: convert it in a column map .*TRY_CAST\(status AS INTEGER\)/,
+    );
+    const good = join(dir, "good.csv");
+    writeFileSync(good, "status,method,target,size\n200,GET,/a,10\n500,GET,/b,12\n");
+    oneLine(
+      await run(["analyze", "--engine", "duckdb", "--table", good, "--where", "nope = 1"]),
+      /^error: --where: .*nope/,
+    );
+    const ok = await run(["analyze", "--engine", "duckdb", "--table", good, "--format", "json"]);
+    expect(ok.err).toBe("");
+    expect(JSON.parse(ok.out).statuses).toEqual({ "200": 1, "500": 1 });
   });
 
   it("a column map naming a column the Parquet table lacks", async () => {

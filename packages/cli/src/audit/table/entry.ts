@@ -13,8 +13,8 @@ import { type ColumnMap, loadColumnMap, mapColumns } from "./columns.js";
 import { openDuckDB, tableFunction } from "./duckdb.js";
 import { EngineError, firstLine } from "./errors.js";
 import type { Executor } from "./run.js";
-import { COLUMN_NAMES, type ColumnName } from "./schema.js";
-import { type Dialect, ident } from "./sql.js";
+import { COLUMN_NAMES, COLUMNS, type ColumnName, type ColumnType } from "./schema.js";
+import { type Dialect, ident, sqlType } from "./sql.js";
 
 export interface EngineFlags {
   readonly engine: "duckdb" | "clickhouse";
@@ -36,9 +36,31 @@ export function tableSql(d: Dialect, name: string): string {
     : name;
 }
 
+/** The kind of value an engine's column type holds, as the rules compare it. */
+export function typeFamily(engineType: string): "number" | "varchar" | "boolean" | "other" {
+  const t = engineType
+    .replace(/^(Nullable|LowCardinality)\((.*)\)$/, "$2")
+    .replace(/^(Nullable|LowCardinality)\((.*)\)$/, "$2")
+    .toUpperCase();
+  if (/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|U?INT\d+|DOUBLE|FLOAT\d*|REAL|DECIMAL.*)$/.test(t))
+    return "number";
+  if (/^(VARCHAR|STRING|TEXT|FIXEDSTRING.*|ENUM.*)$/.test(t)) return "varchar";
+  if (/^(BOOL|BOOLEAN)$/.test(t)) return "boolean";
+  return "other";
+}
+
+const EXPECTED: Readonly<Record<ColumnType, "number" | "varchar" | "boolean">> = {
+  varchar: "varchar",
+  integer: "number",
+  bigint: "number",
+  double: "number",
+  boolean: "boolean",
+};
+
 /**
- * Checks that the table exists and that every column the map names is there, one query each
- * (LIMIT 0: nothing is read), so that a mistake is one line naming it.
+ * Checks that the table exists and that every column the map names is there and holds the kind of
+ * value the rules compare it with (a status read as text would fail, or compare wrong, in every
+ * query), one query each (LIMIT 0: nothing is read), so that a mistake is one line naming it.
  */
 export async function checkRelation(
   ex: Executor,
@@ -56,14 +78,24 @@ export async function checkRelation(
   for (const c of COLUMN_NAMES) {
     const sql = map[c];
     if (sql === undefined) continue;
+    let described: Record<string, unknown>[];
     try {
-      await ex.all(`SELECT ${sql} AS x FROM ${from} LIMIT 0`);
+      described = await ex.all(`DESCRIBE (SELECT ${sql} AS x FROM ${from} LIMIT 0)`);
     } catch (e) {
       throw new EngineError(
         "TRUESTATUS_ENGINE_INPUT",
         `column map: ${c}: ${JSON.stringify(raw[c])} does not work on table ${table}: ${firstLine(e)}`,
       );
     }
+    const row = described[0];
+    const type = String(row?.column_type ?? row?.type ?? "");
+    const want: ColumnType = COLUMNS[c].type;
+    const got = typeFamily(type);
+    if (type !== "" && got !== EXPECTED[want] && !(want === "varchar" && got === "other"))
+      throw new EngineError(
+        "TRUESTATUS_ENGINE_INPUT",
+        `table ${table}: ${c} (${JSON.stringify(raw[c])}) is ${type}, the exchanges table's ${c} is ${sqlType(ex.dialect, want).replace(/^Nullable\((.*)\)$/, "$1")}: convert it in a column map (docs/engines.md), e.g. ${c}: ${convertHint(ex.dialect, want, raw[c] ?? c)}`,
+      );
   }
   if (where !== undefined)
     try {
@@ -71,6 +103,14 @@ export async function checkRelation(
     } catch (e) {
       throw new EngineError("TRUESTATUS_ENGINE_INPUT", `--where: ${firstLine(e)}`);
     }
+}
+
+function convertHint(d: Dialect, t: ColumnType, col: string): string {
+  if (d === "clickhouse")
+    return t === "varchar"
+      ? `toString(${col})`
+      : `to${t === "double" ? "Float64" : t === "bigint" ? "Int64" : t === "boolean" ? "Bool" : "Int32"}OrNull(${col})`;
+  return `TRY_CAST(${col} AS ${sqlType(d, t)})`;
 }
 
 /** Credentials from the URL or from CLICKHOUSE_USER / CLICKHOUSE_PASSWORD; never printed. */
@@ -142,9 +182,16 @@ export async function analyzeByEngine(r: EngineRun): Promise<AnalyzeResult> {
       const from = tableFunction(flags.table);
       let columns: Partial<Record<ColumnName, string>>;
       if (map === undefined) {
-        const have = new Set(
-          (await session.all(`DESCRIBE SELECT * FROM ${from}`)).map((x) => String(x.column_name)),
-        );
+        let described: Record<string, unknown>[];
+        try {
+          described = await session.all(`DESCRIBE SELECT * FROM ${from}`);
+        } catch (e) {
+          throw new EngineError(
+            "TRUESTATUS_ENGINE_INPUT",
+            `--table ${flags.table}: ${firstLine(e)}`,
+          );
+        }
+        const have = new Set(described.map((x) => String(x.column_name)));
         columns = {};
         for (const c of COLUMN_NAMES) if (have.has(c)) columns[c] = ident("duckdb", c);
         if (columns.status === undefined)
@@ -152,6 +199,7 @@ export async function analyzeByEngine(r: EngineRun): Promise<AnalyzeResult> {
             "TRUESTATUS_ENGINE_INPUT",
             `--table ${flags.table}: no "status" column (the exchanges table's columns are in docs/engines.md; map yours with --columns)`,
           );
+        await checkRelation(session, from, flags.table, columns, ownNames(columns), flags.where);
       } else {
         columns = mapColumns(map, "duckdb");
         await checkRelation(session, from, flags.table, columns, map.columns, flags.where);
@@ -197,14 +245,7 @@ export async function analyzeByEngine(r: EngineRun): Promise<AnalyzeResult> {
       probe === undefined
         ? columns
         : Object.fromEntries(Object.entries(columns).filter(([c]) => probe.has(c)));
-    await checkRelation(
-      ex,
-      from,
-      table,
-      used,
-      map?.columns ?? (used as Record<string, string>),
-      flags.where,
-    );
+    await checkRelation(ex, from, table, used, map?.columns ?? ownNames(used), flags.where);
     const summary = await analyzeTable(ex, from, {
       ...common,
       columns: used,
@@ -214,6 +255,13 @@ export async function analyzeByEngine(r: EngineRun): Promise<AnalyzeResult> {
   } finally {
     await ex.close();
   }
+}
+
+/** Columns used under their own names, as the messages name them. */
+function ownNames(
+  columns: Partial<Record<ColumnName, string>>,
+): Partial<Record<ColumnName, string>> {
+  return Object.fromEntries(Object.keys(columns).map((c) => [c, c]));
 }
 
 /** The canonical columns a ClickHouse table has under their own names (no map given). */
