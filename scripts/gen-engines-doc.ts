@@ -4,6 +4,7 @@
  * code. Run: npm run gen:engines-doc. packages/cli/test/cli/engines-doc.test.ts fails when the page
  * is out of date, and checks its SQL against what `truestatus sql` prints.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RULES } from "../packages/cli/src/audit/rules/index.js";
@@ -152,6 +153,21 @@ export function rewriteRegions(page: string, regions: Record<string, string>): s
 
 export const PAGE = fileURLToPath(new URL("../docs/engines.md", import.meta.url));
 
+/** The page with its tables' padding taken out (Biome pads them; the cells are what matter). */
+export function unpadTables(page: string): string {
+  return page
+    .split("\n")
+    .map((l) =>
+      l.startsWith("|")
+        ? l
+            .replace(/\s*\|\s*/g, "|")
+            .replace(/^\|(:?-+:?\|)+$/, (row) => row.replace(/-+/g, "-"))
+        : l,
+    )
+    .join("\n");
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(PAGE, rewriteRegions(readFileSync(PAGE, "utf8"), engineDocRegions()));
+  execFileSync("npx", ["biome", "format", "--write", PAGE], { stdio: "inherit" });
 }
