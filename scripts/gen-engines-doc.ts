@@ -159,9 +159,7 @@ export function unpadTables(page: string): string {
     .split("\n")
     .map((l) =>
       l.startsWith("|")
-        ? l
-            .replace(/\s*\|\s*/g, "|")
-            .replace(/^\|(:?-+:?\|)+$/, (row) => row.replace(/-+/g, "-"))
+        ? l.replace(/\s*\|\s*/g, "|").replace(/^\|(:?-+:?\|)+$/, (row) => row.replace(/-+/g, "-"))
         : l,
     )
     .join("\n");
