@@ -25,7 +25,11 @@ import { HarSplitter, HarSyntaxError } from "../packages/cli/src/audit/sources/h
 import { ndjsonFormat } from "../packages/cli/src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../packages/cli/src/audit/sources/nginx.js";
 import { methodLabel } from "../packages/cli/src/audit/template.js";
-import { edit, mutated } from "../packages/cli/test/audit/sources/arbitraries.js";
+import {
+  edit,
+  LOG_METACHARACTERS,
+  mutated,
+} from "../packages/cli/test/audit/sources/arbitraries.js";
 import { NEW_PARSERS } from "../packages/cli/test/audit/sources/new-formats.js";
 import { NGINX_LOG_FORMAT } from "../packages/cli/test/fixtures/make-fixtures.js";
 
@@ -56,37 +60,11 @@ const PARSERS: readonly (readonly [string, LineFormat, readonly string[]])[] = [
   ...NEW_PARSERS.map(([name, make, lines]) => [name, make(), lines] as const),
 ];
 
-const META = [
-  '"',
-  "\\",
-  " ",
-  "[",
-  "]",
-  "{",
-  "}",
-  ",",
-  ":",
-  " : ",
-  ", ",
-  "-",
-  "/",
-  "\\x",
-  "#2",
-  "\u0000",
-  "é",
-  "\ud800",
-  "0",
-  "-1",
-  "+",
-  "=",
-  "\t",
-];
-
 function inputs(lines: readonly string[]): string[] {
-  const mutatedLine = mutated(lines, META);
+  const mutatedLine = mutated(lines, LOG_METACHARACTERS);
   const random = fc.oneof(
     fc.string({ unit: "binary", maxLength: 400 }),
-    fc.string({ unit: fc.constantFrom(...META), maxLength: 400 }),
+    fc.string({ unit: fc.constantFrom(...LOG_METACHARACTERS), maxLength: 400 }),
     fc.string({ maxLength: 400 }),
   );
   return fc.sample(
@@ -245,7 +223,7 @@ const docs = fc.sample(
       fc.tuple(
         fc.nat(),
         fc.nat({ max: 10 }),
-        fc.constantFrom(...META, '"log"', '"entries"', "[", "]"),
+        fc.constantFrom(...LOG_METACHARACTERS, '"log"', '"entries"', "[", "]"),
       ),
       { minLength: 1, maxLength: 6 },
     ),

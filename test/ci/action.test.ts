@@ -110,7 +110,7 @@ describe("the GitHub Action's entry script", () => {
       /^truestatus lint .*sloppy\.yaml --format sarif -o truestatus\.sarif --fail-on error --write-baseline lint\.baseline\.json$/m,
     );
     expect(first.stdout).toMatch(
-      /truestatus lint: 19 results \(5 error, 13 warning, 1 note\), 19 new; SARIF in truestatus\.sarif/,
+      /truestatus lint: 19 results \(8 error, 10 warning, 1 note\), 19 new; SARIF in truestatus\.sarif/,
     );
     expect(first.outputs).toEqual({
       "sarif-file": "truestatus.sarif",
@@ -215,7 +215,7 @@ describe("the GitLab CI template", () => {
     const r1 = await job(".truestatus-lint", { TRUESTATUS_DOCUMENT: SLOPPY }, dir);
     expect(r1.status).toBe(1);
     expect(readFileSync(join(dir, "truestatus.txt"), "utf8")).toContain(
-      "5 errors, 13 warnings, 1 info",
+      "8 errors, 10 warnings, 1 info",
     );
     expect(
       (JSON.parse(readFileSync(join(dir, "truestatus.sarif"), "utf8")) as Sarif).runs[0]!.results,

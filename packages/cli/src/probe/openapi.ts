@@ -87,7 +87,7 @@ async function readDocument(file: string): Promise<Json> {
   }
   let doc: unknown;
   try {
-    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);
+    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { logLevel: "error" });
   } catch (e) {
     const line = yamlLine(e);
     const where = line === undefined ? "" : ` at line ${line}`;

@@ -54,7 +54,7 @@ function statusList(where: string, v: unknown): number[] {
 export function parseScenario(file: string, text: string): Step[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, { logLevel: "error" });
   } catch (e) {
     const line = yamlLine(e);
     fail(

@@ -3,6 +3,7 @@
  * total), JSON (versioned) or SARIF 2.1.0 (one result per failed criterion). Pure: a result in,
  * a string out.
  */
+import { REPOSITORY_URL } from "../audit/links.js";
 import type { CheckResult } from "./check.js";
 import { CRITERIA, CRITERION_TITLES } from "./faults.js";
 import type { Tally } from "./score.js";
@@ -23,8 +24,6 @@ export interface CheckReportOptions {
   /** The score --min-score is compared with (reachable when a kind is given). */
   readonly passed: boolean;
 }
-
-const REPOSITORY = "https://github.com/truestatus/truestatus";
 
 function tally(t: Tally): string {
   return `${t.passed}/${t.total} (${t.percent} %)`;
@@ -138,12 +137,12 @@ function sarifReport(r: CheckResult, o: CheckReportOptions): string {
           driver: {
             name: "truestatus",
             ...(o.version !== undefined ? { version: o.version, semanticVersion: o.version } : {}),
-            informationUri: REPOSITORY,
+            informationUri: REPOSITORY_URL,
             rules: CRITERIA.map((c) => ({
               id: `proxy-check/${c}`,
               name: `ProxyCheck${c.replace(/(^|-)([a-z])/g, (_m, _d: string, l: string) => l.toUpperCase())}`,
               shortDescription: { text: CRITERION_TITLES[c] },
-              helpUri: `${REPOSITORY}/blob/main/docs/proxies/README.md`,
+              helpUri: `${REPOSITORY_URL}/blob/main/docs/proxies/README.md`,
               defaultConfiguration: { level: "error" },
             })),
           },

@@ -34,6 +34,22 @@ describe("parseScenario", () => {
     expect(parseScenario("s.yaml", "- { method: GET, path: /, expect: 200 }\n")).toHaveLength(1);
   });
 
+  it("writes no YAML warning to the process for a tag it does not know", async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.name);
+    process.on("warning", listen);
+    try {
+      expect(
+        parseScenario("s.yaml", "- !custom { method: GET, path: /, expect: 200 }\n"),
+      ).toHaveLength(1);
+      // Node emits process warnings on a later tick.
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off("warning", listen);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it.each([
     ["steps: 3", /s\.yaml: expected a list of steps/],
     ["- 3", /s\.yaml: step 1: a step is an object/],

@@ -7,16 +7,10 @@
 
 import { CAPABILITY_LABELS } from "../exchange.js";
 import { REPOSITORY_URL } from "../links.js";
-import type { Severity } from "../rule.js";
 import { RULES } from "../rules/index.js";
 import type { Summary } from "../summary.js";
-import { type ReportOptions, ruleDocsUrl, specLabel, unrecordedGaps } from "./options.js";
-
-const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
-  error: "error",
-  warning: "warning",
-  info: "note",
-};
+import { type ReportOptions, unrecordedGaps } from "./options.js";
+import { SARIF_LEVEL, sarifRuleDescriptor } from "./sarif-rule.js";
 
 export function sarifReport(summary: Summary, options: ReportOptions = {}): string {
   const rules = options.rules ?? RULES;
@@ -31,7 +25,7 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
       results.push({
         ruleId: id,
         ...(i !== undefined ? { ruleIndex: i } : {}),
-        level: LEVEL[s.severity],
+        level: SARIF_LEVEL[s.severity],
         message: {
           text: `${s.message} (${s.evidence.request}${s.evidence.status !== undefined ? ` → ${s.evidence.status}` : ""}).${excerpt}`,
         },
@@ -108,25 +102,7 @@ export function sarifReport(summary: Summary, options: ReportOptions = {}): stri
               ? { version: options.version, semanticVersion: options.version }
               : {}),
             informationUri: REPOSITORY_URL,
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m: string, _d: string, c: string) =>
-                c.toUpperCase(),
-              ),
-              shortDescription: { text: r.meta.title },
-              fullDescription: { text: r.meta.description },
-              help: {
-                text: `${r.meta.fix} (${specLabel(r.meta.spec)})`,
-                markdown: `${r.meta.fix}\n\nSee ${specLabel(r.meta.spec)}.`,
-              },
-              helpUri: ruleDocsUrl(r.id),
-              defaultConfiguration: { level: LEVEL[r.meta.severity] },
-              properties: {
-                tags: [r.meta.csf, "http-status"],
-                spec: specLabel(r.meta.spec),
-                needs: r.meta.needs,
-              },
-            })),
+            rules: rules.map((r) => sarifRuleDescriptor(r, [], { needs: r.meta.needs })),
           },
         },
         invocations: [

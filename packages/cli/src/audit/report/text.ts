@@ -153,18 +153,52 @@ function summarySection(s: Summary, p: Paints): string[] {
     out.push(
       `${p.bold("Coverage")}  ${ran} of ${cov.length} rules ran on at least one exchange; not checked:`,
     );
-    for (const g of gaps.slice(0, 40))
-      out.push(p.dim(`  ${g.file} does not record ${g.missing}: ${g.rules.join(", ")}`));
-    if (gaps.length > 40) out.push(p.dim(`  … and ${gaps.length - 40} more`));
-    for (const g of unrecorded.slice(0, 40))
-      out.push(
-        p.dim(
-          `  ${g.file}: some exchanges do not record ${g.missing}: ${g.rules.map((r) => `${r.id} (${n(r.count)})`).join(", ")}`,
-        ),
+    // Files with the same gap share a line: a directory of 30 HARs is one line, not 30.
+    const lines: string[] = [];
+    for (const g of sameGap(gaps, (g) => `${g.missing}\n${g.rules.join(", ")}`))
+      lines.push(
+        `  ${fileList(g.files)} ${g.files.length === 1 ? "does" : "do"} not record ${g.first.missing}: ${g.first.rules.join(", ")}`,
       );
-    if (unrecorded.length > 40) out.push(p.dim(`  … and ${unrecorded.length - 40} more`));
+    for (const g of sameGap(
+      unrecorded,
+      (g) => `${g.missing}\n${g.rules.map((r) => r.id).join(", ")}`,
+    )) {
+      const counts = new Map<string, number>();
+      for (const u of g.items)
+        for (const r of u.rules) counts.set(r.id, (counts.get(r.id) ?? 0) + r.count);
+      lines.push(
+        `  ${fileList(g.files)}: some exchanges do not record ${g.first.missing}: ${[...counts].map(([id, c]) => `${id} (${n(c)})`).join(", ")}`,
+      );
+    }
+    for (const l of lines.slice(0, 40)) out.push(p.dim(l));
+    if (lines.length > 40) out.push(p.dim(`  … and ${lines.length - 40} more`));
   }
   return out;
+}
+
+/** Gaps grouped by `key`, in the order first seen, with the files that share each. */
+function sameGap<T extends { readonly file: string }>(
+  gaps: readonly T[],
+  key: (g: T) => string,
+): { first: T; items: T[]; files: string[] }[] {
+  const groups = new Map<string, { first: T; items: T[]; files: string[] }>();
+  for (const g of gaps) {
+    const k = key(g);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, { first: g, items: [g], files: [g.file] });
+    else {
+      group.items.push(g);
+      group.files.push(g.file);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** "a.har", "a.har and b.har", "a.har, b.har, c.har and 27 more files". */
+function fileList(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  if (names.length <= 3) return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  return `${names.slice(0, 3).join(", ")} and ${n(names.length - 3)} more files`;
 }
 
 function findingsSection(s: Summary, p: Paints, rules: ReadonlyMap<string, Rule>): string[] {

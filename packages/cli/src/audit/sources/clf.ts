@@ -14,6 +14,7 @@ import type { Capability, Exchange, SourceFormat } from "../exchange.js";
 import type { FlatRecord, LineFormat, SourceRecord } from "../source.js";
 import {
   closingQuote,
+  MONTHS,
   malformed,
   parseClfTimeAt,
   parseRequestLine,
@@ -222,21 +223,6 @@ function two(b: Buffer, i: number): number {
   return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : Number.NaN;
 }
 
-const MONTH_INDEX: Readonly<Record<string, number>> = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
-
 /**
  * The last time field read and its value: lines of one second share it. The field's 26 bytes are
  * kept as six 32-bit words and a 16-bit one, read through a DataView of the buffer (seven loads
@@ -280,7 +266,7 @@ function timeAt(b: Buffer, start: number): number {
   if (b[start + 2] !== 0x2f || b[start + 6] !== 0x2f || b[start + 11] !== 0x3a) return Number.NaN;
   if (b[start + 20] !== SP) return Number.NaN;
   const day = two(b, start);
-  const month = MONTH_INDEX[latin1(b, start + 3, start + 6)];
+  const month = MONTHS[latin1(b, start + 3, start + 6)];
   const year = two(b, start + 7) * 100 + two(b, start + 9);
   const h = two(b, start + 12);
   const m = two(b, start + 15);

@@ -22,6 +22,7 @@ import { InputError } from "./errors.js";
 import {
   dash,
   isCredentialHeader,
+  loggedHeaderFacts,
   loggedRequest,
   malformed,
   parseClfTime,
@@ -394,15 +395,9 @@ class EnvoyCustom implements LineFormat {
       const rs = headerArg(n, "RESP");
       if (rs !== undefined && !rs.startsWith(":")) res.add(rs);
     }
-    if ([...req].some(isCredentialHeader)) caps.add("request.credentials");
-    if (req.size > 0) caps.add("request.headers");
-    if (res.size > 0) caps.add("response.headers");
+    const logged = loggedHeaderFacts(req, res, caps);
     this.capabilities = caps;
-    if (req.size > 0 || res.size > 0)
-      this.loggedHeaders = {
-        ...(req.size > 0 ? { request: req } : {}),
-        ...(res.size > 0 ? { response: res } : {}),
-      };
+    if (logged !== undefined) this.loggedHeaders = logged;
   }
 
   detect(line: string): boolean {

@@ -2,7 +2,8 @@
  * Small, allocation-light helpers the line parsers share: request lines, targets, log timestamps,
  * escapes, numbers. All are total: bad input gives undefined, never a throw.
  */
-import type { LineFormat, MalformedRecord, SourceRecord } from "../source.js";
+import type { Capability } from "../exchange.js";
+import type { LineFormat, LoggedHeaders, MalformedRecord, SourceRecord } from "../source.js";
 
 export function malformed(reason: string, file: string, line: number): MalformedRecord {
   return { malformed: true, reason, file, line };
@@ -186,13 +187,37 @@ export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADERS.has(name);
 }
 
+/**
+ * For a format that logs only some headers: adds what they let the rules read to `caps` and
+ * returns the names logged (lower case), or undefined when it logs none.
+ */
+export function loggedHeaderFacts(
+  request: ReadonlySet<string>,
+  response: ReadonlySet<string>,
+  caps: Set<Capability>,
+): LoggedHeaders | undefined {
+  if (request.size > 0) caps.add("request.headers");
+  for (const h of request)
+    if (isCredentialHeader(h)) {
+      caps.add("request.credentials");
+      break;
+    }
+  if (response.size > 0) caps.add("response.headers");
+  if (request.size === 0 && response.size === 0) return undefined;
+  return {
+    ...(request.size > 0 ? { request } : {}),
+    ...(response.size > 0 ? { response } : {}),
+  };
+}
+
 /** The path part of a target. */
 export function pathOf(target: string): string {
   const q = target.indexOf("?");
   return q === -1 ? target : target.slice(0, q);
 }
 
-const MONTHS: Readonly<Record<string, number>> = {
+/** CLF's month abbreviations → Date.UTC's month index. */
+export const MONTHS: Readonly<Record<string, number>> = {
   Jan: 0,
   Feb: 1,
   Mar: 2,

@@ -21,6 +21,7 @@ import { InputError } from "./errors.js";
 import {
   dash,
   isCredentialHeader,
+  loggedHeaderFacts,
   malformed,
   parseClfTime,
   parseDecimal,
@@ -257,21 +258,11 @@ class NginxLineFormat implements LineFormat {
       if (k === Kind.BodyBytes) caps.add("response.size");
       if (isList(k)) caps.add("upstream");
       if (k === Kind.SentHeader) response.add(this.headerNames[i]!);
-      if (k === Kind.RequestHeader) {
-        const h = this.headerNames[i]!;
-        request.add(h);
-        if (isCredentialHeader(h)) caps.add("request.credentials");
-      }
+      if (k === Kind.RequestHeader) request.add(this.headerNames[i]!);
     });
-    if (response.size > 0) caps.add("response.headers");
-    if (request.size > 0) caps.add("request.headers");
+    const logged = loggedHeaderFacts(request, response, caps);
     this.capabilities = caps;
-    if (response.size > 0 || request.size > 0) {
-      const logged: { request?: ReadonlySet<string>; response?: ReadonlySet<string> } = {};
-      if (request.size > 0) logged.request = request;
-      if (response.size > 0) logged.response = response;
-      this.loggedHeaders = logged;
-    }
+    if (logged !== undefined) this.loggedHeaders = logged;
     if (!this.kinds.includes(Kind.Status))
       throw formatError("the format has no $status, so no exchange can be read from it");
   }

@@ -14,7 +14,7 @@
 import type { Capability, Exchange, HeaderBag } from "../exchange.js";
 import { keepHeaderValue } from "../redact.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
-import { isCredentialHeader, malformed, requestTarget } from "./fields.js";
+import { isCredentialHeader, loggedHeaderFacts, malformed, requestTarget } from "./fields.js";
 import { isObject, type Json, type JsonObject, numberOf, parseObjectLine } from "./json.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -138,15 +138,9 @@ class OtelFormat implements LineFormat {
         }
       }
     }
-    if (req.size > 0) caps.add("request.headers");
-    if ([...req].some(isCredentialHeader)) caps.add("request.credentials");
-    if (res.size > 0) caps.add("response.headers");
+    const logged = loggedHeaderFacts(req, res, caps);
     this.capabilities = caps;
-    if (req.size > 0 || res.size > 0)
-      this.loggedHeaders = {
-        ...(req.size > 0 ? { request: req } : {}),
-        ...(res.size > 0 ? { response: res } : {}),
-      };
+    if (logged !== undefined) this.loggedHeaders = logged;
   }
 
   detect(line: string): boolean {

@@ -20,7 +20,14 @@ import type {
 } from "../exchange.js";
 import type { LineFormat, LoggedHeaders, SourceRecord } from "../source.js";
 import { combined } from "./clf.js";
-import { isCredentialHeader, malformed, parseIsoTime, parseUint, requestTarget } from "./fields.js";
+import {
+  isCredentialHeader,
+  loggedHeaderFacts,
+  malformed,
+  parseIsoTime,
+  parseUint,
+  requestTarget,
+} from "./fields.js";
 import { headerBag, type JsonObject, numberOf, parseObjectLine } from "./json.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -128,15 +135,9 @@ class TraefikJson implements LineFormat {
         else if (k.startsWith("downstream_")) res.add(k.slice(11).toLowerCase());
       }
     }
-    if ([...req].some(isCredentialHeader)) caps.add("request.credentials");
-    if (req.size > 0) caps.add("request.headers");
-    if (res.size > 0) caps.add("response.headers");
+    const logged = loggedHeaderFacts(req, res, caps);
     this.capabilities = caps;
-    if (req.size > 0 || res.size > 0)
-      this.loggedHeaders = {
-        ...(req.size > 0 ? { request: req } : {}),
-        ...(res.size > 0 ? { response: res } : {}),
-      };
+    if (logged !== undefined) this.loggedHeaders = logged;
   }
 
   detect(line: string): boolean {

@@ -4,16 +4,9 @@
  * where the node is written, and a partial fingerprint for code-scanning's deduplication. With a
  * baseline, each result carries baselineState "new" or "unchanged" (SARIF §3.27.24) and keeps its level.
  */
-import { REPOSITORY_URL, ruleDocsUrl } from "../../audit/links.js";
-import { specLabel } from "../../audit/report/options.js";
-import type { Severity } from "../rule.js";
+import { REPOSITORY_URL } from "../../audit/links.js";
+import { SARIF_LEVEL, sarifRuleDescriptor } from "../../audit/report/sarif-rule.js";
 import type { LintReportInput, LintReportOptions } from "./types.js";
-
-const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
-  error: "error",
-  warning: "warning",
-  info: "note",
-};
 
 export function lintSarifReport(input: LintReportInput, options: LintReportOptions = {}): string {
   const { result, known } = input;
@@ -30,24 +23,7 @@ export function lintSarifReport(input: LintReportInput, options: LintReportOptio
               ? { version: options.version, semanticVersion: options.version }
               : {}),
             informationUri: REPOSITORY_URL,
-            rules: result.rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m: string, _d: string, c: string) =>
-                c.toUpperCase(),
-              ),
-              shortDescription: { text: r.meta.title },
-              fullDescription: { text: r.meta.description },
-              help: {
-                text: `${r.meta.fix} (${specLabel(r.meta.spec)})`,
-                markdown: `${r.meta.fix}\n\nSee ${specLabel(r.meta.spec)}.`,
-              },
-              helpUri: ruleDocsUrl(r.id),
-              defaultConfiguration: { level: LEVEL[r.meta.severity] },
-              properties: {
-                tags: [r.meta.csf, "http-status", "openapi"],
-                spec: specLabel(r.meta.spec),
-              },
-            })),
+            rules: result.rules.map((r) => sarifRuleDescriptor(r, ["openapi"])),
           },
         },
         automationDetails: { id: "truestatus/lint/" },
@@ -57,7 +33,7 @@ export function lintSarifReport(input: LintReportInput, options: LintReportOptio
         results: result.findings.map((f) => ({
           ruleId: f.ruleId,
           ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
-          level: LEVEL[f.severity],
+          level: SARIF_LEVEL[f.severity],
           message: { text: f.message },
           locations: [
             {

@@ -148,6 +148,32 @@ describe("reporters", () => {
     expect(q.startsWith("Findings  1 in 1 rule")).toBe(true);
   });
 
+  it("text: files with the same gap share one line, with their counts added up", () => {
+    const many = structuredClone(log) as Summary & {
+      coverage: Record<string, { notChecked: Record<string, unknown>; notRecorded?: unknown }>;
+    };
+    for (const cov of Object.values(many.coverage)) {
+      const gap = cov.notChecked["access.log"];
+      if (gap !== undefined)
+        for (const f of ["b.log", "c.log", "d.log", "e.log"]) cov.notChecked[f] = gap;
+    }
+    many.coverage["soft-error-2xx"]!.notRecorded = {
+      "x.har": { "response.body": 2 },
+      "y.har": { "response.body": 3 },
+    };
+    const t = REPORTERS.text(many);
+    expect(t).toContain(
+      "access.log, b.log, c.log and 2 more files do not record response headers: 201-needs-location",
+    );
+    expect(t).not.toContain("e.log");
+    expect(t).toContain(
+      "x.har and y.har: some exchanges do not record response bodies: soft-error-2xx (5)",
+    );
+    expect(t.split("\n").filter((l) => l.includes("do not record response headers"))).toHaveLength(
+      1,
+    );
+  });
+
   it("text: shares read as people write them (0%, not 0.00%; small shares keep two decimals)", () => {
     const many = analyzeExchanges(
       [

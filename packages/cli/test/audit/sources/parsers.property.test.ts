@@ -17,7 +17,7 @@ import { HarSplitter, HarSyntaxError } from "../../../src/audit/sources/har-spli
 import { ndjsonFormat } from "../../../src/audit/sources/ndjson.js";
 import { NGINX_COMBINED, nginxFormat } from "../../../src/audit/sources/nginx.js";
 import { NGINX_LOG_FORMAT } from "../../fixtures/make-fixtures.js";
-import { mutated } from "./arbitraries.js";
+import { LOG_METACHARACTERS, mutated } from "./arbitraries.js";
 import { NEW_PARSERS } from "./new-formats.js";
 
 const fixtureLines = (name: string) =>
@@ -50,34 +50,8 @@ const FORMATS: readonly (readonly [LineFormat, readonly string[]])[] = [
   [ndjsonFormat({}, fixtureLines("caddy.log").slice(0, 5)), fixtureLines("caddy.log").slice(0, 30)],
 ];
 
-const INTERESTING = [
-  '"',
-  "\\",
-  " ",
-  "[",
-  "]",
-  "{",
-  "}",
-  ",",
-  ":",
-  " : ",
-  ", ",
-  "-",
-  "/",
-  "\\x",
-  "\\x2",
-  "\u0000",
-  "é",
-  "\ud800",
-  "\n",
-  "0",
-  "-1",
-  "+",
-  "=",
-];
-
 /** A real line with 1–6 edits. */
-const mutatedLine = (lines: readonly string[]) => mutated(lines, INTERESTING);
+const mutatedLine = (lines: readonly string[]) => mutated(lines, LOG_METACHARACTERS);
 
 function checkRecord(f: LineFormat, line: string): void {
   const r = f.parse(line, "f.log", 7);
