@@ -8,8 +8,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RULES } from "../packages/cli/src/audit/rules/index.js";
-import { PRESETS } from "../packages/cli/src/audit/table/columns.js";
 import { isTableRule } from "../packages/cli/src/audit/table/form.js";
+import { PRESETS } from "../packages/cli/src/audit/table/presets.js";
 import { printQueries } from "../packages/cli/src/audit/table/print.js";
 import {
   COLUMN_NAMES,
