@@ -51,14 +51,14 @@ const FIXED_FORMATS: ReadonlySet<string> = new Set([
 /** Errors about the options, not about one input: they stop the run whatever the inputs. */
 const OPTION_ERRORS = new Set(["TRUESTATUS_INVALID_LOG_FORMAT", "TRUESTATUS_INVALID_FIELD_MAP"]);
 
-function skippedOf(e: InputError): SkippedInput {
+export function skippedOf(e: InputError): SkippedInput {
   const prefix = `${e.file}: `;
   const reason = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
   return { file: e.file, code: e.code, reason };
 }
 
 /** An input error that means "skip this input", not "stop". */
-const skippable = (e: unknown): e is InputError =>
+export const skippable = (e: unknown): e is InputError =>
   isInputError(e) && !OPTION_ERRORS.has(e.code) && !e.partial;
 
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;

@@ -71,7 +71,9 @@ export type SourceFormat =
   | "kong"
   | "otel"
   | "ndjson"
-  | "probe";
+  | "probe"
+  /** A table of exchanges read by a SQL engine (`analyze --engine`, docs/engines.md). */
+  | "table";
 
 export interface Location {
   readonly file: string;

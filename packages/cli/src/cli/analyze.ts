@@ -46,6 +46,16 @@ export interface AnalyzeFlags extends BaselineFlags {
   readonly strict?: boolean;
   /** Hidden: the file size from which workers are used (tests use a small one). */
   readonly parallelMinBytes?: number;
+  /** Run the rules in a SQL engine (docs/engines.md). */
+  readonly engine?: "duckdb" | "clickhouse";
+  /** The table: a Parquet/CSV/NDJSON file (duckdb) or a table name (clickhouse). */
+  readonly table?: string;
+  /** A column map (YAML) or a preset's name. */
+  readonly columns?: string;
+  /** The ClickHouse server (http(s)://host:8123). */
+  readonly url?: string;
+  /** A filter on the table's rows, in its SQL. */
+  readonly where?: string;
 }
 
 /** Largest JSON summary `--merge` reads (they are small: bounded samples and templates). */
@@ -144,15 +154,51 @@ export async function runAnalyze(
   flags: AnalyzeFlags,
   io: Io,
 ): Promise<number> {
-  if (inputs.length === 0)
-    throw new UsageError("analyze needs at least one input (a file, a directory, or - for stdin)");
+  // A column map may name the table (the presets do).
+  if (inputs.length === 0 && flags.table === undefined && flags.columns === undefined)
+    throw new UsageError(
+      "analyze needs at least one input (a file, a directory, or - for stdin), or --engine with --table",
+    );
   // The reporters load while the inputs are read (they are not needed before).
   const reporters = import("../audit/report/index.js");
   const progress = progressLine(io, io.stderr.isTTY === true && !flags.quiet);
   let summary: Summary;
   let errors: readonly Error[] = [];
   try {
-    if (flags.merge) {
+    if (flags.engine === undefined)
+      for (const [name, v] of [
+        ["--table", flags.table],
+        ["--columns", flags.columns],
+        ["--url", flags.url],
+        ["--where", flags.where],
+      ] as const)
+        if (v !== undefined) throw new UsageError(`${name} needs --engine duckdb or clickhouse`);
+    if (flags.engine !== undefined) {
+      if (flags.merge) throw new UsageError("--merge reads JSON summaries: it takes no --engine");
+      const { analyzeByEngine } = await import("../audit/table/entry.js");
+      const r = await analyzeByEngine({
+        inputs,
+        flags: {
+          engine: flags.engine,
+          ...(flags.table === undefined ? {} : { table: flags.table }),
+          ...(flags.columns === undefined ? {} : { columns: flags.columns }),
+          ...(flags.url === undefined ? {} : { url: flags.url }),
+          ...(flags.where === undefined ? {} : { where: flags.where }),
+        },
+        options: {
+          ...(flags.inputFormat !== undefined ? { inputFormat: flags.inputFormat } : {}),
+          ...(flags.logFormat !== undefined ? { logFormat: flags.logFormat } : {}),
+          ...(flags.field !== undefined && flags.field.length > 0
+            ? { fieldMap: fieldMap(flags.field) }
+            : {}),
+          maxFindings: flags.maxFindings ?? DEFAULT_MAX_FINDINGS,
+          onProgress: (n) => progress.update(n),
+        },
+        env: io.env,
+      });
+      summary = r.summary;
+      errors = r.errors;
+    } else if (flags.merge) {
       const rules = ruleMap();
       // --max-findings lowers the limit of what is merged (it cannot list what the inputs cut).
       summary =
@@ -194,7 +240,9 @@ export async function runAnalyze(
     if (
       isInputError(e) ||
       (typeof code === "string" &&
-        /^TRUESTATUS_(INPUT_|INVALID_LOG_FORMAT|INVALID_FIELD_MAP|NOT_A_LOG)/.test(code))
+        /^TRUESTATUS_(INPUT_|INVALID_LOG_FORMAT|INVALID_FIELD_MAP|NOT_A_LOG|ENGINE_|MISSING_PEER)/.test(
+          code,
+        ))
     )
       throw new UsageError((e as Error).message);
     throw e;
@@ -280,6 +328,28 @@ export function registerAnalyze(program: Command, io: Io, done: (code: number) =
     .addOption(
       new Option("--parallel-min-bytes <n>").argParser((v) => Number.parseInt(v, 10)).hideHelp(),
     )
+    .addOption(
+      new Option(
+        "--engine <engine>",
+        "run the rules in a SQL engine: duckdb (in process: the inputs, or --table) or clickhouse (--url); docs/engines.md",
+      ).choices(["duckdb", "clickhouse"]),
+    )
+    .option(
+      "--table <table>",
+      "with --engine: a Parquet, CSV or NDJSON file of exchanges (duckdb) or a table name (clickhouse)",
+    )
+    .option(
+      "--columns <map>",
+      "with --table: a column map (YAML) or a preset (alb-athena, nginx-clickhouse) naming the table's columns",
+    )
+    .option(
+      "--url <url>",
+      "with --engine clickhouse: the server, http(s)://host:8123 (password from CLICKHOUSE_PASSWORD)",
+    )
+    .option(
+      "--where <sql>",
+      "with --table: only the rows this SQL condition selects (a day, a shard)",
+    )
     .addHelpText(
       "after",
       `
@@ -289,6 +359,9 @@ Examples:
   truestatus analyze /var/log/nginx --fail-on warning
   cat access.log | truestatus analyze -
   truestatus analyze --merge day1.json day2.json
+  truestatus analyze --engine duckdb access.log.gz       the same rules, run as SQL in DuckDB
+  truestatus analyze --engine duckdb --table exchanges.parquet
+  truestatus analyze --engine clickhouse --url http://ch:8123 --table logs.nginx_logs --columns nginx-clickhouse
   truestatus analyze access.log --write-baseline analyze.baseline.json    accept what is there today
   truestatus analyze access.log --baseline analyze.baseline.json         fail only on new findings
 

@@ -14,6 +14,7 @@ import { type Io, stylesFor } from "./output.js";
 import { registerProbe } from "./probe.js";
 import { registerProxyCheck } from "./proxy-check.js";
 import { registerProxyConfig } from "./proxy-config.js";
+import { registerSql } from "./sql.js";
 import { renderStatus, renderStatusList } from "./status.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -85,6 +86,9 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     });
 
   registerAnalyze(program, io, (c) => {
+    code = c;
+  });
+  registerSql(program, io, (c) => {
     code = c;
   });
   registerProbe(program, io, (c) => {

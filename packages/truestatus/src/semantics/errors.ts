@@ -44,6 +44,10 @@ export const ERROR_CODES = {
     "The OpenAPI document given to lint cannot be read or parsed, has a $ref that does not resolve, or is not OpenAPI 3.0/3.1.",
   TRUESTATUS_BASELINE:
     "A baseline file given to --baseline cannot be read, is not a truestatus baseline, or was written by another command; or --write-baseline cannot write.",
+  TRUESTATUS_ENGINE_INPUT:
+    "What analyze --engine or sql was given cannot be read by the SQL engine: a table or file that does not exist, a column map naming a column the table lacks, an unknown dialect or preset, a ClickHouse server that cannot be reached.",
+  TRUESTATUS_ENGINE_QUERY:
+    "A query failed inside the SQL engine; the message names the rule (or the part of the summary) and gives the engine's message.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

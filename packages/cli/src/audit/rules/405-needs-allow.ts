@@ -1,11 +1,13 @@
 /** 405 without Allow: RFC 9110 §15.5.6 says the server MUST list the supported methods. */
 import { parseAllow, requiredHeaders } from "truestatus";
 import { headerLine } from "../evidence.js";
-import { headerField } from "../exchange.js";
-import { finding } from "../finding.js";
-import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
+import { col, eq, isNull, notNull } from "../table/expr.js";
+import { defineTableRule } from "../table/form.js";
 
-const rule: Rule = defineRule({
+const FIELD = requiredHeaders(405, "MUST")[0]?.field ?? "Allow";
+const value = col("allow");
+
+const rule = defineTableRule({
   id: "405-needs-allow",
   meta: {
     title: "405 without Allow",
@@ -17,31 +19,23 @@ const rule: Rule = defineRule({
       "A 405 says the resource exists but not for this method. The Allow field is what tells the client which methods it does support; without it the answer cannot be acted on.",
     fix: "Send `Allow: GET, HEAD, PUT` with every 405 (truestatus' methodNotAllowed({ allow }) requires the list).",
   },
-  screen: (status) => status === 405,
-  check(ex) {
-    const res = ex.response;
-    if (res?.status !== 405) return NO_FINDINGS;
-    const field = requiredHeaders(405, "MUST")[0]?.field ?? "Allow";
-    const value = headerField(res.headers, field);
-    if (value === undefined)
-      return [
-        finding(
-          rule,
-          ex,
-          `405 without ${field}: the client is not told which methods are supported`,
-        ),
-      ];
-    const r = parseAllow(value);
-    return r.ok
-      ? NO_FINDINGS
-      : [
-          finding(
-            rule,
-            ex,
-            `405 with an invalid ${field}: ${r.error.message}`,
-            headerLine(res.headers, field),
-          ),
-        ];
+  table: {
+    about: eq(col("status"), 405),
+    when: isNull(value),
+    check: {
+      inputs: [value],
+      applies: notNull(value),
+      judge([v]) {
+        const r = parseAllow(String(v));
+        return r.ok ? undefined : r.error.message;
+      },
+    },
+    message: (_row, detail) =>
+      detail === undefined
+        ? `405 without ${FIELD}: the client is not told which methods are supported`
+        : `405 with an invalid ${FIELD}: ${detail}`,
+    excerpt: (row, detail) =>
+      detail === undefined ? undefined : headerLine({ [FIELD.toLowerCase()]: [row.allow!] }, FIELD),
   },
 });
 

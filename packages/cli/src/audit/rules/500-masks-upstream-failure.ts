@@ -3,17 +3,32 @@
  * or invalid upstream a 502, overload or no healthy upstream a 503 (shared/reference/traffic.md §3.5).
  */
 import { FAILURE_KINDS } from "truestatus";
-import type { UpstreamFacts } from "../exchange.js";
-import { finding } from "../finding.js";
-import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
+import {
+  and,
+  caseWhen,
+  charAt,
+  col,
+  compileJs,
+  concat,
+  differs,
+  type Expr,
+  eq,
+  firstOf,
+  isIn,
+  lastStatus,
+  lit,
+  notNull,
+} from "../table/expr.js";
+import { defineTableRule } from "../table/form.js";
+import type { ExchangeRow } from "../table/schema.js";
 
-type Cause = { readonly status: number; readonly what: string; readonly fact: string };
+type Cause = { readonly status: number; readonly what: string };
 
 const TIMEOUT = FAILURE_KINDS.gateway_timeout.status;
 const BAD_GATEWAY = FAILURE_KINDS.bad_gateway.status;
 const UNAVAILABLE = FAILURE_KINDS.unavailable.status;
 
-const ENVOY: Readonly<Record<string, Omit<Cause, "fact">>> = {
+const ENVOY: Readonly<Record<string, Cause>> = {
   UT: { status: TIMEOUT, what: "the upstream timed out" },
   LR: { status: TIMEOUT, what: "the upstream connection timed out" },
   UF: { status: BAD_GATEWAY, what: "the upstream connection failed" },
@@ -26,47 +41,61 @@ const ENVOY: Readonly<Record<string, Omit<Cause, "fact">>> = {
   URX: { status: UNAVAILABLE, what: "retries to the upstream were exhausted" },
 };
 
-/** What the proxy's facts say happened upstream, or undefined when they show nothing wrong. */
-export function upstreamCause(u: UpstreamFacts): Cause | undefined {
-  for (const f of u.flags ?? []) {
-    const c = ENVOY[f];
-    if (c !== undefined) return { ...c, fact: `Envoy response flag ${f}` };
+/** Causes other than an Envoy flag, by the key `cause` gives them. */
+const OTHER: Readonly<Record<string, Cause>> = {
+  "haproxy:timeout": { status: TIMEOUT, what: "the server timed out" },
+  "haproxy:queue": { status: UNAVAILABLE, what: "the request timed out in the queue" },
+  "haproxy:aborted": { status: BAD_GATEWAY, what: "the server aborted or refused the connection" },
+  "alb:-": { status: BAD_GATEWAY, what: "the target never answered" },
+  "attempt:504": { status: TIMEOUT, what: "the upstream timed out" },
+  "attempt:502": { status: BAD_GATEWAY, what: "the upstream failed to answer" },
+  "attempt:-": { status: BAD_GATEWAY, what: "the upstream failed to answer" },
+  "attempt:503": { status: UNAVAILABLE, what: "the upstream was unavailable" },
+};
+
+const termination = col("termination");
+const first = charAt(termination, 0);
+const second = charAt(termination, 1);
+const last = lastStatus(col("upstream_status"));
+
+/**
+ * What the proxy's facts say happened upstream, as a key ("flag:UT", "haproxy:timeout",
+ * "alb:-", "attempt:504"), or NULL when they show nothing wrong. In order: the first Envoy flag
+ * that is a cause, the HAProxy termination state, an ALB target that never answered, the last
+ * nginx attempt.
+ */
+export const cause: Expr = caseWhen(
+  [
+    [
+      notNull(firstOf(col("upstream_flags"), Object.keys(ENVOY))),
+      concat(lit("flag:"), firstOf(col("upstream_flags"), Object.keys(ENVOY))),
+    ],
+    [and(eq(first, "s"), isIn(second, ["H", "D", "C"])), lit("haproxy:timeout")],
+    [and(eq(first, "s"), eq(second, "Q")), lit("haproxy:queue")],
+    [and(eq(first, "S"), differs(second, "")), lit("haproxy:aborted")],
+    [eq(col("target_status"), "-"), lit("alb:-")],
+    [isIn(last, ["504", "502", "-", "503"]), concat(lit("attempt:"), last)],
+  ],
+  lit(null),
+);
+
+const causeOf = compileJs(cause);
+
+/** The cause and the fact that shows it, for a row whose `cause` is not NULL. */
+function explain(row: ExchangeRow): Cause & { readonly fact: string } {
+  const key = String(causeOf(row));
+  if (key.startsWith("flag:")) {
+    const f = key.slice(5);
+    return { ...ENVOY[f]!, fact: `Envoy response flag ${f}` };
   }
-  const t = u.termination;
-  if (t !== undefined && t.length >= 2 && (t[0] === "s" || t[0] === "S")) {
-    const fact = `HAProxy termination state ${t.slice(0, 2)}`;
-    if (t[0] === "s" && (t[1] === "H" || t[1] === "D" || t[1] === "C"))
-      return { status: TIMEOUT, what: "the server timed out", fact };
-    if (t[0] === "s" && t[1] === "Q")
-      return { status: UNAVAILABLE, what: "the request timed out in the queue", fact };
-    if (t[0] === "S")
-      return { status: BAD_GATEWAY, what: "the server aborted or refused the connection", fact };
-  }
-  if (u.targetStatus === null)
-    return {
-      status: BAD_GATEWAY,
-      what: "the target never answered",
-      fact: "ALB target_status_code -",
-    };
-  const attempts = u.attempts ?? [];
-  const last = attempts[attempts.length - 1];
-  if (last !== undefined) {
-    const list = attempts.map((a) => (a.status === undefined ? "-" : String(a.status))).join(", ");
-    const fact = `upstream status ${list}`;
-    if (last.status === 504) return { status: TIMEOUT, what: "the upstream timed out", fact };
-    if (last.status === 502 || last.status === undefined)
-      return { status: BAD_GATEWAY, what: "the upstream failed to answer", fact };
-    if (last.status === 503)
-      return { status: UNAVAILABLE, what: "the upstream was unavailable", fact };
-  }
-  return undefined;
+  const c = OTHER[key]!;
+  if (key.startsWith("haproxy:"))
+    return { ...c, fact: `HAProxy termination state ${row.termination!.slice(0, 2)}` };
+  if (key === "alb:-") return { ...c, fact: "ALB target_status_code -" };
+  return { ...c, fact: `upstream status ${row.upstream_status}` };
 }
 
-function describe(c: Cause): string {
-  return `500 while ${c.what} (${c.fact}): answer ${c.status} so clients and dashboards see a dependency failure, not a bug`;
-}
-
-const rule: Rule = defineRule({
+const rule = defineTableRule({
   id: "500-masks-upstream-failure",
   meta: {
     title: "500 hiding an upstream timeout, failure or overload",
@@ -78,14 +107,17 @@ const rule: Rule = defineRule({
       "A 500 says the server has a bug. When the proxy's own facts show the upstream timed out, refused, reset or was overloaded, the truthful answers are 504, 502 and 503: clients retry those differently, and dashboards then separate dependency failures from bugs.",
     fix: "Classify upstream errors (truestatus' upstream classifier maps ECONNREFUSED → 502, timeouts → 504, overload → 503 with Proxy-Status) instead of letting them fall through to a generic 500.",
   },
-  screen: (status) => status === 500,
-  check(ex) {
-    if (ex.response?.status !== 500 || ex.upstream === undefined) return NO_FINDINGS;
+  table: {
+    about: eq(col("status"), 500),
     // The upstream answered this 500 itself and the proxy passed it on (Envoy via_upstream): a
     // bug upstream, not a failure the proxy turned into a 500.
-    if (ex.upstream.generatedBy === "upstream") return NO_FINDINGS;
-    const c = upstreamCause(ex.upstream);
-    return c === undefined ? NO_FINDINGS : [finding(rule, ex, describe(c), c.fact)];
+    when: and(differs(col("generated_by"), "upstream"), notNull(cause)),
+    message(row) {
+      const c = explain(row);
+      return `500 while ${c.what} (${c.fact}): answer ${c.status} so clients and dashboards see a dependency failure, not a bug`;
+    },
+    excerpt: (row) => explain(row).fact,
+    shows: ["termination", "upstream_status"],
   },
 });
 

@@ -1,10 +1,12 @@
 /** A response to HEAD with a body: RFC 9110 §9.3.2 says the server MUST NOT send content. */
-import { contentAllowed } from "truestatus";
-import { finding } from "../finding.js";
-import { defineRule, NO_FINDINGS, type Rule } from "../rule.js";
-import { bodyBytes } from "./no-content-with-body.js";
+import { and, col, eq, ge, isIn, isNull, ne, not, notNull, or } from "../table/expr.js";
+import { defineTableRule } from "../table/form.js";
+import { NO_CONTENT_STATUSES } from "./no-content-with-body.js";
 
-const rule: Rule = defineRule({
+const size = col("size");
+const status = col("status");
+
+const rule = defineTableRule({
   id: "head-with-body",
   meta: {
     title: "HEAD answered with a body",
@@ -16,14 +18,11 @@ const rule: Rule = defineRule({
       "HEAD asks for the header section of a GET without its content. A server that sends the body anyway breaks keep-alive framing: the client reads those bytes as the next response.",
     fix: "Let the framework handle HEAD (Express, Fastify and Hono drop the body) instead of writing to the socket yourself.",
   },
-  screen: (_status, method, size) => method === "HEAD" && size !== 0,
-  check(ex) {
-    const res = ex.response;
-    if (ex.request.method !== "HEAD" || res === undefined) return NO_FINDINGS;
+  table: {
+    about: and(eq(col("method"), "HEAD"), or(isNull(size), ne(size, 0))),
     // 1xx/204/205/304 with a body belong to no-content-with-body.
-    if (!contentAllowed(res.status) || contentAllowed(res.status, "HEAD")) return NO_FINDINGS;
-    const n = bodyBytes(ex);
-    return n === 0 ? NO_FINDINGS : [finding(rule, ex, `HEAD answered with ${n} bytes of body`)];
+    when: and(ge(status, 200), not(isIn(status, NO_CONTENT_STATUSES)), notNull(size), ne(size, 0)),
+    message: (row) => `HEAD answered with ${row.size} bytes of body`,
   },
 });
 

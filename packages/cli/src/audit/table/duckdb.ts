@@ -1,0 +1,153 @@
+/**
+ * DuckDB, in process (@duckdb/node-api, an optional peer: its native library comes from npm in a
+ * platform package). Loaded only when `--engine duckdb` asks for it.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MissingPeerError } from "truestatus";
+import { EngineError, firstLine } from "./errors.js";
+import type { Executor } from "./run.js";
+import { COLUMN_NAMES, COLUMNS, type ColumnSpec, type ExchangeRow } from "./schema.js";
+import { ident, sqlType, str } from "./sql.js";
+
+type DuckDBApi = typeof import("@duckdb/node-api");
+type Connection = import("@duckdb/node-api").DuckDBConnection;
+type Appender = import("@duckdb/node-api").DuckDBAppender;
+
+const PACKAGE = "@duckdb/node-api";
+
+function isMissingModule(e: unknown, name: string): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    String((e as Error).message).includes(name)
+  );
+}
+
+/** The DuckDB package, or a MissingPeerError naming it. */
+export async function loadDuckDB(): Promise<DuckDBApi> {
+  try {
+    return await import(PACKAGE);
+  } catch (e) {
+    if (isMissingModule(e, PACKAGE)) throw new MissingPeerError(PACKAGE, "--engine duckdb");
+    throw e;
+  }
+}
+
+export interface DuckDBSession extends Executor {
+  readonly connection: Connection;
+}
+
+/**
+ * A DuckDB database for one run, in a temporary directory (so that DuckDB can spill what does not
+ * fit its memory limit to disk), removed on close.
+ */
+export async function openDuckDB(options: { memoryLimit?: string } = {}): Promise<DuckDBSession> {
+  const api = await loadDuckDB();
+  const dir = await mkdtemp(join(tmpdir(), "truestatus-duckdb-"));
+  let instance: import("@duckdb/node-api").DuckDBInstance;
+  try {
+    instance = await api.DuckDBInstance.create(join(dir, "exchanges.duckdb"), {
+      memory_limit: options.memoryLimit ?? "512MB",
+      temp_directory: join(dir, "spill"),
+      // Insertion order is not needed by any query; dropping it saves memory on big tables.
+      preserve_insertion_order: "false",
+    });
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const connection = await instance.connect();
+  return {
+    dialect: "duckdb",
+    connection,
+    async all(sql) {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as Record<string, unknown>[];
+    },
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The exchanges table's DDL. */
+export function createTableSql(name: string): string {
+  const cols = COLUMN_NAMES.map(
+    (c) => `${ident("duckdb", c)} ${sqlType("duckdb", (COLUMNS[c] as ColumnSpec).type)}`,
+  );
+  return `CREATE TABLE ${ident("duckdb", name)} (${cols.join(", ")})`;
+}
+
+/** Appends rows to the exchanges table (one appender, flushed on close). */
+export async function tableWriter(
+  session: DuckDBSession,
+  name: string,
+): Promise<{ add(row: ExchangeRow): void; close(): void }> {
+  await session.connection.run(createTableSql(name));
+  const appender: Appender = await session.connection.createAppender(name);
+  const kinds = COLUMN_NAMES.map((c) => (COLUMNS[c] as ColumnSpec).type);
+  return {
+    add(row) {
+      for (let i = 0; i < COLUMN_NAMES.length; i++) {
+        const v = row[COLUMN_NAMES[i]!];
+        if (v === null) {
+          appender.appendNull();
+          continue;
+        }
+        switch (kinds[i]) {
+          case "varchar":
+            appender.appendVarchar(v as string);
+            break;
+          case "integer":
+            appender.appendInteger(v as number);
+            break;
+          case "bigint":
+            appender.appendBigInt(BigInt(Math.trunc(v as number)));
+            break;
+          case "double":
+            appender.appendDouble(v as number);
+            break;
+          case "boolean":
+            appender.appendBoolean(v as boolean);
+            break;
+        }
+      }
+      appender.endRow();
+    },
+    close() {
+      appender.flushSync();
+      appender.closeSync();
+    },
+  };
+}
+
+/** How DuckDB reads a table file, by its extension. */
+export function tableFunction(path: string): string {
+  const p = str("duckdb", path);
+  const lower = path.toLowerCase();
+  if (/\.parquet$|\.pq$/.test(lower)) return `read_parquet(${p})`;
+  if (/\.csv(\.gz)?$|\.tsv(\.gz)?$/.test(lower)) return `read_csv(${p}, auto_detect = true)`;
+  if (/\.(nd)?jsonl?(\.gz)?$/.test(lower)) return `read_json(${p}, format = 'newline_delimited')`;
+  throw new EngineError(
+    "TRUESTATUS_ENGINE_INPUT",
+    `${path}: a table file is .parquet, .csv, .tsv or .ndjson/.jsonl (optionally .gz)`,
+  );
+}
+
+/** The columns of a table (or table function), as DuckDB describes them. */
+export async function describeColumns(
+  session: Executor,
+  from: string,
+  what: string,
+): Promise<string[]> {
+  try {
+    const rows = await session.all(`DESCRIBE SELECT * FROM ${from}`);
+    return rows.map((r) => String(r.column_name));
+  } catch (e) {
+    throw new EngineError("TRUESTATUS_ENGINE_INPUT", `${what}: ${firstLine(e)}`);
+  }
+}

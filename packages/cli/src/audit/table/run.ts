@@ -1,0 +1,528 @@
+/**
+ * The SQL engine: the summary of a table of exchanges, computed by the engine that holds it
+ * (DuckDB, ClickHouse). Every count is a GROUP BY in the engine; what comes back is small (one
+ * row per endpoint and status, per distinct value a rule must parse, per time bucket, and the
+ * findings listed). The rules' verdicts on those values and the findings' messages are made here
+ * by the rules themselves (form.ts), so they are the streaming engine's, byte for byte.
+ */
+import { UNANSWERED_CLASSES } from "../classify.js";
+import { missingCapabilities } from "../engine.js";
+import type { Capability, SourceFormat } from "../exchange.js";
+import type { Rule } from "../rule.js";
+import type { LoggedHeaders } from "../source.js";
+import {
+  addSample,
+  capEndpoints,
+  DEFAULT_MAX_FINDINGS,
+  type EndpointStats,
+  emptyEndpoint,
+  type FindingSample,
+  type RuleCoverage,
+  type RuleFindings,
+  sortKeys,
+  TEMPLATE_LIMIT,
+} from "../summary.js";
+import {
+  bucketStart,
+  FIRST_WIDTH,
+  nextWidth,
+  TIMELINE_LIMIT,
+  type Timeline,
+  toTimeline,
+} from "../timeline.js";
+import { EngineError, firstLine } from "./errors.js";
+import {
+  and,
+  col,
+  type Expr,
+  holds,
+  isIn,
+  isNull,
+  lit,
+  not,
+  notNull,
+  or,
+  type Value,
+} from "./expr.js";
+import { type CompiledForm, isTableRule, rowFinding, type TableRule, verdict } from "./form.js";
+import { baseCtes, CLASS, KEY, type Relation, TIME_CLASS } from "./relation.js";
+import { COLUMN_NAMES, type ExchangeRow } from "./schema.js";
+import { type Dialect, ident, str, toSql } from "./sql.js";
+
+/** A SQL engine holding the table: runs a query, gives its rows as plain objects. */
+export interface Executor {
+  readonly dialect: Dialect;
+  all(sql: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** A query that failed inside the engine, with the rule (or part of the summary) it was for. */
+export class QueryError extends EngineError {
+  constructor(
+    /** The rule id, or what the query computes ("endpoints", "timeline"). */
+    readonly part: string,
+    /** The engine's message, one line. */
+    readonly engineMessage: string,
+    readonly sql: string,
+  ) {
+    super("TRUESTATUS_ENGINE_QUERY", `${part}: the query failed in the engine: ${engineMessage}`);
+  }
+}
+
+/** One input of the table and what it can tell (the loader's files; a user table is one). */
+export interface TableFile {
+  readonly file: string;
+  readonly format: SourceFormat;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly logged?: LoggedHeaders;
+}
+
+export interface TableRunOptions {
+  readonly executor: Executor;
+  readonly relation: Relation;
+  /**
+   * The files the rows come from, with their capabilities (the loader knows them). Absent: one
+   * capability set for the whole table (`capabilities`), files named by the `file` column.
+   */
+  readonly files?: readonly TableFile[];
+  readonly capabilities?: ReadonlySet<Capability>;
+  readonly logged?: LoggedHeaders;
+  /** All the rules; those with a table form run in the engine. */
+  readonly rules: readonly Rule[];
+  readonly maxFindings?: number;
+  readonly templateLimit?: number;
+  readonly timelineLimit?: number;
+}
+
+/** What the engine computes of a Summary. */
+export interface TableResult {
+  exchanges: number;
+  statuses: Record<string, number>;
+  classes: Record<string, number>;
+  untruthful: number;
+  timeline: Timeline;
+  endpoints: Record<string, EndpointStats>;
+  otherEndpoints: EndpointStats;
+  /** Findings of the table rules. */
+  findings: Record<string, RuleFindings>;
+  /** Coverage of the table rules. */
+  coverage: Record<string, RuleCoverage>;
+  /** Rows by file, with the format the table gives (a user's table: "table"). */
+  files: Record<string, { exchanges: number; format: string }>;
+}
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : Number(v ?? 0));
+/** A value as the rules read it: bigints as numbers, everything else as the engine gave it. */
+function value(v: unknown): Value {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  return String(v);
+}
+
+/** Bits of what a record must have for a rule that needs it (engine.ts's RECORDED_BITS). */
+function recordedExpr(rule: Rule): Expr | undefined {
+  const parts: Expr[] = [];
+  if (rule.meta.needs.includes("response.size"))
+    parts.push(or(isNull(col("status")), notNull(col("size"))));
+  if (rule.meta.needs.includes("request.credentials"))
+    parts.push(isIn(col("credentials"), ["present", "absent"]));
+  return parts.length === 0 ? undefined : and(...parts);
+}
+
+/** A table rule as this run executes it. */
+interface Planned {
+  readonly rule: TableRule;
+  readonly c: CompiledForm;
+  /** The files it runs on (all: TRUE). */
+  readonly enabled: Expr;
+  readonly recorded: Expr | undefined;
+  /** Capabilities it needs whose absence from a record makes it "not recorded". */
+  readonly recordedCaps: readonly Capability[];
+  readonly index: number;
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Runs a query, turning an engine error into a QueryError naming the part. */
+async function run(ex: Executor, part: string, sql: string): Promise<Row[]> {
+  try {
+    return await ex.all(sql);
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw new QueryError(part, firstLine(e), sql);
+  }
+}
+
+export async function runTable(o: TableRunOptions): Promise<TableResult> {
+  const d = o.executor.dialect;
+  const q = (n: string) => ident(d, n);
+  const x = (e: Expr) => toSql(e, d);
+  const maxFindings = o.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  const templateLimit = o.templateLimit ?? TEMPLATE_LIMIT;
+  const timelineLimit = o.timelineLimit ?? TIMELINE_LIMIT;
+  const withT = `WITH ${baseCtes(d, o.relation)}\n`;
+  const query = (part: string, body: string) => run(o.executor, part, `${withT}${body}`);
+
+  // ---- files, and the rules each can feed -------------------------------------------------------
+  const tableRules = o.rules.filter(isTableRule);
+  const fileList = o.files;
+  const planned: Planned[] = [];
+  for (const rule of tableRules) {
+    let enabled: Expr;
+    if (fileList !== undefined) {
+      const on = fileList
+        .filter((f) => missingCapabilities(rule, f.capabilities, f.logged).length === 0)
+        .map((f) => f.file);
+      if (on.length === 0) continue;
+      enabled = on.length === fileList.length ? lit(true) : isIn(col("file"), on);
+    } else {
+      if (missingCapabilities(rule, o.capabilities ?? new Set(), o.logged).length > 0) continue;
+      enabled = lit(true);
+    }
+    const recorded = recordedExpr(rule);
+    planned.push({
+      rule,
+      c: rule.compiled,
+      enabled,
+      recorded,
+      recordedCaps: rule.meta.needs.filter(
+        (n) => n === "response.size" || n === "request.credentials",
+      ),
+      index: planned.length,
+    });
+  }
+  const judged = (p: Planned) =>
+    and(p.enabled, p.rule.table.about, ...(p.recorded === undefined ? [] : [p.recorded]));
+
+  // ---- per file: rows, and rows a rule is about that lack what it needs -------------------------
+  const nr = planned.filter((p) => p.recorded !== undefined);
+  const fileRows = await query(
+    "files",
+    `SELECT ${q("file")} AS f, min(${q("format")}) AS fmt, count(*) AS n${nr
+      .map(
+        (p) =>
+          `,\n  sum(CASE WHEN ${x(and(p.enabled, p.rule.table.about, not(p.recorded!)))} THEN 1 ELSE 0 END) AS ${q(`nr${p.index}`)}`,
+      )
+      .join("")}\nFROM t GROUP BY 1`,
+  );
+  const files: TableResult["files"] = {};
+  const notRecorded = new Map<string, Map<string, number>>();
+  for (const r of fileRows) {
+    const f = String(r.f);
+    files[f] = { exchanges: num(r.n), format: String(r.fmt ?? "table") };
+    for (const p of nr) {
+      const n = num(r[`nr${p.index}`]);
+      if (n === 0) continue;
+      let m = notRecorded.get(p.rule.id);
+      if (m === undefined) {
+        m = new Map();
+        notRecorded.set(p.rule.id, m);
+      }
+      m.set(f, n);
+    }
+  }
+  const exchanges = Object.values(files).reduce((s, f) => s + f.exchanges, 0);
+
+  // ---- endpoints, statuses and classes ------------------------------------------------------------
+  const keyRows = await query(
+    "endpoints",
+    `SELECT ${q(KEY)} AS k FROM t GROUP BY 1 ORDER BY 1 LIMIT ${templateLimit + 1}`,
+  );
+  const capped = keyRows.length > templateLimit;
+  const boundary = capped ? String(keyRows[templateLimit - 1]!.k) : undefined;
+  const keyExpr =
+    boundary === undefined
+      ? q(KEY)
+      : `CASE WHEN ${q(KEY)} <= ${str(d, boundary)} THEN ${q(KEY)} ELSE NULL END`;
+  const groups = await query(
+    "endpoints",
+    `SELECT ${keyExpr} AS k, ${q("status")} AS s, ${q(CLASS)} AS c, count(*) AS n FROM t GROUP BY 1, 2, 3`,
+  );
+  const endpoints: Record<string, EndpointStats> = {};
+  let other = emptyEndpoint();
+  const statuses: Record<string, number> = {};
+  const classes: Record<string, number> = {};
+  for (const g of groups) {
+    const n = num(g.n);
+    const status = g.s === null || g.s === undefined ? "none" : String(num(g.s));
+    const cls = g.c === null || g.c === undefined ? undefined : String(g.c);
+    statuses[status] = (statuses[status] ?? 0) + n;
+    if (cls !== undefined) classes[cls] = (classes[cls] ?? 0) + n;
+    let ep: EndpointStats;
+    if (g.k === null || g.k === undefined) ep = other;
+    else {
+      const k = String(g.k);
+      ep = endpoints[k] ??= emptyEndpoint();
+    }
+    ep.count += n;
+    ep.statuses[status] = (ep.statuses[status] ?? 0) + n;
+    if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + n;
+  }
+  for (const ep of [...Object.values(endpoints), other]) {
+    ep.statuses = sortKeys(ep.statuses);
+    ep.classes = sortKeys(ep.classes);
+  }
+  const cappedEndpoints = capEndpoints(endpoints, other, templateLimit);
+  other = cappedEndpoints.other;
+
+  // ---- the rules: who reports on which rows ------------------------------------------------------
+  // One row per combination of the rules' verdicts and the values they must judge.
+  const ruleCols: string[] = [];
+  const anyRule: string[] = [];
+  /** Each rule's columns of the query, to tell which rule a failing query failed on. */
+  const colsByRule = new Map<string, string[]>();
+  for (const p of planned) {
+    const base = judged(p);
+    const when = and(base, p.rule.table.when);
+    const mine: string[] = [`${x(holds(when))} AS ${q(`w${p.index}`)}`];
+    anyRule.push(q(`w${p.index}`));
+    const check = p.rule.table.check;
+    if (check !== undefined) {
+      const applies = and(base, not(holds(p.rule.table.when)), check.applies);
+      mine.push(`${x(holds(applies))} AS ${q(`a${p.index}`)}`);
+      anyRule.push(q(`a${p.index}`));
+      check.inputs.forEach((input, k) => {
+        mine.push(`CASE WHEN ${x(applies)} THEN ${x(input)} END AS ${q(`v${p.index}_${k}`)}`);
+      });
+    }
+    ruleCols.push(...mine);
+    colsByRule.set(p.rule.id, mine);
+  }
+  const findingCounts = new Map<string, number>();
+  let untruthful = 0;
+  const badInputs = new Map<number, Map<string, readonly Value[]>>();
+  {
+    const flagged = "bf = TRUE OR c = 'soft_error'";
+    const filter = [...anyRule, flagged].map((c) => `(${c})`).join(" OR ");
+    const cols = [`${q(CLASS)} AS c`, `${q("body_flagged")} AS bf`, ...ruleCols];
+    const names = cols.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
+    let rows: Row[];
+    try {
+      rows = await query(
+        "rules",
+        `SELECT ${names.join(", ")}, count(*) AS n FROM (\n  SELECT ${cols.join(",\n    ")}\n  FROM t\n) AS r\nWHERE ${filter}\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
+      );
+    } catch (e) {
+      // One query for all the rules failed: run each rule's part alone to name the rule.
+      for (const [id, mine] of colsByRule) {
+        const own = mine.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
+        await query(
+          id,
+          `SELECT ${own.join(", ")}, count(*) AS n FROM (SELECT ${mine.join(", ")} FROM t) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
+        );
+      }
+      throw e;
+    }
+    const verdicts = planned.map(() => new Map<string, boolean>());
+    for (const r of rows) {
+      const n = num(r.n);
+      const cls = r.c === null || r.c === undefined ? undefined : String(r.c);
+      let flagged = cls === "soft_error" || r.bf === true || r.bf === 1;
+      for (const p of planned) {
+        let fires = r[`w${p.index}`] === true || r[`w${p.index}`] === 1;
+        const check = p.rule.table.check;
+        if (
+          !fires &&
+          check !== undefined &&
+          (r[`a${p.index}`] === true || r[`a${p.index}`] === 1)
+        ) {
+          const values = check.inputs.map((_, k) => value(r[`v${p.index}_${k}`]));
+          const key = JSON.stringify(values);
+          let bad = verdicts[p.index]!.get(key);
+          if (bad === undefined) {
+            bad = check.judge(values) !== undefined;
+            verdicts[p.index]!.set(key, bad);
+            if (bad) {
+              let m = badInputs.get(p.index);
+              if (m === undefined) {
+                m = new Map();
+                badInputs.set(p.index, m);
+              }
+              m.set(key, values);
+            }
+          }
+          fires = bad;
+        }
+        if (!fires) continue;
+        findingCounts.set(p.rule.id, (findingCounts.get(p.rule.id) ?? 0) + n);
+        if (p.rule.meta.severity !== "info") flagged = true;
+      }
+      if (flagged && cls !== undefined && !UNANSWERED_CLASSES.has(cls)) untruthful += n;
+    }
+  }
+
+  // ---- the findings listed -------------------------------------------------------------------------
+  const findings: Record<string, RuleFindings> = {};
+  for (const p of planned) {
+    const count = findingCounts.get(p.rule.id) ?? 0;
+    if (count === 0) continue;
+    const samples = await listFindings(
+      o.executor,
+      withT,
+      p,
+      badInputs.get(p.index),
+      maxFindings,
+      judged(p),
+    );
+    findings[p.rule.id] = {
+      count,
+      bySeverity: { [p.rule.meta.severity]: count },
+      samples,
+    };
+  }
+
+  // ---- coverage --------------------------------------------------------------------------------------
+  const coverage: Record<string, RuleCoverage> = {};
+  // Every file, also one whose records were all malformed (no row in the table).
+  const fileNames = [
+    ...new Set([...Object.keys(files), ...(fileList ?? []).map((f) => f.file)]),
+  ].sort(cmpStr);
+  for (const rule of tableRules) {
+    const cov: RuleCoverage = { checked: 0, notChecked: {} };
+    for (const f of fileNames) {
+      const info = fileList?.find((x) => x.file === f);
+      const missing = missingCapabilities(
+        rule,
+        info?.capabilities ?? o.capabilities ?? new Set(),
+        info === undefined ? o.logged : info.logged,
+      );
+      if (missing.length > 0) {
+        if (!missing.includes("probe")) cov.notChecked[f] = missing.sort();
+        continue;
+      }
+      const n = notRecorded.get(rule.id)?.get(f) ?? 0;
+      cov.checked += (files[f]?.exchanges ?? 0) - n;
+      if (n > 0) {
+        const p = planned.find((x) => x.rule.id === rule.id)!;
+        cov.notRecorded ??= {};
+        cov.notRecorded[f] = sortKeys(Object.fromEntries(p.recordedCaps.map((c) => [c, n])));
+      }
+    }
+    coverage[rule.id] = cov;
+  }
+
+  return {
+    exchanges,
+    statuses: sortKeys(statuses),
+    classes: sortKeys(classes),
+    untruthful,
+    timeline: await timeline(o.executor, withT, timelineLimit),
+    endpoints: cappedEndpoints.endpoints,
+    otherEndpoints: other,
+    findings,
+    coverage,
+    files,
+  };
+}
+
+/** Findings listed in bulk as literal values at most; past it the candidates are read in order. */
+const INLINE_LIMIT = 1000;
+
+/**
+ * The first findings of a rule by location, their messages made by the rule from the rows.
+ * Rows whose verdict needed a value check are those whose values the check found bad.
+ */
+async function listFindings(
+  ex: Executor,
+  withT: string,
+  p: Planned,
+  bad: ReadonlyMap<string, readonly Value[]> | undefined,
+  limit: number,
+  judged: Expr,
+): Promise<FindingSample[]> {
+  const d = ex.dialect;
+  const q = (n: string) => ident(d, n);
+  const check = p.rule.table.check;
+  const when = and(judged, p.rule.table.when);
+  let where = toSql(holds(when), d);
+  // The values the check found bad, as literals (few, nearly always); past INLINE_LIMIT every
+  // candidate is read and judged here.
+  let judgeHere = false;
+  if (check !== undefined && bad !== undefined && bad.size > 0) {
+    const applies = and(judged, not(holds(p.rule.table.when)), check.applies);
+    if (bad.size <= INLINE_LIMIT) {
+      const tuples = [...bad.values()].map((values) =>
+        and(...check.inputs.map((input, k) => equalsValue(input, values[k]!))),
+      );
+      where = `${where} OR ${toSql(holds(and(applies, or(...tuples))), d)}`;
+    } else {
+      where = `${where} OR ${toSql(holds(applies), d)}`;
+      judgeHere = true;
+    }
+  }
+  // Every column: a message may read any of them.
+  const cols = COLUMN_NAMES;
+  const order = `${q("file")}, coalesce(${q("line")}, -1), coalesce(${q("entry")}, -1)`;
+  // One more than listed: equal locations at the cut are ordered by message (see below).
+  const sql = `${withT}SELECT ${cols.map(q).join(", ")}, ${q(CLASS)} AS ${q("_c")} FROM t WHERE ${where} ORDER BY ${order}${judgeHere ? "" : ` LIMIT ${limit + 1}`}`;
+  const rows = await run(ex, p.rule.id, sql);
+  const samples: FindingSample[] = [];
+  let taken = 0;
+  for (const r of rows) {
+    const row = {} as ExchangeRow;
+    for (const c of COLUMN_NAMES) (row as Record<string, Value>)[c] = value(r[c]);
+    const v = verdict(p.c, row);
+    if (v === undefined) continue;
+    const f = rowFinding(p.rule, p.c, row, v.detail);
+    const cls = r._c === null || r._c === undefined ? undefined : String(r._c);
+    addSample(samples, { ...f, evidence: f.evidence }, cls, limit);
+    if (++taken > limit && judgeHere) break;
+  }
+  return samples;
+}
+
+/** `input = value`, NULL meaning IS NULL. */
+function equalsValue(input: Expr, v: Value): Expr {
+  if (v === null) return isNull(input);
+  if (typeof v === "boolean") return v ? holds(input) : not(holds(input));
+  return { op: "cmp", cmp: "=", a: input, b: lit(v) };
+}
+
+/** The timeline: the narrowest width on the ladder that keeps at most `limit` buckets. */
+async function timeline(ex: Executor, withT: string, limit: number): Promise<Timeline> {
+  const d = ex.dialect;
+  const q = (n: string) => ident(d, n);
+  const sec = `floor(${q("time_ms")} / 1000)`;
+  let width: number = FIRST_WIDTH;
+  for (;;) {
+    const widths: number[] = [];
+    for (let w = width, i = 0; i < 12; i++, w = nextWidth(w)) widths.push(w);
+    const rows = await run(
+      ex,
+      "timeline",
+      `${withT}, s AS (SELECT DISTINCT ${sec} AS sec FROM t WHERE ${q("time_ms")} IS NOT NULL)\nSELECT count(*) AS n${widths
+        .map((w, i) => `, count(DISTINCT floor(sec / ${w})) AS ${q(`w${i}`)}`)
+        .join("")} FROM s`,
+    );
+    const r = rows[0] ?? {};
+    if (num(r.n) === 0) return toTimeline(new Map(), FIRST_WIDTH);
+    const fit = widths.findIndex((_, i) => num(r[`w${i}`]) <= limit);
+    if (fit >= 0) {
+      width = widths[fit]!;
+      break;
+    }
+    width = nextWidth(widths[widths.length - 1]!);
+  }
+  const rows = await run(
+    ex,
+    "timeline",
+    `${withT}SELECT floor(${sec} / ${width}) * ${width} AS k, ${q(TIME_CLASS)} AS c, count(*) AS n FROM t WHERE ${q("time_ms")} IS NOT NULL GROUP BY 1, 2`,
+  );
+  const buckets = new Map<number, Record<string, number>>();
+  for (const r of rows) {
+    const k = bucketStart(num(r.k), width);
+    let b = buckets.get(k);
+    if (b === undefined) {
+      b = {};
+      buckets.set(k, b);
+    }
+    const c = String(r.c);
+    b[c] = (b[c] ?? 0) + num(r.n);
+  }
+  return toTimeline(buckets, width);
+}
