@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPOSITORY_URL } from "../packages/cli/src/audit/links.js";
+import { REPOSITORY_URL } from "../packages/cli/src/links.js";
 import { REPOSITORY_URL as LIBRARY_REPOSITORY_URL } from "../packages/truestatus/src/semantics/links.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { exportNames } from "../../../test/helpers/export-names.js";
-import { REPOSITORY_URL, RULE_DOCS_BASE, ruleDocsUrl } from "../src/audit/links.js";
 import { RULES } from "../src/audit/rules/index.js";
+import { REPOSITORY_URL, RULE_DOCS_BASE, ruleDocsUrl } from "../src/links.js";
 
 const ROOT = new URL("../../../", import.meta.url);
 const read = (p: string) => JSON.parse(readFileSync(new URL(p, ROOT), "utf8")) as PackageJson;

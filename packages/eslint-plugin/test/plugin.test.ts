@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
-import { REPOSITORY_URL as CLI_REPOSITORY_URL } from "../../cli/src/audit/links.js";
+import { REPOSITORY_URL as CLI_REPOSITORY_URL } from "../../cli/src/links.js";
 import plugin, { configs, rules } from "../src/index.js";
 import { REPOSITORY_URL } from "../src/util/links.js";
 

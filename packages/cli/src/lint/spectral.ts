@@ -4,7 +4,7 @@
  * same places (both read the resolved document and point at paths in it).
  */
 import { readFile } from "node:fs/promises";
-import { ruleDocsUrl } from "../audit/links.js";
+import { ruleDocsUrl } from "../links.js";
 import type { LintOptions } from "./rule.js";
 import { LINT_RULES } from "./rules/index.js";
 

@@ -3,7 +3,7 @@
  * total), JSON (versioned) or SARIF 2.1.0 (one result per failed criterion). Pure: a result in,
  * a string out.
  */
-import { REPOSITORY_URL } from "../audit/links.js";
+import { REPOSITORY_URL } from "../links.js";
 import type { CheckResult } from "./check.js";
 import { CRITERIA, CRITERION_TITLES } from "./faults.js";
 import type { Tally } from "./score.js";

@@ -1,6 +1,6 @@
 /**
  * Where each rule's page is: docs/eslint/<name>.md in the repository. The CLI's
- * packages/cli/src/audit/links.ts names the same repository (a test keeps them equal).
+ * packages/cli/src/links.ts names the same repository (a test keeps them equal).
  */
 export const REPOSITORY_URL = "https://github.com/truestatus/truestatus";
 

@@ -1,5 +1,5 @@
 /**
- * Where the project lives. The CLI's `audit/links.ts` names the same repository (the library
+ * Where the project lives. The CLI's `src/links.ts` names the same repository (the library
  * cannot import the CLI; a test keeps the two equal), and both package.json files name it too.
  */
 export const REPOSITORY_URL = "https://github.com/truestatus/truestatus";

@@ -14,7 +14,7 @@ export interface ReportOptions {
   readonly version?: string;
 }
 
-export { RULE_DOCS_BASE, ruleDocsUrl } from "../links.js";
+export { RULE_DOCS_BASE, ruleDocsUrl } from "../../links.js";
 
 /**
  * Exchanges not checked one by one because their record lacks what a rule needs, grouped by file

@@ -5,8 +5,8 @@
  * tool execution notifications. Validated in the tests against the official schema.
  */
 
+import { REPOSITORY_URL } from "../../links.js";
 import { CAPABILITY_LABELS } from "../exchange.js";
-import { REPOSITORY_URL } from "../links.js";
 import { RULES } from "../rules/index.js";
 import type { Summary } from "../summary.js";
 import { type ReportOptions, unrecordedGaps } from "./options.js";

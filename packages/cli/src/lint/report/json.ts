@@ -2,7 +2,7 @@
  * The lint JSON reporter (schema: docs/lint.md): every finding with its location (file, line,
  * column, JSON pointer), fingerprint, whether the baseline knows it, and the suggested YAML.
  */
-import { ruleDocsUrl } from "../../audit/links.js";
+import { ruleDocsUrl } from "../../links.js";
 import { countBySeverity } from "../lint.js";
 import type { LintReportInput, LintReportOptions } from "./types.js";
 

@@ -4,8 +4,9 @@
  * where the node is written, and a partial fingerprint for code-scanning's deduplication. With a
  * baseline, each result carries baselineState "new" or "unchanged" (SARIF §3.27.24) and keeps its level.
  */
-import { REPOSITORY_URL } from "../../audit/links.js";
+
 import { SARIF_LEVEL, sarifRuleDescriptor } from "../../audit/report/sarif-rule.js";
+import { REPOSITORY_URL } from "../../links.js";
 import type { LintReportInput, LintReportOptions } from "./types.js";
 
 export function lintSarifReport(input: LintReportInput, options: LintReportOptions = {}): string {

@@ -4,7 +4,7 @@
  * count at the end.
  */
 import { styleText } from "node:util";
-import { ruleDocsUrl } from "../../audit/links.js";
+import { ruleDocsUrl } from "../../links.js";
 import type { Severity } from "../rule.js";
 import { terminalSafe } from "./terminal.js";
 import type { LintReportInput, LintReportOptions } from "./types.js";

@@ -1,5 +1,5 @@
 /**
- * Where the project lives. Every link a report prints (rule pages in text, JSON, SARIF and HTML,
+ * Where the project lives (beside the faces: analyze, lint and proxy-check all link to it). Every link a report prints (rule pages in text, JSON, SARIF and HTML,
  * SARIF's informationUri) is built from REPOSITORY_URL, which both package.json files also name
  * (a test keeps them equal).
  */
