@@ -31,7 +31,9 @@ describe("excerptAround", () => {
         (secret, prefix, filler) => {
           const text = `${filler}error ${prefix}${secret}\n    at handler (/srv/app.js:1:2)`;
           const ex = excerptAround(text, text.indexOf("\n    at"));
-          expect(pieces(secret, ex)).toEqual([]);
+          // A piece the filler itself holds (fast-check likes "propertyIs…" in both) is not a leak.
+          const own = `${filler}error ${prefix} at handler (/srv/app.js:1:2)`;
+          expect(pieces(secret, ex).filter((p) => !own.includes(p))).toEqual([]);
         },
       ),
       { numRuns: 300 },
