@@ -81,6 +81,23 @@ export const cause: Expr = caseWhen(
 
 const causeOf = compileJs(cause);
 
+/** The logged fact that the upstream never answered, in the words of the source that logged it. */
+function noAnswerFact(row: ExchangeRow): string {
+  const d = row.upstream_details;
+  switch (row.format) {
+    case "alb":
+      return "ALB target_status_code -";
+    case "elb":
+      return "ELB backend_status_code -";
+    case "traefik":
+      return "Traefik logged no OriginStatus";
+    case "cloudflare":
+      return "Cloudflare OriginResponseStatus 0";
+    default:
+      return d === null || d === undefined ? "no upstream status logged" : `proxy detail ${d}`;
+  }
+}
+
 /** The cause and the fact that shows it, for a row whose `cause` is not NULL. */
 function explain(row: ExchangeRow): Cause & { readonly fact: string } {
   const key = String(causeOf(row));
@@ -91,7 +108,7 @@ function explain(row: ExchangeRow): Cause & { readonly fact: string } {
   const c = OTHER[key]!;
   if (key.startsWith("haproxy:"))
     return { ...c, fact: `HAProxy termination state ${row.termination!.slice(0, 2)}` };
-  if (key === "alb:-") return { ...c, fact: "ALB target_status_code -" };
+  if (key === "alb:-") return { ...c, fact: noAnswerFact(row) };
   return { ...c, fact: `upstream status ${row.upstream_status}` };
 }
 

@@ -66,8 +66,22 @@ describe(rule.id, () => {
       },
       {
         name: "ALB target never answered",
-        exchange: exchange({ status: 500, upstream: { targetStatus: null } }),
-        findings: [{ message: /target never answered.*502/ }],
+        exchange: exchange({ status: 500, format: "alb", upstream: { targetStatus: null } }),
+        findings: [{ message: /target never answered \(ALB target_status_code -\).*502/ }],
+      },
+      {
+        name: "Cloudflare: the origin never answered, said in Cloudflare's words",
+        exchange: exchange({ status: 500, format: "cloudflare", upstream: { targetStatus: null } }),
+        findings: [{ message: /never answered \(Cloudflare OriginResponseStatus 0\)/ }],
+      },
+      {
+        name: "GCP load balancer: its statusDetails quoted, not ALB's field",
+        exchange: exchange({
+          status: 500,
+          format: "gcp-lb",
+          upstream: { targetStatus: null, details: "failed_to_connect_to_backend" },
+        }),
+        findings: [{ message: /never answered \(proxy detail failed_to_connect_to_backend\)/ }],
       },
     ],
   });
