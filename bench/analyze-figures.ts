@@ -15,7 +15,7 @@
  * wall times move with the neighbours: read the CPU-time columns too (and see bench/ab.sh).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { generate } from "./gen-combined.js";
 import { generateIncident } from "./gen-incident.js";
 
@@ -26,6 +26,8 @@ function flag(name: string, def: number): number {
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 
 const ROUNDS = flag("rounds", 3);
+// bench/out is git-ignored: a fresh clone has none.
+mkdirSync("bench/out", { recursive: true });
 const BIN = "packages/cli/dist/cli/bin.js";
 const pin = spawnSync("taskset", ["-c", "0", "true"]).status === 0 ? ["taskset", "-c", "0"] : [];
 

@@ -8,7 +8,7 @@
  *   npm run build && node --import tsx bench/analyze-rss.ts [--lines=10000000] [--only=w3c,s3,...] [--formats-only]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { generate } from "./gen-combined.js";
 import { FORMATS, generateFormat } from "./gen-formats.js";
 import { generateHar } from "./gen-har.js";
@@ -21,6 +21,7 @@ const FORMATS_ONLY = process.argv.includes("--formats-only");
 
 const LOG = "bench/out/combined-10000000.log";
 const HAR = "bench/out/session-500mb.har";
+mkdirSync("bench/out", { recursive: true });
 if (!FORMATS_ONLY && !existsSync(LOG)) await generate(LOG, 10_000_000);
 if (!FORMATS_ONLY && !existsSync(HAR)) await generateHar(HAR, 500);
 
