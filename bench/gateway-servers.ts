@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   if (mode === "truestatus") {
     // The built gateway (npm run build), as `truestatus gateway` runs it; GATEWAY_FROM=src loads
     // the TypeScript sources through tsx instead.
-    const from = process.env.GATEWAY_FROM === "src" ? "../src" : "../dist";
+    const from =
+      process.env.GATEWAY_FROM === "src" ? "../packages/cli/src" : "../packages/cli/dist";
     const { checkConfig } = (await import(
       `${from}/gateway/config.js`
     )) as typeof import("../packages/cli/src/gateway/config.js");
