@@ -61,6 +61,59 @@ export function skippedOf(e: InputError): SkippedInput {
 export const skippable = (e: unknown): e is InputError =>
   isInputError(e) && !OPTION_ERRORS.has(e.code) && !e.partial;
 
+/**
+ * The inputs a run leaves out, for both engines: each is listed in `summary.skipped` with its
+ * reason, and when no input at all could be read the run fails on the first, naming the others.
+ */
+export class InputSkips {
+  readonly list: SkippedInput[] = [];
+  readonly #errors: InputError[] = [];
+
+  /** Takes an error if it means "skip this input" (else rethrows it). */
+  take(e: unknown): void {
+    if (!skippable(e)) throw e;
+    this.list.push(skippedOf(e));
+    this.#errors.push(e);
+  }
+
+  /** The files the inputs name (directories listed), skipping inputs that cannot be listed. */
+  async expand(inputs: readonly string[]): Promise<string[]> {
+    const files: string[] = [];
+    for (const input of inputs) {
+      try {
+        files.push(...(await expandInputs([input])));
+      } catch (e) {
+        this.take(e);
+      }
+    }
+    return files;
+  }
+
+  /** Throws when `read` inputs were read and some were skipped: nothing to report on. */
+  failIfNoneRead(read: number): void {
+    const errors = this.#errors;
+    if (read > 0 || errors.length === 0) return;
+    if (errors.length === 1) throw errors[0]!;
+    const first = errors[0]!;
+    throw new InputError(
+      first.code,
+      first.file,
+      `${skippedOf(first).reason}; no other input could be read either (${errors
+        .slice(1, 6)
+        .map((e) => `${e.file}: ${skippedOf(e).reason}`)
+        .join("; ")}${errors.length > 6 ? `; and ${errors.length - 6} more` : ""})`,
+    );
+  }
+
+  /** Lists the skipped inputs in the summary, sorted by file. */
+  record(summary: Summary): void {
+    if (this.list.length > 0)
+      summary.skipped = [...this.list].sort((a, b) =>
+        a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
+      );
+  }
+}
+
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
 export async function analyzeInputs(
@@ -69,21 +122,8 @@ export async function analyzeInputs(
 ): Promise<AnalyzeResult> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
   const minBytes = options.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
-  const skipped: SkippedInput[] = [];
-  const firstErrors: InputError[] = [];
-  const skip = (e: InputError) => {
-    skipped.push(skippedOf(e));
-    firstErrors.push(e);
-  };
-  const files: string[] = [];
-  for (const input of inputs) {
-    try {
-      files.push(...(await expandInputs([input])));
-    } catch (e) {
-      if (!skippable(e)) throw e;
-      skip(e);
-    }
-  }
+  const skips = new InputSkips();
+  const files = await skips.expand(inputs);
   const analysis = new Analysis(options);
   const errors: Error[] = [];
   let parallel: Summary | undefined;
@@ -102,8 +142,7 @@ export async function analyzeInputs(
     try {
       opened = await openSource(file, openOptions);
     } catch (e) {
-      if (!skippable(e)) throw e;
-      skip(e);
+      skips.take(e);
       continue;
     }
     read++;
@@ -154,18 +193,7 @@ export async function analyzeInputs(
     done += analysis.records - before;
     if (e !== undefined) errors.push(e);
   }
-  if (read === 0 && firstErrors.length > 0) {
-    if (firstErrors.length === 1) throw firstErrors[0]!;
-    const first = firstErrors[0]!;
-    throw new InputError(
-      first.code,
-      first.file,
-      `${skippedOf(first).reason}; no other input could be read either (${firstErrors
-        .slice(1, 6)
-        .map((e) => `${e.file}: ${skippedOf(e).reason}`)
-        .join("; ")}${firstErrors.length > 6 ? `; and ${firstErrors.length - 6} more` : ""})`,
-    );
-  }
+  skips.failIfNoneRead(read);
   const single = analysis.summary();
   for (const [file, wrapper] of wrappers) {
     const st = single.sources[file];
@@ -175,7 +203,6 @@ export async function analyzeInputs(
     parallel === undefined
       ? single
       : mergeSummaries(single, parallel, ruleMap(options.rules), options.templateLimit);
-  if (skipped.length > 0)
-    summary.skipped = [...skipped].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { summary, errors, skipped };
+  skips.record(summary);
+  return { summary, errors, skipped: skips.list };
 }

@@ -6,21 +6,19 @@
  * runs them. The summary is the streaming engine's, byte for byte (test/audit/table).
  */
 import { DEFAULT_POLICY } from "truestatus";
-import { type AnalyzeOptions, type AnalyzeResult, skippable, skippedOf } from "../analyze.js";
+import { type AnalyzeOptions, type AnalyzeResult, InputSkips } from "../analyze.js";
 import { inspectSuccessBody } from "../body.js";
 import { Analysis, isTruncation, missingCapabilities, ruleMap } from "../engine.js";
 import type { Capability, Exchange, SourceFormat } from "../exchange.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { RULES } from "../rules/index.js";
 import { isMalformed, type LoggedHeaders } from "../source.js";
-import { InputError } from "../sources/errors.js";
-import { expandInputs, type OpenedSource, type OpenOptions, openSource } from "../sources/open.js";
+import { type OpenedSource, type OpenOptions, openSource } from "../sources/open.js";
 import {
   concludeAggregates,
   DEFAULT_MAX_FINDINGS,
   type RuleCoverage,
   SCHEMA_VERSION,
-  type SkippedInput,
   type SourceStats,
   type Summary,
   sortKeys,
@@ -166,21 +164,8 @@ export async function analyzeWithDuckDB(
   const rules = options.rules ?? RULES;
   const maxFindings = options.maxFindings ?? DEFAULT_MAX_FINDINGS;
   const ctx: RuleContext = { policy: options.policy ?? DEFAULT_POLICY };
-  const skipped: SkippedInput[] = [];
-  const firstErrors: InputError[] = [];
-  const skip = (e: InputError) => {
-    skipped.push(skippedOf(e));
-    firstErrors.push(e);
-  };
-  const files: string[] = [];
-  for (const input of inputs) {
-    try {
-      files.push(...(await expandInputs([input])));
-    } catch (e) {
-      if (!skippable(e)) throw e;
-      skip(e);
-    }
-  }
+  const skips = new InputSkips();
+  const files = await skips.expand(inputs);
   const openOptions: OpenOptions = {
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
     ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
@@ -205,8 +190,7 @@ export async function analyzeWithDuckDB(
       try {
         opened = await openSource(file, openOptions);
       } catch (e) {
-        if (!skippable(e)) throw e;
-        skip(e);
+        skips.take(e);
         continue;
       }
       read++;
@@ -242,18 +226,7 @@ export async function analyzeWithDuckDB(
       }
     }
     writer.close();
-    if (read === 0 && firstErrors.length > 0) {
-      if (firstErrors.length === 1) throw firstErrors[0]!;
-      const first = firstErrors[0]!;
-      throw new InputError(
-        first.code,
-        first.file,
-        `${skippedOf(first).reason}; no other input could be read either (${firstErrors
-          .slice(1, 6)
-          .map((e) => `${e.file}: ${skippedOf(e).reason}`)
-          .join("; ")}${firstErrors.length > 6 ? `; and ${firstErrors.length - 6} more` : ""})`,
-      );
-    }
+    skips.failIfNoneRead(read);
     const js = analysis.summary();
     const columns = Object.fromEntries(COLUMN_NAMES.map((c) => [c, ident("duckdb", c)])) as Record<
       ColumnName,
@@ -270,11 +243,8 @@ export async function analyzeWithDuckDB(
     const sources = { ...js.sources };
     for (const [file, wrapper] of wrappers) if (sources[file]) sources[file].wrapper = wrapper;
     const summary = assemble(sql, js, maxFindings, sources, {}, rules);
-    if (skipped.length > 0)
-      summary.skipped = [...skipped].sort((a, b) =>
-        a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
-      );
-    return { summary, errors, skipped };
+    skips.record(summary);
+    return { summary, errors, skipped: skips.list };
   } finally {
     await session.close();
   }
