@@ -55,8 +55,36 @@ export function templateSql(d: Dialect, target: string): string {
   }
 }
 
+/** The endpoint key ("GET /users/{id}") of a row whose template is `template` (SQL). */
+export function keySql(d: Dialect, template: string): string {
+  return d === "clickhouse" || d === "bigquery"
+    ? `concat(${exprSql(methodLabel, d)}, ' ', coalesce(${template}, ''))`
+    : `(${exprSql(methodLabel, d)} || ' ' || coalesce(${template}, ''))`;
+}
+
+/**
+ * The endpoint key from the columns `t` has, without reading `template` when it is derived: the
+ * column the template comes from (the table's own template, or the target), and the key from that
+ * column under another name. Many rows share a target, so a query can group by it first and
+ * template each one once.
+ */
+export function keyFromSource(
+  d: Dialect,
+  rel: Relation,
+): { source: string; key: (column: string) => string } {
+  const q = (n: string) => ident(d, n);
+  if (rel.columns.template !== undefined)
+    return { source: q("template"), key: (c) => keySql(d, c) };
+  return { source: q("target"), key: (c) => keySql(d, templateSql(d, c)) };
+}
+
 /** Columns computed from others when the table lacks them. */
 const DERIVED: ReadonlySet<ColumnName> = new Set(["template", "body_class"]);
+
+/** The columns of `t` that can hold a value: the mapped ones and the derived ones. */
+export function presentColumns(rel: Relation): ColumnName[] {
+  return COLUMN_NAMES.filter((c) => rel.columns[c] !== undefined || DERIVED.has(c));
+}
 
 /** The CTEs that define `t` (without the leading WITH). */
 export function baseCtes(d: Dialect, rel: Relation): string {
@@ -71,10 +99,7 @@ export function baseCtes(d: Dialect, rel: Relation): string {
   if (rel.columns.body_class === undefined)
     derived.push(`${exprSql(bodyClassWithoutBodies, d)} AS ${q("body_class")}`);
   const where = rel.where === undefined ? "" : `\n  WHERE ${rel.where}`;
-  const key =
-    d === "clickhouse" || d === "bigquery"
-      ? `concat(${exprSql(methodLabel, d)}, ' ', coalesce(${q("template")}, ''))`
-      : `(${exprSql(methodLabel, d)} || ' ' || coalesce(${q("template")}, ''))`;
+  const key = keySql(d, q("template"));
   return [
     `t0 AS (\n  SELECT\n    ${t0}\n  FROM ${rel.from}${where}\n)`,
     `t1 AS (\n  SELECT t0.*${derived.map((x) => `,\n    ${x}`).join("")}\n  FROM t0\n)`,

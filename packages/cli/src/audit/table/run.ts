@@ -34,6 +34,7 @@ import { EngineError, firstLine } from "./errors.js";
 import {
   and,
   col,
+  compareCodePoints,
   type Expr,
   holds,
   isIn,
@@ -44,10 +45,19 @@ import {
   or,
   type Value,
 } from "./expr.js";
+import { failureClass } from "./facts.js";
 import { type CompiledForm, isTableRule, rowFinding, type TableRule, verdict } from "./form.js";
-import { baseCtes, CLASS, KEY, type Relation, TIME_CLASS } from "./relation.js";
-import { COLUMN_NAMES, type ExchangeRow } from "./schema.js";
-import { type Dialect, ident, str, toSql } from "./sql.js";
+import {
+  baseCtes,
+  CLASS,
+  keyFromSource,
+  presentColumns,
+  type Relation,
+  TIME_CLASS,
+} from "./relation.js";
+import { COLUMN_NAMES, type ColumnName, type ExchangeRow } from "./schema.js";
+import { shapeColumns } from "./shapes.js";
+import { type Dialect, ident, literal, toSql } from "./sql.js";
 
 /** A SQL engine holding the table: runs a query, gives its rows as plain objects. */
 export interface Executor {
@@ -199,49 +209,16 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
   const judged = (p: Planned) =>
     and(p.enabled, p.rule.table.about, ...(p.recorded === undefined ? [] : [p.recorded]));
 
-  // ---- per file: rows, and rows a rule is about that lack what it needs -------------------------
-  const nr = planned.filter((p) => p.recorded !== undefined);
-  const fileRows = await query(
-    "files",
-    `SELECT ${q("file")} AS f, min(${q("format")}) AS fmt, count(*) AS n${nr
-      .map(
-        (p) =>
-          `,\n  sum(CASE WHEN ${x(and(p.enabled, p.rule.table.about, not(p.recorded!)))} THEN 1 ELSE 0 END) AS ${q(`nr${p.index}`)}`,
-      )
-      .join("")}\nFROM t GROUP BY 1`,
-  );
-  const files: TableResult["files"] = {};
-  const notRecorded = new Map<string, Map<string, number>>();
-  for (const r of fileRows) {
-    const f = String(r.f);
-    files[f] = { exchanges: num(r.n), format: String(r.fmt ?? "table") };
-    for (const p of nr) {
-      const n = num(r[`nr${p.index}`]);
-      if (n === 0) continue;
-      let m = notRecorded.get(p.rule.id);
-      if (m === undefined) {
-        m = new Map();
-        notRecorded.set(p.rule.id, m);
-      }
-      m.set(f, n);
-    }
-  }
-  const exchanges = Object.values(files).reduce((s, f) => s + f.exchanges, 0);
-
   // ---- endpoints, statuses and classes ------------------------------------------------------------
-  const keyRows = await query(
-    "endpoints",
-    `SELECT ${q(KEY)} AS k FROM t GROUP BY 1 ORDER BY 1 LIMIT ${templateLimit + 1}`,
-  );
-  const capped = keyRows.length > templateLimit;
-  const boundary = capped ? String(keyRows[templateLimit - 1]!.k) : undefined;
-  const keyExpr =
-    boundary === undefined
-      ? q(KEY)
-      : `CASE WHEN ${q(KEY)} <= ${str(d, boundary)} THEN ${q(KEY)} ELSE NULL END`;
+  // Grouped by the template's source first (many rows share a target), templated per group, and
+  // ranked by key: the first templateLimit keys in sort order are kept, the rest are "other".
+  const ks = keyFromSource(d, o.relation);
   const groups = await query(
     "endpoints",
-    `SELECT ${keyExpr} AS k, ${q("status")} AS s, ${q(CLASS)} AS c, count(*) AS n FROM t GROUP BY 1, 2, 3`,
+    `, e0 AS (SELECT ${q("method")}, ${ks.source} AS ${q("_src")}, ${q("status")}, ${q(CLASS)}, count(*) AS n FROM t GROUP BY 1, 2, 3, 4),
+e1 AS (SELECT ${ks.key(q("_src"))} AS k, ${q("status")} AS s, ${q(CLASS)} AS c, sum(n) AS n FROM e0 GROUP BY 1, 2, 3),
+e2 AS (SELECT k, s, c, n, dense_rank() OVER (ORDER BY k) AS rk FROM e1)
+SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) AS n FROM e2 GROUP BY 1, 2, 3`,
   );
   const endpoints: Record<string, EndpointStats> = {};
   let other = emptyEndpoint();
@@ -273,19 +250,16 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
   // ---- the rules: who reports on which rows ------------------------------------------------------
   // One row per combination of the rules' verdicts and the values they must judge.
   const ruleCols: string[] = [];
-  const anyRule: string[] = [];
   /** Each rule's columns of the query, to tell which rule a failing query failed on. */
   const colsByRule = new Map<string, string[]>();
   for (const p of planned) {
     const base = judged(p);
     const when = and(base, p.rule.table.when);
     const mine: string[] = [`${x(holds(when))} AS ${q(`w${p.index}`)}`];
-    anyRule.push(q(`w${p.index}`));
     const check = p.rule.table.check;
     if (check !== undefined) {
       const applies = and(base, not(holds(p.rule.table.when)), check.applies);
       mine.push(`${x(holds(applies))} AS ${q(`a${p.index}`)}`);
-      anyRule.push(q(`a${p.index}`));
       check.inputs.forEach((input, k) => {
         mine.push(`CASE WHEN ${x(applies)} THEN ${x(input)} END AS ${q(`v${p.index}_${k}`)}`);
       });
@@ -293,19 +267,50 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
     ruleCols.push(...mine);
     colsByRule.set(p.rule.id, mine);
   }
+  // Per file: its rows, and the rows a rule is about that lack what it needs.
+  const nr = planned.filter((p) => p.recorded !== undefined);
+  const fileCols = [
+    `${q("file")} AS f`,
+    ...nr.map(
+      (p) =>
+        `${x(holds(and(p.enabled, p.rule.table.about, not(p.recorded!))))} AS ${q(`nr${p.index}`)}`,
+    ),
+  ];
   const findingCounts = new Map<string, number>();
+  /** The files each rule has findings in (NULL: rows without a file). */
+  const findingFiles = new Map<string, Set<string | null>>();
   let untruthful = 0;
   const badInputs = new Map<number, Map<string, readonly Value[]>>();
+  const files: TableResult["files"] = {};
+  const notRecorded = new Map<string, Map<string, number>>();
   {
-    const flagged = "bf = TRUE OR c = 'soft_error'";
-    const filter = [...anyRule, flagged].map((c) => `(${c})`).join(" OR ");
-    const cols = [`${q(CLASS)} AS c`, `${q("body_flagged")} AS bf`, ...ruleCols];
+    // The rows grouped by what the rules, the class and the files read (their "shapes": a few
+    // hundred where there are millions of rows), and every expression computed once per shape.
+    const shapes = shapeColumns(
+      d,
+      planned.flatMap((p) => [
+        p.enabled,
+        p.rule.table.about,
+        p.rule.table.when,
+        ...(p.recorded === undefined ? [] : [p.recorded]),
+        ...(p.rule.table.check === undefined
+          ? []
+          : [p.rule.table.check.applies, ...p.rule.table.check.inputs]),
+      ]),
+    );
+    const s0 = `, s AS (SELECT ${shapes.map(([sql, name]) => `${sql} AS ${q(name)}`).join(", ")}, count(*) AS ${q("_n")} FROM t GROUP BY ${shapes.map((_, i) => i + 1).join(", ")})\n`;
+    const cols = [
+      ...fileCols,
+      `${x(failureClass)} AS c`,
+      `${q("body_flagged")} AS bf`,
+      ...ruleCols,
+    ];
     const names = cols.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
     let rows: Row[];
     try {
       rows = await query(
         "rules",
-        `SELECT ${names.join(", ")}, count(*) AS n FROM (\n  SELECT ${cols.join(",\n    ")}\n  FROM t\n) AS r\nWHERE ${filter}\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
+        `${s0}SELECT ${names.join(", ")}, min(${q("format")}) AS fmt, sum(${q("_n")}) AS n FROM (\n  SELECT ${cols.join(",\n    ")}, ${q("format")}, ${q("_n")}\n  FROM s\n) AS r\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
       );
     } catch (e) {
       // One query for all the rules failed: run each rule's part alone to name the rule.
@@ -313,10 +318,31 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
         const own = mine.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
         await query(
           id,
-          `SELECT ${own.join(", ")}, count(*) AS n FROM (SELECT ${mine.join(", ")} FROM t) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
+          `${s0}SELECT ${own.join(", ")}, sum(${q("_n")}) AS n FROM (SELECT ${mine.join(", ")}, ${q("_n")} FROM s) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
         );
       }
       throw e;
+    }
+    for (const r of rows) {
+      const f = String(r.f);
+      const n = num(r.n);
+      const fmt = String(r.fmt ?? "table");
+      const known = files[f];
+      if (known === undefined) files[f] = { exchanges: n, format: fmt };
+      else {
+        known.exchanges += n;
+        if (fmt < known.format) known.format = fmt;
+      }
+      for (const p of nr) {
+        const v = r[`nr${p.index}`];
+        if (v !== true && v !== 1) continue;
+        let m = notRecorded.get(p.rule.id);
+        if (m === undefined) {
+          m = new Map();
+          notRecorded.set(p.rule.id, m);
+        }
+        m.set(f, (m.get(f) ?? 0) + n);
+      }
     }
     const verdicts = planned.map(() => new Map<string, boolean>());
     for (const r of rows) {
@@ -350,14 +376,23 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
         }
         if (!fires) continue;
         findingCounts.set(p.rule.id, (findingCounts.get(p.rule.id) ?? 0) + n);
+        let inFiles = findingFiles.get(p.rule.id);
+        if (inFiles === undefined) {
+          inFiles = new Set();
+          findingFiles.set(p.rule.id, inFiles);
+        }
+        inFiles.add(r.f === null || r.f === undefined ? null : String(r.f));
         if (p.rule.meta.severity !== "info") flagged = true;
       }
       if (flagged && cls !== undefined && !UNANSWERED_CLASSES.has(cls)) untruthful += n;
     }
   }
 
+  const exchanges = Object.values(files).reduce((s, f) => s + f.exchanges, 0);
+
   // ---- the findings listed -------------------------------------------------------------------------
   const findings: Record<string, RuleFindings> = {};
+  const present = presentColumns(o.relation);
   for (const p of planned) {
     const count = findingCounts.get(p.rule.id) ?? 0;
     if (count === 0) continue;
@@ -368,6 +403,10 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
       badInputs.get(p.index),
       maxFindings,
       judged(p),
+      present,
+      [...findingFiles.get(p.rule.id)!].sort((a, b) =>
+        a === null ? (b === null ? 0 : 1) : b === null ? -1 : compareCodePoints(a, b),
+      ),
     );
     findings[p.rule.id] = {
       count,
@@ -378,10 +417,11 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
 
   // ---- coverage --------------------------------------------------------------------------------------
   const coverage: Record<string, RuleCoverage> = {};
-  // Every file, also one whose records were all malformed (no row in the table).
+  // Every file, also one whose records were all malformed (no row in the table): in the order
+  // they were given, as the streaming engine lists them; a table's own files by name.
   const fileNames = [
-    ...new Set([...Object.keys(files), ...(fileList ?? []).map((f) => f.file)]),
-  ].sort(cmpStr);
+    ...new Set([...(fileList ?? []).map((f) => f.file), ...Object.keys(files).sort(cmpStr)]),
+  ];
   for (const rule of tableRules) {
     const cov: RuleCoverage = { checked: 0, notChecked: {} };
     for (const f of fileNames) {
@@ -434,12 +474,20 @@ async function listFindings(
   bad: ReadonlyMap<string, readonly Value[]> | undefined,
   limit: number,
   judged: Expr,
+  columns: readonly ColumnName[],
+  /** The files it has findings in, in the order of their names (NULL last, as SQL sorts it). */
+  files: readonly (string | null)[],
 ): Promise<FindingSample[]> {
   const d = ex.dialect;
   const q = (n: string) => ident(d, n);
   const check = p.rule.table.check;
   const when = and(judged, p.rule.table.when);
-  let where = toSql(holds(when), d);
+  // At the top of a WHERE, NULL already counts as false: DuckDB gets the conditions bare, so that
+  // it pushes their comparisons into the scan and reads the other columns only for the rows that
+  // pass. ClickHouse keeps holds(): its Parquet reader fails on some bare conditions it pushes down
+  // ("Not found column isNull(status) in block", chdb 3.4).
+  const top = (e: Expr) => (d === "duckdb" ? e : holds(e));
+  let where = toSql(top(when), d);
   // The values the check found bad, as literals (few, nearly always); past INLINE_LIMIT every
   // candidate is read and judged here.
   let judgeHere = false;
@@ -449,29 +497,37 @@ async function listFindings(
       const tuples = [...bad.values()].map((values) =>
         and(...check.inputs.map((input, k) => equalsValue(input, values[k]!))),
       );
-      where = `${where} OR ${toSql(holds(and(applies, or(...tuples))), d)}`;
+      where = `${where} OR ${toSql(top(and(applies, or(...tuples))), d)}`;
     } else {
-      where = `${where} OR ${toSql(holds(applies), d)}`;
+      where = `${where} OR ${toSql(top(applies), d)}`;
       judgeHere = true;
     }
   }
-  // Every column: a message may read any of them.
-  const cols = COLUMN_NAMES;
-  const order = `${q("file")}, coalesce(${q("line")}, -1), coalesce(${q("entry")}, -1)`;
-  // One more than listed: equal locations at the cut are ordered by message (see below).
-  const sql = `${withT}SELECT ${cols.map(q).join(", ")}, ${q(CLASS)} AS ${q("_c")} FROM t WHERE ${where} ORDER BY ${order}${judgeHere ? "" : ` LIMIT ${limit + 1}`}`;
-  const rows = await run(ex, p.rule.id, sql);
+  // Every column that can hold a value (a message may read any of them); the others are NULL.
+  const select = `${columns.map(q).join(", ")}, ${q(CLASS)} AS ${q("_c")}`;
+  // File by file, each by line then entry (NULL first: coalesce(-1)'s order, on the bare columns).
+  // With the line first in ORDER BY ... LIMIT, DuckDB pushes "line below the cut so far" into the
+  // scan and skips the row groups past it: the first findings of a big table cost a few of them.
+  const order = `${q("line")} NULLS FIRST, ${q("entry")} NULLS FIRST`;
   const samples: FindingSample[] = [];
   let taken = 0;
-  for (const r of rows) {
-    const row = {} as ExchangeRow;
-    for (const c of COLUMN_NAMES) (row as Record<string, Value>)[c] = value(r[c]);
-    const v = verdict(p.c, row);
-    if (v === undefined) continue;
-    const f = rowFinding(p.rule, p.c, row, v.detail);
-    const cls = r._c === null || r._c === undefined ? undefined : String(r._c);
-    addSample(samples, { ...f, evidence: f.evidence }, cls, limit);
-    if (++taken > limit && judgeHere) break;
+  // One more than listed: equal locations at the cut are ordered by message (addSample).
+  for (const file of files) {
+    const need = limit + 1 - taken;
+    if (need <= 0) break;
+    const inFile = file === null ? `${q("file")} IS NULL` : `${q("file")} = ${literal(d, file)}`;
+    const sql = `${withT}SELECT ${select} FROM t WHERE ${inFile} AND (${where}) ORDER BY ${order}${judgeHere ? "" : ` LIMIT ${need}`}`;
+    const rows = await run(ex, p.rule.id, sql);
+    for (const r of rows) {
+      const row = {} as ExchangeRow;
+      for (const c of COLUMN_NAMES) (row as Record<string, Value>)[c] = value(r[c]);
+      const v = verdict(p.c, row);
+      if (v === undefined) continue;
+      const f = rowFinding(p.rule, p.c, row, v.detail);
+      const cls = r._c === null || r._c === undefined ? undefined : String(r._c);
+      addSample(samples, { ...f, evidence: f.evidence }, cls, limit);
+      if (++taken > limit) break;
+    }
   }
   return samples;
 }

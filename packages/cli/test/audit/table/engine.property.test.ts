@@ -28,7 +28,7 @@ const messages = new Set<string>();
 async function same(
   text: string,
   ext: string,
-  options: { logFormat?: string; maxFindings?: number } = {},
+  options: { logFormat?: string; maxFindings?: number; templateLimit?: number } = {},
 ): Promise<void> {
   const file = join(dir, `in-${n++}.${ext}`);
   writeFileSync(file, text);
@@ -263,6 +263,52 @@ describe("analyze --engine duckdb gives the streaming engine's summary, byte for
     expect(messages).toContain("401 with an unparseable WWW-Authenticate");
     expect(messages).toContain("503 with an invalid Retry-After");
   }, 180_000);
+
+  it("endpoints past the template limit are the same in both engines (kept first, the rest other)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(nginxLine, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (lines, templateLimit) => {
+          await same(`${lines.join("\n")}\n`, "log", {
+            logFormat: NGINX_LOG_FORMAT,
+            templateLimit,
+          });
+        },
+      ),
+      RUNS,
+    );
+  }, 120_000);
+
+  it("findings listed across several files are cut in file order, the same in both engines", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(nginxLine, { minLength: 1, maxLength: 25 }), {
+          minLength: 2,
+          maxLength: 4,
+        }),
+        async (logs) => {
+          const files = logs.map((lines) => {
+            const file = join(dir, `multi-${n++}.log`);
+            writeFileSync(file, `${lines.join("\n")}\n`);
+            return file;
+          });
+          const options = { logFormat: NGINX_LOG_FORMAT, maxFindings: 3 };
+          const streaming = JSON.stringify(
+            (
+              await analyzeInputs(files, {
+                ...options,
+                parallelMinBytes: Number.MAX_SAFE_INTEGER,
+              })
+            ).summary,
+          );
+          const sql = JSON.stringify((await analyzeWithDuckDB(files, options)).summary);
+          expect(sql).toBe(streaming);
+        },
+      ),
+      RUNS,
+    );
+  }, 120_000);
 
   it("Envoy with flags and details (format string)", async () => {
     await fc.assert(

@@ -1,0 +1,68 @@
+/**
+ * The shapes of a table: its rows grouped by the columns the rules, the failure class and the file
+ * counts read. A log of millions of exchanges has a few hundred shapes (status, method, the logged
+ * headers' values, ...), so the rules' expressions run once per shape instead of once per row.
+ * Location, time and target are not read by any of them and are left out.
+ *
+ * A body size is read only as "none, zero, or some" by the rules (`size <> 0`, `size IS NULL`); when
+ * that holds of every expression, the shape keeps the size's sign, not the size, or every distinct
+ * size would make its own shape.
+ */
+import { columnsOf, type Expr } from "./expr.js";
+import { failureClass } from "./facts.js";
+import type { ColumnName } from "./schema.js";
+import { type Dialect, ident } from "./sql.js";
+
+/** Whether `name` is read only by comparisons with 0 and IS NULL in `e`. */
+function readAsSign(e: Expr, name: ColumnName): boolean {
+  const isCol = (x: Expr) => x.op === "col" && x.name === name;
+  const isZero = (x: Expr) => x.op === "lit" && x.value === 0;
+  switch (e.op) {
+    case "col":
+      return e.name !== name;
+    case "lit":
+      return true;
+    case "cmp":
+      if ((isCol(e.a) && isZero(e.b)) || (isCol(e.b) && isZero(e.a))) return true;
+      return readAsSign(e.a, name) && readAsSign(e.b, name);
+    case "isNull":
+      return isCol(e.a) || readAsSign(e.a, name);
+    case "in":
+    case "not":
+    case "charAt":
+    case "matches":
+    case "lastStatus":
+    case "upperAscii":
+      return readAsSign(e.a, name);
+    case "and":
+    case "or":
+    case "concat":
+      return e.args.every((a) => readAsSign(a, name));
+    case "case":
+      return (
+        e.whens.every(([w, t]) => readAsSign(w, name) && readAsSign(t, name)) &&
+        readAsSign(e.otherwise, name)
+      );
+    case "firstOf":
+      return readAsSign(e.list, name);
+  }
+}
+
+/**
+ * The columns of a shape, as [SQL over `t`, name]: the file and format, the body verdict, what
+ * the failure class reads, and what `exprs` read (the rules' conditions and checked values).
+ */
+export function shapeColumns(d: Dialect, exprs: readonly Expr[]): [string, ColumnName][] {
+  const all = [failureClass, ...exprs];
+  const names = new Set<ColumnName>(["file", "format", "status", "body_flagged"]);
+  for (const e of all) columnsOf(e, names);
+  const q = (n: string) => ident(d, n);
+  return [...names].map((n) => {
+    if (n === "size" && all.every((e) => readAsSign(e, "size")))
+      return [
+        `CASE WHEN ${q(n)} IS NULL THEN NULL WHEN ${q(n)} > 0 THEN 1 WHEN ${q(n)} < 0 THEN -1 ELSE 0 END`,
+        n,
+      ];
+    return [q(n), n];
+  });
+}
