@@ -23,10 +23,16 @@ import {
   type Summary,
   sortKeys,
 } from "../summary.js";
-import { describeColumns, openDuckDB, tableFunction, tableWriter } from "./duckdb.js";
+import {
+  describeColumns,
+  openDuckDB,
+  parquetNullColumns,
+  tableFunction,
+  tableWriter,
+} from "./duckdb.js";
 import { EngineError } from "./errors.js";
 import { isTableRule } from "./form.js";
-import { capabilitiesOf, type Relation } from "./relation.js";
+import { capabilitiesOf, type Relation, withoutNullColumns } from "./relation.js";
 import { type Executor, runTable, type TableFile, type TableResult } from "./run.js";
 import { COLUMN_NAMES, type ColumnName, toRow } from "./schema.js";
 import { ident } from "./sql.js";
@@ -228,10 +234,10 @@ export async function analyzeWithDuckDB(
     writer.close();
     skips.failIfNoneRead(read);
     const js = analysis.summary();
-    const columns = Object.fromEntries(COLUMN_NAMES.map((c) => [c, ident("duckdb", c)])) as Record<
-      ColumnName,
-      string
-    >;
+    const columns = withoutNullColumns(
+      Object.fromEntries(COLUMN_NAMES.map((c) => [c, ident("duckdb", c)])),
+      writer.allNull(),
+    );
     const sql = await runTable({
       executor: session,
       relation: { from: ident("duckdb", TABLE), columns },
@@ -259,6 +265,8 @@ export interface TableAnalyzeOptions {
   readonly where?: string;
   /** The name the summary gives the table's rows when it has no `file` column. */
   readonly name: string;
+  /** Mapped columns known to hold only NULLs: not read (withoutNullColumns). */
+  readonly allNull?: ReadonlySet<ColumnName>;
 }
 
 /**
@@ -277,7 +285,7 @@ export async function analyzeTable(
   const relation: Relation = {
     from,
     columns: {
-      ...columns,
+      ...withoutNullColumns(columns, options.allNull ?? new Set()),
       // Without a file column, the rows are the table's; without a format, a "table".
       file: columns.file ?? `'${options.name.replace(/'/g, "''")}'`,
       format: columns.format ?? "'table'",
@@ -336,7 +344,12 @@ export async function analyzeTableFile(
         "TRUESTATUS_ENGINE_INPUT",
         `${path}: no "status" column (the exchanges table's columns are in docs/engines.md; map others with --columns)`,
       );
-    return await analyzeTable(session, from, { ...options, columns, name: path });
+    // Columns named as the table's own whose Parquet statistics say they are all NULL.
+    const allNull = new Set<ColumnName>();
+    if (options.columns === undefined && from.startsWith("read_parquet("))
+      for (const c of await parquetNullColumns(session, path))
+        if ((COLUMN_NAMES as readonly string[]).includes(c)) allNull.add(c as ColumnName);
+    return await analyzeTable(session, from, { ...options, columns, name: path, allNull });
   } finally {
     await session.close();
   }

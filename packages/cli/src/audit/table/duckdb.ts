@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { MissingPeerError } from "truestatus";
 import { EngineError, firstLine } from "./errors.js";
 import type { Executor } from "./run.js";
-import { COLUMN_NAMES, COLUMNS, type ColumnSpec, type ExchangeRow } from "./schema.js";
+import {
+  COLUMN_NAMES,
+  COLUMNS,
+  type ColumnName,
+  type ColumnSpec,
+  type ExchangeRow,
+} from "./schema.js";
 import { ident, sqlType, str } from "./sql.js";
 
 type DuckDBApi = typeof import("@duckdb/node-api");
@@ -95,10 +101,16 @@ export function createTableSql(name: string): string {
 export async function tableWriter(
   session: DuckDBSession,
   name: string,
-): Promise<{ add(row: ExchangeRow): void; close(): void }> {
+): Promise<{
+  add(row: ExchangeRow): void;
+  close(): void;
+  /** The columns no row gave a value. */
+  allNull(): Set<ColumnName>;
+}> {
   await session.connection.run(createTableSql(name));
   const appender: Appender = await session.connection.createAppender(name);
   const kinds = COLUMN_NAMES.map((c) => (COLUMNS[c] as ColumnSpec).type);
+  const valued = new Array<boolean>(COLUMN_NAMES.length).fill(false);
   return {
     add(row) {
       for (let i = 0; i < COLUMN_NAMES.length; i++) {
@@ -107,6 +119,7 @@ export async function tableWriter(
           appender.appendNull();
           continue;
         }
+        valued[i] = true;
         switch (kinds[i]) {
           case "varchar":
             appender.appendVarchar(v as string);
@@ -131,7 +144,26 @@ export async function tableWriter(
       appender.flushSync();
       appender.closeSync();
     },
+    allNull() {
+      return new Set(COLUMN_NAMES.filter((_, i) => !valued[i]));
+    },
   };
+}
+
+/**
+ * The columns of a Parquet file whose statistics say every row is NULL (empty when the file has
+ * no statistics): one read of its footer.
+ */
+export async function parquetNullColumns(session: Executor, path: string): Promise<Set<string>> {
+  try {
+    const rows = await session.all(
+      `SELECT path_in_schema AS c, bool_and(stats_null_count IS NOT NULL AND stats_null_count = row_group_num_rows) AS n FROM parquet_metadata(${str("duckdb", path)}) GROUP BY 1`,
+    );
+    return new Set(rows.filter((r) => r.n === true).map((r) => String(r.c)));
+  } catch {
+    // Statistics are an optimisation: without them every column is read.
+    return new Set();
+  }
 }
 
 /** How DuckDB reads a table file, by its extension. */

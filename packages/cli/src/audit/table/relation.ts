@@ -5,6 +5,7 @@
  */
 import type { Capability } from "../exchange.js";
 import type { LoggedHeaders } from "../source.js";
+import { columnsOf } from "./expr.js";
 import { bodyClassWithoutBodies, failureClass, methodLabel, timeClass } from "./facts.js";
 import { COLUMN_NAMES, COLUMNS, type ColumnName, type ColumnSpec } from "./schema.js";
 import { type Dialect, toSql as exprSql, ident, str, typedNull } from "./sql.js";
@@ -62,24 +63,72 @@ export function keySql(d: Dialect, template: string): string {
     : `(${exprSql(methodLabel, d)} || ' ' || coalesce(${template}, ''))`;
 }
 
-/**
- * The endpoint key from the columns `t` has, without reading `template` when it is derived: the
- * column the template comes from (the table's own template, or the target), and the key from that
- * column under another name. Many rows share a target, so a query can group by it first and
- * template each one once.
- */
-export function keyFromSource(
-  d: Dialect,
-  rel: Relation,
-): { source: string; key: (column: string) => string } {
-  const q = (n: string) => ident(d, n);
-  if (rel.columns.template !== undefined)
-    return { source: q("template"), key: (c) => keySql(d, c) };
-  return { source: q("target"), key: (c) => keySql(d, templateSql(d, c)) };
-}
-
 /** Columns computed from others when the table lacks them. */
 const DERIVED: ReadonlySet<ColumnName> = new Set(["template", "body_class"]);
+
+/**
+ * Two CTEs over the table's rows grouped by some of their columns, the count in `_n`: `<name>0`
+ * groups by the columns of `cols` the table has (a column it lacks is the same NULL on every row,
+ * nothing to group by), `<name>` adds those it lacks as typed NULLs and the derived ones (body
+ * class, template) from the grouped columns they come from. An expression over `t`'s columns reads
+ * `<name>` the same, once per group. `as` spells a grouped column differently (a size's sign).
+ * Returns the CTEs without the leading comma.
+ */
+export function groupedCtes(
+  d: Dialect,
+  rel: Relation,
+  name: string,
+  cols: Iterable<ColumnName>,
+  as: Readonly<Partial<Record<ColumnName, string>>> = {},
+): string {
+  const q = (n: string) => ident(d, n);
+  const want = new Set(cols);
+  const group = new Set<ColumnName>();
+  const derived: string[] = [];
+  const absent: string[] = [];
+  for (const c of COLUMN_NAMES) {
+    if (!want.has(c)) continue;
+    if (rel.columns[c] !== undefined) group.add(c);
+    else if (c === "template") {
+      group.add("target");
+      derived.push(`${templateSql(d, q("target"))} AS ${q(c)}`);
+    } else if (c === "body_class") {
+      for (const x of columnsOf(bodyClassWithoutBodies)) group.add(x);
+      derived.push(`${exprSql(bodyClassWithoutBodies, d)} AS ${q(c)}`);
+    } else absent.push(`${typedNull(d, (COLUMNS[c] as ColumnSpec).type)} AS ${q(c)}`);
+  }
+  // A grouped column the table lacks reads NULL (a derived one's source, say).
+  const keys = [...group].map(
+    (c) =>
+      `${as[c] ?? (rel.columns[c] === undefined ? typedNull(d, (COLUMNS[c] as ColumnSpec).type) : q(c))} AS ${q(c)}`,
+  );
+  const where = rel.where === undefined ? "" : ` WHERE ${rel.where}`;
+  const mapped = COLUMN_NAMES.filter((c) => group.has(c))
+    .map((c) => `${rel.columns[c] ?? typedNull(d, (COLUMNS[c] as ColumnSpec).type)} AS ${q(c)}`)
+    .join(", ");
+  const inner = `SELECT ${keys.join(", ")}, count(*) AS ${q("_n")} FROM (SELECT ${mapped} FROM ${rel.from}${where}) AS r GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
+  const outer = [`${q(`${name}0`)}.*`, ...derived, ...absent].join(", ");
+  return `${q(`${name}0`)} AS (${inner}),\n${q(name)} AS (SELECT ${outer} FROM ${q(`${name}0`)})`;
+}
+
+/**
+ * A column map without the columns known to hold only NULLs (a loader that never set them, a
+ * Parquet file whose statistics say so): they read as typed NULLs, which an engine neither reads
+ * nor groups by. Capabilities stay those of the whole map (a header column that is logged but was
+ * never sent still says the header is logged). Derived columns are kept: without them the engine
+ * would derive their values.
+ */
+export function withoutNullColumns(
+  columns: Readonly<Partial<Record<ColumnName, string>>>,
+  allNull: ReadonlySet<ColumnName>,
+): Partial<Record<ColumnName, string>> {
+  const out: Partial<Record<ColumnName, string>> = {};
+  for (const c of COLUMN_NAMES) {
+    const v = columns[c];
+    if (v !== undefined && (DERIVED.has(c) || !allNull.has(c))) out[c] = v;
+  }
+  return out;
+}
 
 /** The columns of `t` that can hold a value: the mapped ones and the derived ones. */
 export function presentColumns(rel: Relation): ColumnName[] {

@@ -34,6 +34,7 @@ import { EngineError, firstLine } from "./errors.js";
 import {
   and,
   col,
+  columnsOf,
   compareCodePoints,
   type Expr,
   holds,
@@ -45,12 +46,13 @@ import {
   or,
   type Value,
 } from "./expr.js";
-import { failureClass } from "./facts.js";
+import { failureClass, timeClass } from "./facts.js";
 import { type CompiledForm, isTableRule, rowFinding, type TableRule, verdict } from "./form.js";
 import {
   baseCtes,
   CLASS,
-  keyFromSource,
+  groupedCtes,
+  keySql,
   presentColumns,
   type Relation,
   TIME_CLASS,
@@ -212,11 +214,16 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
   // ---- endpoints, statuses and classes ------------------------------------------------------------
   // Grouped by the template's source first (many rows share a target), templated per group, and
   // ranked by key: the first templateLimit keys in sort order are kept, the rest are "other".
-  const ks = keyFromSource(d, o.relation);
+  const grouped = groupedCtes(d, o.relation, "e", [
+    "method",
+    "template",
+    "status",
+    ...columnsOf(failureClass),
+  ]);
   const groups = await query(
     "endpoints",
-    `, e0 AS (SELECT ${q("method")}, ${ks.source} AS ${q("_src")}, ${q("status")}, ${q(CLASS)}, count(*) AS n FROM t GROUP BY 1, 2, 3, 4),
-e1 AS (SELECT ${ks.key(q("_src"))} AS k, ${q("status")} AS s, ${q(CLASS)} AS c, sum(n) AS n FROM e0 GROUP BY 1, 2, 3),
+    `, ${grouped},
+e1 AS (SELECT ${keySql(d, q("template"))} AS k, ${q("status")} AS s, ${x(failureClass)} AS c, sum(${q("_n")}) AS n FROM ${q("e")} GROUP BY 1, 2, 3),
 e2 AS (SELECT k, s, c, n, dense_rank() OVER (ORDER BY k) AS rk FROM e1)
 SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) AS n FROM e2 GROUP BY 1, 2, 3`,
   );
@@ -298,7 +305,7 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
           : [p.rule.table.check.applies, ...p.rule.table.check.inputs]),
       ]),
     );
-    const s0 = `, s AS (SELECT ${shapes.map(([sql, name]) => `${sql} AS ${q(name)}`).join(", ")}, count(*) AS ${q("_n")} FROM t GROUP BY ${shapes.map((_, i) => i + 1).join(", ")})\n`;
+    const s0 = `, ${groupedCtes(d, o.relation, "s", shapes.columns, shapes.as)}\n`;
     const cols = [
       ...fileCols,
       `${x(failureClass)} AS c`,
@@ -310,7 +317,7 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
     try {
       rows = await query(
         "rules",
-        `${s0}SELECT ${names.join(", ")}, min(${q("format")}) AS fmt, sum(${q("_n")}) AS n FROM (\n  SELECT ${cols.join(",\n    ")}, ${q("format")}, ${q("_n")}\n  FROM s\n) AS r\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
+        `${s0}SELECT ${names.join(", ")}, min(${q("format")}) AS fmt, sum(${q("_n")}) AS n FROM (\n  SELECT ${cols.join(",\n    ")}, ${q("format")}, ${q("_n")}\n  FROM ${q("s")}\n) AS r\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
       );
     } catch (e) {
       // One query for all the rules failed: run each rule's part alone to name the rule.
@@ -318,7 +325,7 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
         const own = mine.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
         await query(
           id,
-          `${s0}SELECT ${own.join(", ")}, sum(${q("_n")}) AS n FROM (SELECT ${mine.join(", ")}, ${q("_n")} FROM s) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
+          `${s0}SELECT ${own.join(", ")}, sum(${q("_n")}) AS n FROM (SELECT ${mine.join(", ")}, ${q("_n")} FROM ${q("s")}) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
         );
       }
       throw e;
@@ -539,36 +546,38 @@ function equalsValue(input: Expr, v: Value): Expr {
   return { op: "cmp", cmp: "=", a: input, b: lit(v) };
 }
 
-/** The timeline: the narrowest width on the ladder that keeps at most `limit` buckets. */
+/** Widths of the ladder the timeline query tries, from the first (the last: 9 years in 240). */
+const WIDTHS: readonly number[] = (() => {
+  const out: number[] = [FIRST_WIDTH];
+  while (out.length < 12) out.push(nextWidth(out[out.length - 1]!));
+  return out;
+})();
+
+/**
+ * The timeline: the narrowest width on the ladder that keeps at most `limit` buckets. One scan:
+ * counts per second and status class, then the width and the buckets from those.
+ */
 async function timeline(ex: Executor, withT: string, limit: number): Promise<Timeline> {
   const d = ex.dialect;
   const q = (n: string) => ident(d, n);
-  const sec = `floor(${q("time_ms")} / 1000)`;
-  let width: number = FIRST_WIDTH;
-  for (;;) {
-    const widths: number[] = [];
-    for (let w = width, i = 0; i < 12; i++, w = nextWidth(w)) widths.push(w);
-    const rows = await run(
-      ex,
-      "timeline",
-      `${withT}, s AS (SELECT DISTINCT ${sec} AS sec FROM t WHERE ${q("time_ms")} IS NOT NULL)\nSELECT count(*) AS n${widths
-        .map((w, i) => `, count(DISTINCT floor(sec / ${w})) AS ${q(`w${i}`)}`)
-        .join("")} FROM s`,
-    );
-    const r = rows[0] ?? {};
-    if (num(r.n) === 0) return toTimeline(new Map(), FIRST_WIDTH);
-    const fit = widths.findIndex((_, i) => num(r[`w${i}`]) <= limit);
-    if (fit >= 0) {
-      width = widths[fit]!;
-      break;
-    }
-    width = nextWidth(widths[widths.length - 1]!);
-  }
+  // DuckDB computes a CTE read twice once only when told to.
+  const materialized = d === "duckdb" ? "MATERIALIZED " : "";
   const rows = await run(
     ex,
     "timeline",
-    `${withT}SELECT floor(${sec} / ${width}) * ${width} AS k, ${q(TIME_CLASS)} AS c, count(*) AS n FROM t WHERE ${q("time_ms")} IS NOT NULL GROUP BY 1, 2`,
+    `${withT}, s AS ${materialized}(SELECT floor(${q("time_ms")} / 1000) AS sec, ${q("status")}, count(*) AS n FROM t WHERE ${q("time_ms")} IS NOT NULL GROUP BY 1, 2),
+d AS (SELECT ${WIDTHS.map((w, i) => `count(DISTINCT floor(sec / ${w})) AS ${q(`w${i}`)}`).join(", ")} FROM (SELECT DISTINCT sec FROM s) AS u),
+w AS (SELECT CASE ${WIDTHS.map((w, i) => `WHEN ${q(`w${i}`)} <= ${limit} THEN ${w}`).join(" ")} ELSE NULL END AS width FROM d)
+SELECT floor(s.sec / w.width) * w.width AS k, ${toSql(timeClass, d, (c) => `s.${q(c)}`)} AS c, sum(s.n) AS n, min(w.width) AS width FROM s CROSS JOIN w GROUP BY 1, 2`,
   );
+  if (rows.length === 0) return toTimeline(new Map(), FIRST_WIDTH);
+  const chosen = rows[0]!.width;
+  if (chosen === null || chosen === undefined)
+    return wideTimeline(ex, withT, limit, nextWidth(WIDTHS[WIDTHS.length - 1]!));
+  return bucketsOf(rows, num(chosen));
+}
+
+function bucketsOf(rows: readonly Row[], width: number): Timeline {
   const buckets = new Map<number, Record<string, number>>();
   for (const r of rows) {
     const k = bucketStart(num(r.k), width);
@@ -581,4 +590,41 @@ async function timeline(ex: Executor, withT: string, limit: number): Promise<Tim
     b[c] = (b[c] ?? 0) + num(r.n);
   }
   return toTimeline(buckets, width);
+}
+
+/** A timeline wider than the ladder's first widths, found twelve widths a query from `from`. */
+async function wideTimeline(
+  ex: Executor,
+  withT: string,
+  limit: number,
+  from: number,
+): Promise<Timeline> {
+  const d = ex.dialect;
+  const q = (n: string) => ident(d, n);
+  const sec = `floor(${q("time_ms")} / 1000)`;
+  let width = from;
+  for (;;) {
+    const widths: number[] = [];
+    for (let w = width, i = 0; i < 12; i++, w = nextWidth(w)) widths.push(w);
+    const rows = await run(
+      ex,
+      "timeline",
+      `${withT}, s AS (SELECT DISTINCT ${sec} AS sec FROM t WHERE ${q("time_ms")} IS NOT NULL)\nSELECT count(*) AS n${widths
+        .map((w, i) => `, count(DISTINCT floor(sec / ${w})) AS ${q(`w${i}`)}`)
+        .join("")} FROM s`,
+    );
+    const r = rows[0] ?? {};
+    const fit = widths.findIndex((_, i) => num(r[`w${i}`]) <= limit);
+    if (fit >= 0) {
+      width = widths[fit]!;
+      break;
+    }
+    width = nextWidth(widths[widths.length - 1]!);
+  }
+  const rows = await run(
+    ex,
+    "timeline",
+    `${withT}SELECT floor(${sec} / ${width}) * ${width} AS k, ${q(TIME_CLASS)} AS c, count(*) AS n FROM t WHERE ${q("time_ms")} IS NOT NULL GROUP BY 1, 2`,
+  );
+  return bucketsOf(rows, width);
 }

@@ -49,20 +49,25 @@ function readAsSign(e: Expr, name: ColumnName): boolean {
 }
 
 /**
- * The columns of a shape, as [SQL over `t`, name]: the file and format, the body verdict, what
- * the failure class reads, and what `exprs` read (the rules' conditions and checked values).
+ * The columns of a shape: the file and format, the body verdict, what the failure class reads, and
+ * what `exprs` read (the rules' conditions and checked values); `as`: the size as its sign when
+ * that is all the expressions read of it.
  */
-export function shapeColumns(d: Dialect, exprs: readonly Expr[]): [string, ColumnName][] {
+export function shapeColumns(
+  d: Dialect,
+  exprs: readonly Expr[],
+): { columns: ColumnName[]; as: Partial<Record<ColumnName, string>> } {
   const all = [failureClass, ...exprs];
   const names = new Set<ColumnName>(["file", "format", "status", "body_flagged"]);
   for (const e of all) columnsOf(e, names);
-  const q = (n: string) => ident(d, n);
-  return [...names].map((n) => {
-    if (n === "size" && all.every((e) => readAsSign(e, "size")))
-      return [
-        `CASE WHEN ${q(n)} IS NULL THEN NULL WHEN ${q(n)} > 0 THEN 1 WHEN ${q(n)} < 0 THEN -1 ELSE 0 END`,
-        n,
-      ];
-    return [q(n), n];
-  });
+  const q = ident(d, "size");
+  const sign = names.has("size") && all.every((e) => readAsSign(e, "size"));
+  return {
+    columns: [...names],
+    as: sign
+      ? {
+          size: `CASE WHEN ${q} IS NULL THEN NULL WHEN ${q} > 0 THEN 1 WHEN ${q} < 0 THEN -1 ELSE 0 END`,
+        }
+      : {},
+  };
 }

@@ -310,6 +310,34 @@ describe("analyze --engine duckdb gives the streaming engine's summary, byte for
     );
   }, 120_000);
 
+  it("a timeline wider than the ladder's first twelve widths (16 years) is the same in both engines", async () => {
+    const lines: string[] = [];
+    const months = [
+      "Jan",
+      "Feb",
+      "Mar",
+      "Apr",
+      "May",
+      "Jun",
+      "Jul",
+      "Aug",
+      "Sep",
+      "Oct",
+      "Nov",
+      "Dec",
+    ];
+    for (let i = 0; i < 300; i++) {
+      const t = new Date(Date.UTC(2010, 0, 1) + i * 20 * 86_400_000);
+      const day = String(t.getUTCDate()).padStart(2, "0");
+      const time = `${day}/${months[t.getUTCMonth()]}/${t.getUTCFullYear()}:${t.toISOString().slice(11, 19)} +0000`;
+      lines.push(`10.0.0.1 - - [${time}] "GET /a HTTP/1.1" ${i % 2 ? 200 : 503} 5 "-" "curl/8"`);
+    }
+    await same(`${lines.join("\n")}\n`, "log");
+    const { summary } = await analyzeWithDuckDB([join(dir, `in-${n - 1}.log`)], {});
+    // Past 14 days a bucket (the twelfth width), 300 buckets of 20 days do not fit in 240.
+    expect(summary.timeline.width).toBeGreaterThan(1_209_600);
+  }, 60_000);
+
   it("Envoy with flags and details (format string)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(envoyLine, { minLength: 1, maxLength: 40 }), async (lines) => {
