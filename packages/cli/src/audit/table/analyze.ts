@@ -23,14 +23,7 @@ import {
   type Summary,
   sortKeys,
 } from "../summary.js";
-import {
-  describeColumns,
-  openDuckDB,
-  parquetNullColumns,
-  tableFunction,
-  tableWriter,
-} from "./duckdb.js";
-import { EngineError } from "./errors.js";
+import { openDuckDB, tableWriter } from "./duckdb.js";
 import { isTableRule } from "./form.js";
 import { capabilitiesOf, type Relation, withoutNullColumns } from "./relation.js";
 import { type Executor, runTable, type TableFile, type TableResult } from "./run.js";
@@ -323,34 +316,4 @@ export async function analyzeTable(
     coverage[r.id] = cov;
   }
   return assemble(sql, undefined, maxFindings, sources, coverage, rules);
-}
-
-/** A table file read by DuckDB where it lies: its columns of the canonical names are used. */
-export async function analyzeTableFile(
-  path: string,
-  options: Omit<TableAnalyzeOptions, "name"> & { readonly memoryLimit?: string },
-): Promise<Summary> {
-  const session = await openDuckDB(
-    options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit },
-  );
-  try {
-    const from = tableFunction(path);
-    const have = new Set(await describeColumns(session, from, path));
-    const columns: Partial<Record<ColumnName, string>> = {};
-    if (options.columns !== undefined) Object.assign(columns, options.columns);
-    else for (const c of COLUMN_NAMES) if (have.has(c)) columns[c] = ident("duckdb", c);
-    if (columns.status === undefined && options.columns === undefined)
-      throw new EngineError(
-        "TRUESTATUS_ENGINE_INPUT",
-        `${path}: no "status" column (the exchanges table's columns are in docs/engines.md; map others with --columns)`,
-      );
-    // Columns named as the table's own whose Parquet statistics say they are all NULL.
-    const allNull = new Set<ColumnName>();
-    if (options.columns === undefined && from.startsWith("read_parquet("))
-      for (const c of await parquetNullColumns(session, path))
-        if ((COLUMN_NAMES as readonly string[]).includes(c)) allNull.add(c as ColumnName);
-    return await analyzeTable(session, from, { ...options, columns, name: path, allNull });
-  } finally {
-    await session.close();
-  }
 }

@@ -10,7 +10,7 @@ import type { Summary } from "../summary.js";
 import { analyzeTable, analyzeWithDuckDB, type EngineAnalyzeOptions } from "./analyze.js";
 import { openClickHouse, safeUrl } from "./clickhouse.js";
 import { type ColumnMap, loadColumnMap, mapColumns } from "./columns.js";
-import { openDuckDB, tableFunction } from "./duckdb.js";
+import { openDuckDB, parquetNullColumns, tableFunction } from "./duckdb.js";
 import { EngineError, firstLine } from "./errors.js";
 import type { Executor } from "./run.js";
 import { COLUMN_NAMES, COLUMNS, type ColumnName, type ColumnType } from "./schema.js";
@@ -204,7 +204,18 @@ export async function analyzeByEngine(r: EngineRun): Promise<AnalyzeResult> {
         columns = mapColumns(map, "duckdb");
         await checkRelation(session, from, flags.table, columns, map.columns, flags.where);
       }
-      const summary = await analyzeTable(session, from, { ...common, columns, name: flags.table });
+      // A Parquet file's columns of the canonical names that its footer says are all NULL: not
+      // read (with a column map, every mapped expression is read as written).
+      const allNull = new Set<ColumnName>();
+      if (map === undefined && from.startsWith("read_parquet("))
+        for (const c of await parquetNullColumns(session, flags.table))
+          if ((COLUMN_NAMES as readonly string[]).includes(c)) allNull.add(c as ColumnName);
+      const summary = await analyzeTable(session, from, {
+        ...common,
+        columns,
+        name: flags.table,
+        allNull,
+      });
       return { summary, errors: [], skipped: [] };
     } finally {
       await session.close();

@@ -67,6 +67,21 @@ export function keySql(d: Dialect, template: string): string {
 const DERIVED: ReadonlySet<ColumnName> = new Set(["template", "body_class"]);
 
 /**
+ * The table's rows with only the given columns (by their canonical names, a column the table lacks
+ * as a typed NULL), as a subquery `r`: what a query that reads a few columns scans, rather than `t`
+ * and its derived columns, which DuckDB does not always leave uncomputed.
+ */
+export function rowsOf(d: Dialect, rel: Relation, cols: Iterable<ColumnName>): string {
+  const want = new Set(cols);
+  const q = (n: string) => ident(d, n);
+  const mapped = COLUMN_NAMES.filter((c) => want.has(c))
+    .map((c) => `${rel.columns[c] ?? typedNull(d, (COLUMNS[c] as ColumnSpec).type)} AS ${q(c)}`)
+    .join(", ");
+  const where = rel.where === undefined ? "" : ` WHERE ${rel.where}`;
+  return `(SELECT ${mapped} FROM ${rel.from}${where}) AS r`;
+}
+
+/**
  * Two CTEs over the table's rows grouped by some of their columns, the count in `_n`: `<name>0`
  * groups by the columns of `cols` the table has (a column it lacks is the same NULL on every row,
  * nothing to group by), `<name>` adds those it lacks as typed NULLs and the derived ones (body
@@ -102,11 +117,7 @@ export function groupedCtes(
     (c) =>
       `${as[c] ?? (rel.columns[c] === undefined ? typedNull(d, (COLUMNS[c] as ColumnSpec).type) : q(c))} AS ${q(c)}`,
   );
-  const where = rel.where === undefined ? "" : ` WHERE ${rel.where}`;
-  const mapped = COLUMN_NAMES.filter((c) => group.has(c))
-    .map((c) => `${rel.columns[c] ?? typedNull(d, (COLUMNS[c] as ColumnSpec).type)} AS ${q(c)}`)
-    .join(", ");
-  const inner = `SELECT ${keys.join(", ")}, count(*) AS ${q("_n")} FROM (SELECT ${mapped} FROM ${rel.from}${where}) AS r GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
+  const inner = `SELECT ${keys.join(", ")}, count(*) AS ${q("_n")} FROM ${rowsOf(d, rel, group)} GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const outer = [`${q(`${name}0`)}.*`, ...derived, ...absent].join(", ");
   return `${q(`${name}0`)} AS (${inner}),\n${q(name)} AS (SELECT ${outer} FROM ${q(`${name}0`)})`;
 }

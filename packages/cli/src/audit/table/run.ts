@@ -55,6 +55,7 @@ import {
   keySql,
   presentColumns,
   type Relation,
+  rowsOf,
   TIME_CLASS,
 } from "./relation.js";
 import { COLUMN_NAMES, type ColumnName, type ExchangeRow } from "./schema.js";
@@ -178,7 +179,6 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
   const templateLimit = o.templateLimit ?? TEMPLATE_LIMIT;
   const timelineLimit = o.timelineLimit ?? TIMELINE_LIMIT;
   const withT = `WITH ${baseCtes(d, o.relation)}\n`;
-  const query = (part: string, body: string) => run(o.executor, part, `${withT}${body}`);
 
   // ---- files, and the rules each can feed -------------------------------------------------------
   const tableRules = o.rules.filter(isTableRule);
@@ -212,47 +212,13 @@ export async function runTable(o: TableRunOptions): Promise<TableResult> {
     and(p.enabled, p.rule.table.about, ...(p.recorded === undefined ? [] : [p.recorded]));
 
   // ---- endpoints, statuses and classes ------------------------------------------------------------
-  // Grouped by the template's source first (many rows share a target), templated per group, and
-  // ranked by key: the first templateLimit keys in sort order are kept, the rest are "other".
-  const grouped = groupedCtes(d, o.relation, "e", [
-    "method",
-    "template",
-    "status",
-    ...columnsOf(failureClass),
-  ]);
-  const groups = await query(
-    "endpoints",
-    `, ${grouped},
-e1 AS (SELECT ${keySql(d, q("template"))} AS k, ${q("status")} AS s, ${x(failureClass)} AS c, sum(${q("_n")}) AS n FROM ${q("e")} GROUP BY 1, 2, 3),
-e2 AS (SELECT k, s, c, n, dense_rank() OVER (ORDER BY k) AS rk FROM e1)
-SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) AS n FROM e2 GROUP BY 1, 2, 3`,
-  );
-  const endpoints: Record<string, EndpointStats> = {};
-  let other = emptyEndpoint();
-  const statuses: Record<string, number> = {};
-  const classes: Record<string, number> = {};
-  for (const g of groups) {
-    const n = num(g.n);
-    const status = g.s === null || g.s === undefined ? "none" : String(num(g.s));
-    const cls = g.c === null || g.c === undefined ? undefined : String(g.c);
-    statuses[status] = (statuses[status] ?? 0) + n;
-    if (cls !== undefined) classes[cls] = (classes[cls] ?? 0) + n;
-    let ep: EndpointStats;
-    if (g.k === null || g.k === undefined) ep = other;
-    else {
-      const k = String(g.k);
-      ep = endpoints[k] ??= emptyEndpoint();
-    }
-    ep.count += n;
-    ep.statuses[status] = (ep.statuses[status] ?? 0) + n;
-    if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + n;
-  }
-  for (const ep of [...Object.values(endpoints), other]) {
-    ep.statuses = sortKeys(ep.statuses);
-    ep.classes = sortKeys(ep.classes);
-  }
-  const cappedEndpoints = capEndpoints(endpoints, other, templateLimit);
-  other = cappedEndpoints.other;
+  // The endpoints, the timeline and the rules' shapes are queried at once: an engine that can runs
+  // them side by side (each is one scan), and their results are read here as they come.
+  const timelineP = timeline(o.executor, withT, o.relation, timelineLimit);
+  const endpointsP = endpointStats(o, templateLimit);
+  // Awaited below; a failure of one while another is awaited is not left unhandled.
+  timelineP.catch(() => undefined);
+  endpointsP.catch(() => undefined);
 
   // ---- the rules: who reports on which rows ------------------------------------------------------
   // One row per combination of the rules' verdicts and the values they must judge.
@@ -305,7 +271,7 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
           : [p.rule.table.check.applies, ...p.rule.table.check.inputs]),
       ]),
     );
-    const s0 = `, ${groupedCtes(d, o.relation, "s", shapes.columns, shapes.as)}\n`;
+    const s0 = `WITH ${groupedCtes(d, o.relation, "s", shapes.columns, shapes.as)}\n`;
     const cols = [
       ...fileCols,
       `${x(failureClass)} AS c`,
@@ -315,7 +281,8 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
     const names = cols.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
     let rows: Row[];
     try {
-      rows = await query(
+      rows = await run(
+        o.executor,
         "rules",
         `${s0}SELECT ${names.join(", ")}, min(${q("format")}) AS fmt, sum(${q("_n")}) AS n FROM (\n  SELECT ${cols.join(",\n    ")}, ${q("format")}, ${q("_n")}\n  FROM ${q("s")}\n) AS r\nGROUP BY ${names.map((_, i) => i + 1).join(", ")}`,
       );
@@ -323,7 +290,8 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
       // One query for all the rules failed: run each rule's part alone to name the rule.
       for (const [id, mine] of colsByRule) {
         const own = mine.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
-        await query(
+        await run(
+          o.executor,
           id,
           `${s0}SELECT ${own.join(", ")}, sum(${q("_n")}) AS n FROM (SELECT ${mine.join(", ")}, ${q("_n")} FROM ${q("s")}) AS r GROUP BY ${own.map((_, i) => i + 1).join(", ")}`,
         );
@@ -396,31 +364,37 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
   }
 
   const exchanges = Object.values(files).reduce((s, f) => s + f.exchanges, 0);
+  const { endpoints, other, statuses, classes } = await endpointsP;
 
   // ---- the findings listed -------------------------------------------------------------------------
   const findings: Record<string, RuleFindings> = {};
   const present = presentColumns(o.relation);
-  for (const p of planned) {
-    const count = findingCounts.get(p.rule.id) ?? 0;
-    if (count === 0) continue;
-    const samples = await listFindings(
-      o.executor,
-      withT,
-      p,
-      badInputs.get(p.index),
-      maxFindings,
-      judged(p),
-      present,
-      [...findingFiles.get(p.rule.id)!].sort((a, b) =>
-        a === null ? (b === null ? 0 : 1) : b === null ? -1 : compareCodePoints(a, b),
+  // All the rules' listings at once (an engine that can runs them side by side), kept in order.
+  const withFindings = planned.filter((p) => (findingCounts.get(p.rule.id) ?? 0) > 0);
+  const listed = await Promise.all(
+    withFindings.map((p) =>
+      listFindings(
+        o.executor,
+        withT,
+        p,
+        badInputs.get(p.index),
+        maxFindings,
+        judged(p),
+        present,
+        [...findingFiles.get(p.rule.id)!].sort((a, b) =>
+          a === null ? (b === null ? 0 : 1) : b === null ? -1 : compareCodePoints(a, b),
+        ),
       ),
-    );
+    ),
+  );
+  withFindings.forEach((p, i) => {
+    const count = findingCounts.get(p.rule.id)!;
     findings[p.rule.id] = {
       count,
       bySeverity: { [p.rule.meta.severity]: count },
-      samples,
+      samples: listed[i]!,
     };
-  }
+  });
 
   // ---- coverage --------------------------------------------------------------------------------------
   const coverage: Record<string, RuleCoverage> = {};
@@ -458,13 +432,72 @@ SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) 
     statuses: sortKeys(statuses),
     classes: sortKeys(classes),
     untruthful,
-    timeline: await timeline(o.executor, withT, timelineLimit),
-    endpoints: cappedEndpoints.endpoints,
+    timeline: await timelineP,
+    endpoints,
     otherEndpoints: other,
     findings,
     coverage,
     files,
   };
+}
+
+/**
+ * Requests by endpoint, status and class: grouped by the template's source first (many rows share
+ * a target), templated per group, and ranked by key (the first `templateLimit` keys in sort order
+ * are kept, the rest are "other").
+ */
+async function endpointStats(
+  o: TableRunOptions,
+  templateLimit: number,
+): Promise<{
+  endpoints: Record<string, EndpointStats>;
+  other: EndpointStats;
+  statuses: Record<string, number>;
+  classes: Record<string, number>;
+}> {
+  const d = o.executor.dialect;
+  const q = (n: string) => ident(d, n);
+  const x = (e: Expr) => toSql(e, d);
+  const grouped = groupedCtes(d, o.relation, "e", [
+    "method",
+    "template",
+    "status",
+    ...columnsOf(failureClass),
+  ]);
+  const groups = await run(
+    o.executor,
+    "endpoints",
+    `WITH ${grouped},
+e1 AS (SELECT ${keySql(d, q("template"))} AS k, ${q("status")} AS s, ${x(failureClass)} AS c, sum(${q("_n")}) AS n FROM ${q("e")} GROUP BY 1, 2, 3),
+e2 AS (SELECT k, s, c, n, dense_rank() OVER (ORDER BY k) AS rk FROM e1)
+SELECT CASE WHEN rk <= ${templateLimit} THEN k ELSE NULL END AS k, s, c, sum(n) AS n FROM e2 GROUP BY 1, 2, 3`,
+  );
+  const endpoints: Record<string, EndpointStats> = {};
+  const other = emptyEndpoint();
+  const statuses: Record<string, number> = {};
+  const classes: Record<string, number> = {};
+  for (const g of groups) {
+    const n = num(g.n);
+    const status = g.s === null || g.s === undefined ? "none" : String(num(g.s));
+    const cls = g.c === null || g.c === undefined ? undefined : String(g.c);
+    statuses[status] = (statuses[status] ?? 0) + n;
+    if (cls !== undefined) classes[cls] = (classes[cls] ?? 0) + n;
+    let ep: EndpointStats;
+    if (g.k === null || g.k === undefined) ep = other;
+    else {
+      const k = String(g.k);
+      ep = endpoints[k] ??= emptyEndpoint();
+    }
+    ep.count += n;
+    ep.statuses[status] = (ep.statuses[status] ?? 0) + n;
+    if (cls !== undefined) ep.classes[cls] = (ep.classes[cls] ?? 0) + n;
+  }
+  for (const ep of [...Object.values(endpoints), other]) {
+    ep.statuses = sortKeys(ep.statuses);
+    ep.classes = sortKeys(ep.classes);
+  }
+  const capped = capEndpoints(endpoints, other, templateLimit);
+  return { endpoints: capped.endpoints, other: capped.other, statuses, classes };
 }
 
 /** Findings listed in bulk as literal values at most; past it the candidates are read in order. */
@@ -510,8 +543,17 @@ async function listFindings(
       judgeHere = true;
     }
   }
-  // Every column that can hold a value (a message may read any of them); the others are NULL.
-  const select = `${columns.map(q).join(", ")}, ${q(CLASS)} AS ${q("_c")}`;
+  // What the finding shows (location, request, status), what the rule reads (its conditions and
+  // checked values, and what its message shows), of the columns that can hold a value; the rest
+  // is NULL. Converting rows costs more here than finding them.
+  const read = new Set<ColumnName>(["file", "line", "entry", "method", "target", "status"]);
+  for (const e of [judged, p.rule.table.when, ...(check ? [check.applies, ...check.inputs] : [])])
+    columnsOf(e, read);
+  for (const c of p.rule.table.shows ?? []) read.add(c);
+  const select = `${columns
+    .filter((c) => read.has(c))
+    .map(q)
+    .join(", ")}, ${q(CLASS)} AS ${q("_c")}`;
   // File by file, each by line then entry (NULL first: coalesce(-1)'s order, on the bare columns).
   // With the line first in ORDER BY ... LIMIT, DuckDB pushes "line below the cut so far" into the
   // scan and skips the row groups past it: the first findings of a big table cost a few of them.
@@ -557,7 +599,12 @@ const WIDTHS: readonly number[] = (() => {
  * The timeline: the narrowest width on the ladder that keeps at most `limit` buckets. One scan:
  * counts per second and status class, then the width and the buckets from those.
  */
-async function timeline(ex: Executor, withT: string, limit: number): Promise<Timeline> {
+async function timeline(
+  ex: Executor,
+  withT: string,
+  rel: Relation,
+  limit: number,
+): Promise<Timeline> {
   const d = ex.dialect;
   const q = (n: string) => ident(d, n);
   // DuckDB computes a CTE read twice once only when told to.
@@ -565,7 +612,7 @@ async function timeline(ex: Executor, withT: string, limit: number): Promise<Tim
   const rows = await run(
     ex,
     "timeline",
-    `${withT}, s AS ${materialized}(SELECT floor(${q("time_ms")} / 1000) AS sec, ${q("status")}, count(*) AS n FROM t WHERE ${q("time_ms")} IS NOT NULL GROUP BY 1, 2),
+    `WITH s AS ${materialized}(SELECT floor(${q("time_ms")} / 1000) AS sec, ${q("status")}, count(*) AS n FROM ${rowsOf(d, rel, ["time_ms", "status"])} WHERE ${q("time_ms")} IS NOT NULL GROUP BY 1, 2),
 d AS (SELECT ${WIDTHS.map((w, i) => `count(DISTINCT floor(sec / ${w})) AS ${q(`w${i}`)}`).join(", ")} FROM (SELECT DISTINCT sec FROM s) AS u),
 w AS (SELECT CASE ${WIDTHS.map((w, i) => `WHEN ${q(`w${i}`)} <= ${limit} THEN ${w}`).join(" ")} ELSE NULL END AS width FROM d)
 SELECT floor(s.sec / w.width) * w.width AS k, ${toSql(timeClass, d, (c) => `s.${q(c)}`)} AS c, sum(s.n) AS n, min(w.width) AS width FROM s CROSS JOIN w GROUP BY 1, 2`,
