@@ -29,22 +29,19 @@ function paths(v: unknown, at: (string | number)[] = [], seen = new Set<unknown>
   return out;
 }
 
+/** The result of `f`, or the error it threw. */
+function attempt(f: () => SourceFile): { value?: SourceFile; error?: Error } {
+  try {
+    return { value: f() };
+  } catch (e) {
+    return { error: e as Error };
+  }
+}
+
 /** The two readings agree on data, and on the node, position and $ref of every path. */
 function expectSame(text: string): { fast: boolean } {
-  let before: SourceFile | undefined;
-  let beforeError: Error | undefined;
-  try {
-    before = parseYamlDocument("d.yaml", text);
-  } catch (e) {
-    beforeError = e as Error;
-  }
-  let after: SourceFile | undefined;
-  let afterError: Error | undefined;
-  try {
-    after = parseSource("d.yaml", text);
-  } catch (e) {
-    afterError = e as Error;
-  }
+  const { value: before, error: beforeError } = attempt(() => parseYamlDocument("d.yaml", text));
+  const { value: after, error: afterError } = attempt(() => parseSource("d.yaml", text));
   const fast = parseYamlEvents("d.yaml", text) !== undefined;
   if (beforeError !== undefined) {
     expect(afterError?.message).toBe(beforeError.message);

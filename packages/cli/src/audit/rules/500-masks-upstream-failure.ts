@@ -134,7 +134,7 @@ const rule = defineTableRule({
       return `500 while ${c.what} (${c.fact}): answer ${c.status} so clients and dashboards see a dependency failure, not a bug`;
     },
     excerpt: (row) => explain(row).fact,
-    shows: ["termination", "upstream_status"],
+    shows: ["format", "termination", "upstream_details", "upstream_status"],
   },
 });
 

@@ -546,7 +546,15 @@ async function listFindings(
   // What the finding shows (location, request, status), what the rule reads (its conditions and
   // checked values, and what its message shows), of the columns that can hold a value; the rest
   // is NULL. Converting rows costs more here than finding them.
-  const read = new Set<ColumnName>(["file", "line", "entry", "method", "target", "status"]);
+  const read = new Set<ColumnName>([
+    "file",
+    "line",
+    "entry",
+    "format",
+    "method",
+    "target",
+    "status",
+  ]);
   for (const e of [judged, p.rule.table.when, ...(check ? [check.applies, ...check.inputs] : [])])
     columnsOf(e, read);
   for (const c of p.rule.table.shows ?? []) read.add(c);

@@ -242,6 +242,20 @@ describe("analyze --engine duckdb gives the streaming engine's summary, byte for
     120_000,
   );
 
+  it("a finding's message reads the format of its row (an ELB 500 whose backend never answered)", async () => {
+    // Found by the property above: a listing that left out the format column said "no upstream
+    // status logged" where the streaming engine says "ELB backend_status_code -".
+    await same(
+      [
+        '2015-05-13T23:39:44.945958Z my-loa"192.168.131.39:2818 10.0.0.1:80 0.000042 0.000911 0.000023 500 500 0 143 "POST https://www.example.com:443/api/orders HTTP/1.1" "curl/7.38.0" DHE-RSA-AES128-SHA TLSv1.2',
+        '2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -',
+        "",
+      ].join("\n"),
+      "log",
+    );
+    expect(messages).toContain("500 while the target never answered (ELB backend_status_code -)");
+  });
+
   it("nginx with upstream lists, challenges and Retry-After (--log-format), findings cut at 3", async () => {
     await fc.assert(
       // At least 20 lines a run: a 401 with an insufficient_scope challenge is 1 line in 108, and
