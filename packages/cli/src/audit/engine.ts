@@ -17,6 +17,7 @@ import { lineVisitor } from "./flat.js";
 import type { Evidence, Finding, Rule, RuleContext, Screen } from "./rule.js";
 import { RULE_RESPONSE_HEADERS } from "./rule-headers.js";
 import { RULES } from "./rules/index.js";
+import { anyScreen, rememberedScreen } from "./screen.js";
 import {
   type FlatRecord,
   isMalformed,
@@ -164,7 +165,7 @@ function plan(rule: Rule, capabilities: ReadonlySet<Capability>): Planned {
     const bit = RECORDED_BITS.get(c);
     if (bit !== undefined && capabilities.has(c)) needs |= bit;
   }
-  return { rule, screen: rule.screen, needs };
+  return { rule, screen: rule.screen && rememberedScreen(rule.screen), needs };
 }
 
 /**
@@ -327,10 +328,10 @@ export class Analysis {
     }
     // Classes that depend on more than the status (upstream facts, bodies) need the exchange.
     if (capabilities.has("upstream") || capabilities.has("response.body")) return NEVER_FLAT;
+    const about = rememberedScreen(anyScreen(screens));
     return (rec) => {
       const status = rec.status;
-      for (let i = 0; i < screens.length; i++)
-        if (screens[i]!(status, rec.method, rec.size)) return false;
+      if (about(status, rec.method, rec.size)) return false;
       const h = scanTemplateBytes(rec.bytes, rec.pathStart, rec.targetEnd);
       if (h === NOT_ASCII) return false;
       src.exchanges++;

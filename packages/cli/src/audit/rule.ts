@@ -73,7 +73,9 @@ export interface Aggregation<S> {
 
 /**
  * Whether a rule has anything to say about an exchange with this status (-1: no response), method
- * and body size (-1: not recorded), before it reads fields that a source may not have recorded.
+ * and body size, before it reads fields that a source may not have recorded. The size is given as
+ * its sign (-1: not recorded, 0: no body, 1: some bytes), so that the engine can remember the
+ * answers (screen.ts).
  * A rule without one is about every exchange. The engine counts an exchange as checked by the rule
  * only when the rule is not about it, or when everything the rule needs was recorded for it
  * (docs/analyze-json.md, coverage); and it reads a log line whole only when a rule is about it

@@ -12,6 +12,7 @@ import { Analysis, isTruncation, missingCapabilities, ruleMap } from "../engine.
 import type { Capability, Exchange, SourceFormat } from "../exchange.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { RULES } from "../rules/index.js";
+import { sizeSign } from "../screen.js";
 import { isMalformed, type LoggedHeaders } from "../source.js";
 import { type OpenedSource, type OpenOptions, openSource } from "../sources/open.js";
 import {
@@ -76,7 +77,7 @@ function bodyFacts(
   let flagged = false;
   for (const c of checks) {
     const screen = c.rule.screen;
-    if (screen !== undefined && !screen(status, method, size)) continue;
+    if (screen !== undefined && !screen(status, method, sizeSign(size))) continue;
     if (
       c.needsBody &&
       res !== undefined &&

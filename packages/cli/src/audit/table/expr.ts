@@ -191,6 +191,41 @@ export function compareCodePoints(a: string, b: string): number {
 export const LAST_STATUS_PATTERN = "([0-9]+|-)[ \t]*$";
 const LAST_STATUS = new RegExp(LAST_STATUS_PATTERN);
 
+/** Whether `name` is read only by comparisons with 0 and IS NULL in `e`. */
+export function readAsSign(e: Expr, name: ColumnName): boolean {
+  const isCol = (x: Expr) => x.op === "col" && x.name === name;
+  const isZero = (x: Expr) => x.op === "lit" && x.value === 0;
+  switch (e.op) {
+    case "col":
+      return e.name !== name;
+    case "lit":
+      return true;
+    case "cmp":
+      if ((isCol(e.a) && isZero(e.b)) || (isCol(e.b) && isZero(e.a))) return true;
+      return readAsSign(e.a, name) && readAsSign(e.b, name);
+    case "isNull":
+      return isCol(e.a) || readAsSign(e.a, name);
+    case "in":
+    case "not":
+    case "charAt":
+    case "matches":
+    case "lastStatus":
+    case "upperAscii":
+      return readAsSign(e.a, name);
+    case "and":
+    case "or":
+    case "concat":
+      return e.args.every((a) => readAsSign(a, name));
+    case "case":
+      return (
+        e.whens.every(([w, t]) => readAsSign(w, name) && readAsSign(t, name)) &&
+        readAsSign(e.otherwise, name)
+      );
+    case "firstOf":
+      return readAsSign(e.list, name);
+  }
+}
+
 /** Compiles an expression to a function of a row (built once per rule, run per exchange). */
 export function compileJs(e: Expr): Compiled {
   switch (e.op) {

@@ -26,6 +26,7 @@ import {
   compileCondition,
   compileJs,
   type Expr,
+  readAsSign,
   type Value,
 } from "./expr.js";
 import { type ColumnName, type ExchangeRow, rowOf } from "./schema.js";
@@ -171,7 +172,7 @@ export function rowFinding(
 /** The columns `about` may read: what the engine's screen is given. */
 const SCREEN_COLUMNS: ReadonlySet<ColumnName> = new Set(["status", "method", "size"]);
 
-/** The screen of a form: its `about` over (status, method, size), -1 meaning NULL. */
+/** The screen of a form: its `about` over (status, method, size's sign), -1 meaning NULL. */
 function screenOf(c: CompiledForm): Screen {
   const row: { status: number | null; method: string; size: number | null } = {
     status: null,
@@ -208,6 +209,9 @@ export function defineTableRule(def: TableRuleDefinition): TableRule {
       throw new TypeError(
         `rule ${def.id}: "about" may read status, method and size only, not ${c}`,
       );
+  // The screen is given the size's sign (rule.ts): "about" may only compare it with 0.
+  if (!readAsSign(def.table.about, "size"))
+    throw new TypeError(`rule ${def.id}: "about" may compare size with 0 only`);
   const compiled = compileForm(def.table);
   const ref: { rule?: Rule } = {};
   const rule = defineRule({

@@ -8,45 +8,10 @@
  * that holds of every expression, the shape keeps the size's sign, not the size, or every distinct
  * size would make its own shape.
  */
-import { columnsOf, type Expr } from "./expr.js";
+import { columnsOf, type Expr, readAsSign } from "./expr.js";
 import { failureClass } from "./facts.js";
 import type { ColumnName } from "./schema.js";
 import { type Dialect, ident } from "./sql.js";
-
-/** Whether `name` is read only by comparisons with 0 and IS NULL in `e`. */
-function readAsSign(e: Expr, name: ColumnName): boolean {
-  const isCol = (x: Expr) => x.op === "col" && x.name === name;
-  const isZero = (x: Expr) => x.op === "lit" && x.value === 0;
-  switch (e.op) {
-    case "col":
-      return e.name !== name;
-    case "lit":
-      return true;
-    case "cmp":
-      if ((isCol(e.a) && isZero(e.b)) || (isCol(e.b) && isZero(e.a))) return true;
-      return readAsSign(e.a, name) && readAsSign(e.b, name);
-    case "isNull":
-      return isCol(e.a) || readAsSign(e.a, name);
-    case "in":
-    case "not":
-    case "charAt":
-    case "matches":
-    case "lastStatus":
-    case "upperAscii":
-      return readAsSign(e.a, name);
-    case "and":
-    case "or":
-    case "concat":
-      return e.args.every((a) => readAsSign(a, name));
-    case "case":
-      return (
-        e.whens.every(([w, t]) => readAsSign(w, name) && readAsSign(t, name)) &&
-        readAsSign(e.otherwise, name)
-      );
-    case "firstOf":
-      return readAsSign(e.list, name);
-  }
-}
 
 /**
  * The columns of a shape: the file and format, the body verdict, what the failure class reads, and
