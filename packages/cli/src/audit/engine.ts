@@ -48,13 +48,15 @@ import {
 } from "./summary.js";
 import {
   endpointTemplate,
+  labelIndex,
   methodLabel,
   NOT_ASCII,
-  scannedMatches,
   scannedPathEnd,
+  scannedSignature,
   scanTemplate,
   scanTemplateBytes,
 } from "./template.js";
+import { TemplateCache } from "./template-cache.js";
 
 /** A latin1 string of bytes[start, end) (a path readFlat read: ASCII). */
 function latin1(bytes: Uint8Array, start: number, end: number): string {
@@ -229,9 +231,8 @@ export class Analysis {
   /** By method label, then template; `endpointCount` templates in all. */
   private readonly endpoints = new Map<string, Map<string, EndpointAcc>>();
   private endpointCount = 0;
-  /** The fast route to endpoint accumulators: label → template hash → candidates. */
-  private readonly fast = new Map<string, Map<number, { template: string; acc: EndpointAcc }[]>>();
-  private fastSize = 0;
+  /** The fast route to endpoint accumulators: by label and the template's scan. */
+  private readonly fast = new TemplateCache<EndpointAcc>(FAST_LIMIT);
   private maxEndpoint: string | undefined;
   private readonly other: EndpointAcc = newAcc();
   private readonly findings = new Map<string, RuleFindings>();
@@ -590,30 +591,16 @@ export class Analysis {
   ): EndpointAcc {
     // Fast route: hash the template without building it, and check the few candidates.
     if (!Number.isNaN(h)) {
-      let byHash = this.fast.get(label);
-      if (byHash === undefined) {
-        byHash = new Map();
-        this.fast.set(label, byHash);
-      }
-      const list = byHash.get(h);
-      if (list !== undefined) {
-        for (let i = 0; i < list.length; i++)
-          if (scannedMatches(list[i]!.template)) return list[i]!.acc;
-      }
-      const template = detach(endpointTemplate(path ?? latin1(bytes!, start, end)));
-      const acc = this.endpointOf(label, template);
-      if (this.fastSize >= FAST_LIMIT) this.clearFast();
-      this.fastSize++;
-      if (list === undefined) byHash.set(h, [{ template, acc }]);
-      else list.push({ template, acc });
+      const li = labelIndex(label);
+      const hit = this.fast.get(li, h);
+      if (hit !== undefined) return hit;
+      // Taken before endpointTemplate, which reuses the buffer a string's scan read.
+      const signature = scannedSignature();
+      const acc = this.endpointOf(label, endpointTemplate(path ?? latin1(bytes!, start, end)));
+      this.fast.set(li, h, signature, acc);
       return acc;
     }
     return this.endpointOf(label, endpointTemplate(path ?? latin1(bytes!, start, end)));
-  }
-
-  private clearFast(): void {
-    this.fast.clear();
-    this.fastSize = 0;
   }
 
   private endpointOf(label: string, template: string): EndpointAcc {
@@ -634,7 +621,7 @@ export class Analysis {
       mergeAcc(this.other, m.get(max.slice(cut + 1))!);
       m.delete(max.slice(cut + 1));
       // The fast route may point at the evicted accumulator.
-      this.clearFast();
+      this.fast.clear();
       this.endpointCount--;
       this.maxEndpoint = undefined;
     }

@@ -50,6 +50,31 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
 }
 
+/** A small number for each label methodLabel gives (0-9). */
+export function labelIndex(label: string): number {
+  switch (label) {
+    case "GET":
+      return 0;
+    case "POST":
+      return 1;
+    case "HEAD":
+      return 2;
+    case "PUT":
+      return 3;
+    case "DELETE":
+      return 4;
+    case "PATCH":
+      return 5;
+    case "OPTIONS":
+      return 6;
+    case "TRACE":
+      return 7;
+    case "CONNECT":
+      return 8;
+  }
+  return 9;
+}
+
 /**
  * Segment kinds: 0 static, 1 {id}, 2 {uuid}, 3 {hash}, 4 {token}, 5 {email} (the whole segment);
  * INNER_KIND: a name holding content hashes ("app.3f2a9c1d.js" → "app.{hash}.js"); STEM + k: a
@@ -65,21 +90,33 @@ const INNER_KIND = 6;
 const STEM = 8;
 
 /**
- * The character codes of the path (or segment) being classified: the classifier reads them, not a
- * string, so that a path read from a log line's bytes is classified without a string
- * (scanTemplateBytes). Grown as needed.
+ * The characters of the path (or segment) being classified, as bytes: the classifier reads them,
+ * not a string, so that a path read from a log line's bytes is classified without a string
+ * (scanTemplateBytes). A Buffer, like the chunks lines are read in, so that the classifier's
+ * loads see one kind of array. Characters past ASCII are all 0x80 here: the classifier reads them
+ * only as "not a letter, digit or separator", and a path that holds one never takes the fast
+ * route, which compares characters (scanTemplate). Grown as needed.
  */
-let CODES = new Uint16Array(1024);
+let CODES: Buffer = Buffer.alloc(1024);
 
 /** Characters by position: a string's codes (CODES) or the bytes of a line. */
-type Codes = Uint8Array | Uint16Array;
+type Codes = Uint8Array;
+
+/** Whether the last string given to fill was ASCII. */
+let filledAscii = true;
 
 /** Puts `s` in CODES; returns its length. */
 function fill(s: string): number {
   const n = s.length;
-  if (n > CODES.length) CODES = new Uint16Array(Math.max(n, CODES.length * 2));
+  if (n > CODES.length) CODES = Buffer.alloc(Math.max(n, CODES.length * 2));
   const codes = CODES;
-  for (let i = 0; i < n; i++) codes[i] = s.charCodeAt(i);
+  let high = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    high |= c;
+    codes[i] = c < 128 ? c : 0x80;
+  }
+  filledAscii = high < 128;
   return n;
 }
 
@@ -372,10 +409,12 @@ let SRC: Codes = CODES;
 
 /**
  * A 30-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
- * when the template needs the general route (not absolute, deeper than the limit, or the root).
+ * when the template needs the general route (not absolute, deeper than the limit, the root, or
+ * not ASCII).
  */
 export function scanTemplate(path: string): number {
   const n = fill(path);
+  if (!filledAscii) return Number.NaN;
   SRC = CODES;
   return scanCodes(CODES, 0, n, false);
 }
@@ -531,50 +570,75 @@ const SCAN_CLASS = (() => {
   return t;
 })();
 
-/** Whether the path last given to scanTemplate has this template (no allocation). */
-export function scannedMatches(template: string): boolean {
+/**
+ * The template of the last scan as bytes: static text as it is, a placeholder as one byte
+ * 0x80 + its kind (the fast route's paths are ASCII, so no text byte is one of those). Equal
+ * signatures make equal templates; scannedIs compares a scan with one without building anything.
+ */
+export function scannedSignature(): Uint8Array {
+  const count = SCAN[0]!;
+  // No longer than the path: each placeholder stands for one character or more.
+  const need = count === 0 ? 0 : SCAN[3 * count - 1]! - SCAN[1]! + 1;
+  if (OUT.length < need) OUT = new Uint8Array(Math.max(need, OUT.length * 2));
+  writing = true;
+  POS = 0;
+  walkScan();
+  writing = false;
+  return OUT.slice(0, POS);
+}
+
+/** Whether the last scan's template has this signature (scannedSignature); no allocation. */
+export function scannedIs(signature: Uint8Array): boolean {
+  SIG = signature;
+  POS = 0;
+  return walkScan() && POS === signature.length;
+}
+
+/** The signature compared (scannedIs), or the one written (scannedSignature), and where. */
+let SIG: Uint8Array = new Uint8Array(0);
+let OUT = new Uint8Array(256);
+let POS = 0;
+let writing = false;
+
+/** The next byte of the signature: written, or compared (false: it differs). */
+function emit(c: number): boolean {
+  if (writing) {
+    OUT[POS++] = c;
+    return true;
+  }
+  return SIG[POS++] === c;
+}
+
+/** Emits the bytes of the last scan's signature in order; false when one differed. */
+function walkScan(): boolean {
   const path = SRC;
   const count = SCAN[0]!;
-  let pos = 0;
   for (let s = 0; s < count; s++) {
     const k = 1 + 3 * s;
-    if (template.charCodeAt(pos) !== 47) return false;
-    pos++;
+    if (!emit(47)) return false;
+    const start = SCAN[k]!;
+    const end = SCAN[k + 1]!;
     const kind = SCAN[k + 2]!;
     if (kind === 0) {
-      const start = SCAN[k]!;
-      const end = SCAN[k + 1]!;
-      if (pos + end - start > template.length) return false;
-      for (let i = start; i < end; i++) if (template.charCodeAt(pos++) !== path[i]!) return false;
+      for (let i = start; i < end; i++) if (!emit(path[i]!)) return false;
     } else if (kind > STEM) {
-      const ph = PLACEHOLDERS[kind - STEM]!;
-      if (!template.startsWith(ph, pos)) return false;
-      pos += ph.length;
-      const end = SCAN[k + 1]!;
-      for (let i = extensionDot(path, SCAN[k]!, end); i < end; i++)
-        if (template.charCodeAt(pos++) !== path[i]!) return false;
+      // The stem's placeholder, then the extension as text.
+      if (!emit(0x80 + kind - STEM)) return false;
+      for (let i = extensionDot(path, start, end); i < end; i++) if (!emit(path[i]!)) return false;
     } else if (kind === INNER_KIND) {
-      const end = SCAN[k + 1]!;
-      let t = SCAN[k]!;
+      // Token by token, as innerHashes rewrites them.
+      let t = start;
       while (t < end) {
         let u = t;
         while (u < end && !isInnerSep(path[u]!)) u++;
         const tk = innerTokenKind(path, t, u);
         if (tk !== 0) {
-          const ph = PLACEHOLDERS[tk]!;
-          if (!template.startsWith(ph, pos)) return false;
-          pos += ph.length;
-        } else {
-          for (let i = t; i < u; i++) if (template.charCodeAt(pos++) !== path[i]!) return false;
-        }
-        if (u < end && template.charCodeAt(pos++) !== path[u]!) return false;
+          if (!emit(0x80 + tk)) return false;
+        } else for (let i = t; i < u; i++) if (!emit(path[i]!)) return false;
+        if (u < end && !emit(path[u]!)) return false;
         t = u + 1;
       }
-    } else {
-      const ph = PLACEHOLDERS[kind]!;
-      if (!template.startsWith(ph, pos)) return false;
-      pos += ph.length;
-    }
+    } else if (!emit(0x80 + kind)) return false;
   }
-  return pos === template.length;
+  return true;
 }
