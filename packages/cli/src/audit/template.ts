@@ -580,65 +580,65 @@ export function scannedSignature(): Uint8Array {
   // No longer than the path: each placeholder stands for one character or more.
   const need = count === 0 ? 0 : SCAN[3 * count - 1]! - SCAN[1]! + 1;
   if (OUT.length < need) OUT = new Uint8Array(Math.max(need, OUT.length * 2));
-  writing = true;
-  POS = 0;
-  walkScan();
-  writing = false;
-  return OUT.slice(0, POS);
+  return OUT.slice(0, walkScan(undefined, OUT));
 }
 
 /** Whether the last scan's template has this signature (scannedSignature); no allocation. */
 export function scannedIs(signature: Uint8Array): boolean {
-  SIG = signature;
-  POS = 0;
-  return walkScan() && POS === signature.length;
+  return walkScan(signature, undefined) === signature.length;
 }
 
-/** The signature compared (scannedIs), or the one written (scannedSignature), and where. */
-let SIG: Uint8Array = new Uint8Array(0);
+/** Where scannedSignature writes. */
 let OUT = new Uint8Array(256);
-let POS = 0;
-let writing = false;
 
-/** The next byte of the signature: written, or compared (false: it differs). */
-function emit(c: number): boolean {
-  if (writing) {
-    OUT[POS++] = c;
-    return true;
+/**
+ * The signature's byte `c` at `pos`: written to `out`, or compared with `sig`'s. The next
+ * position, or -1 when it differs.
+ */
+function put(sig: Uint8Array | undefined, out: Uint8Array | undefined, pos: number, c: number) {
+  if (out !== undefined) {
+    out[pos] = c;
+    return pos + 1;
   }
-  return SIG[POS++] === c;
+  return sig![pos] === c ? pos + 1 : -1;
 }
 
-/** Emits the bytes of the last scan's signature in order; false when one differed. */
-function walkScan(): boolean {
+/**
+ * Walks the bytes of the last scan's signature, writing them to `out` or comparing them with
+ * `sig`: their length, or -1 at the first that differs.
+ */
+function walkScan(sig: Uint8Array | undefined, out: Uint8Array | undefined): number {
   const path = SRC;
   const count = SCAN[0]!;
+  let pos = 0;
   for (let s = 0; s < count; s++) {
     const k = 1 + 3 * s;
-    if (!emit(47)) return false;
+    pos = put(sig, out, pos, 47);
+    if (pos < 0) return -1;
     const start = SCAN[k]!;
     const end = SCAN[k + 1]!;
     const kind = SCAN[k + 2]!;
     if (kind === 0) {
-      for (let i = start; i < end; i++) if (!emit(path[i]!)) return false;
+      for (let i = start; i < end && pos >= 0; i++) pos = put(sig, out, pos, path[i]!);
     } else if (kind > STEM) {
       // The stem's placeholder, then the extension as text.
-      if (!emit(0x80 + kind - STEM)) return false;
-      for (let i = extensionDot(path, start, end); i < end; i++) if (!emit(path[i]!)) return false;
+      pos = put(sig, out, pos, 0x80 + kind - STEM);
+      for (let i = extensionDot(path, start, end); i < end && pos >= 0; i++)
+        pos = put(sig, out, pos, path[i]!);
     } else if (kind === INNER_KIND) {
       // Token by token, as innerHashes rewrites them.
       let t = start;
-      while (t < end) {
+      while (t < end && pos >= 0) {
         let u = t;
         while (u < end && !isInnerSep(path[u]!)) u++;
         const tk = innerTokenKind(path, t, u);
-        if (tk !== 0) {
-          if (!emit(0x80 + tk)) return false;
-        } else for (let i = t; i < u; i++) if (!emit(path[i]!)) return false;
-        if (u < end && !emit(path[u]!)) return false;
+        if (tk !== 0) pos = put(sig, out, pos, 0x80 + tk);
+        else for (let i = t; i < u && pos >= 0; i++) pos = put(sig, out, pos, path[i]!);
+        if (u < end && pos >= 0) pos = put(sig, out, pos, path[u]!);
         t = u + 1;
       }
-    } else if (!emit(0x80 + kind)) return false;
+    } else pos = put(sig, out, pos, 0x80 + kind);
+    if (pos < 0) return -1;
   }
-  return true;
+  return pos;
 }
