@@ -51,8 +51,8 @@ import {
   labelIndex,
   methodLabel,
   NOT_ASCII,
+  scannedCheck,
   scannedPathEnd,
-  scannedSignature,
   scanTemplate,
   scanTemplateBytes,
 } from "./template.js";
@@ -592,12 +592,11 @@ export class Analysis {
     // Fast route: hash the template without building it, and check the few candidates.
     if (!Number.isNaN(h)) {
       const li = labelIndex(label);
-      const hit = this.fast.get(li, h);
+      const check = scannedCheck();
+      const hit = this.fast.get(li, h, check);
       if (hit !== undefined) return hit;
-      // Taken before endpointTemplate, which reuses the buffer a string's scan read.
-      const signature = scannedSignature();
       const acc = this.endpointOf(label, endpointTemplate(path ?? latin1(bytes!, start, end)));
-      this.fast.set(li, h, signature, acc);
+      this.fast.set(li, h, check, acc);
       return acc;
     }
     return this.endpointOf(label, endpointTemplate(path ?? latin1(bytes!, start, end)));

@@ -3,6 +3,7 @@
  * Inferred from raw paths (never an OpenTelemetry `http.route`): dynamic-looking segments become
  * placeholders so that the set of templates stays small whatever the traffic. Pure and linear.
  */
+import { randomBytes } from "node:crypto";
 
 /** Segments kept per template; deeper paths end in "/…" (bounded cardinality and length). */
 export const MAX_TEMPLATE_SEGMENTS = 8;
@@ -396,26 +397,35 @@ export function endpointKey(method: string, path: string): string {
 }
 
 /**
- * The scan of the last path given to scanTemplate: [segments, (start, end, kind) × segments].
- * Lets a caller compare a path with a known template without building the template string.
+ * The fast route's key of a template: two 30-bit hashes of its text, computed from the path
+ * without building the template (scanTemplate, scannedCheck). Templates that are equal have equal
+ * keys. Templates that differ share a key only if both hashes collide: with the seeds drawn at
+ * random per process, about n^2 / 2^61 for n templates (4,096 at most at a time: < 1e-11), and
+ * not something a crafted path can aim at (nor can it crowd one slot of a table keyed by it).
+ * The general route builds the template string itself.
  */
-export const SCAN = new Int32Array(1 + 3 * MAX_TEMPLATE_SEGMENTS);
+const SEEDS = randomBytes(8);
+const SEED_H = 0x811c9dc5 ^ SEEDS.readInt32LE(0);
+const SEED_G = 0x9747b28c ^ SEEDS.readInt32LE(4);
+const P_H = 0x01000193;
+const P_G = 0x5bd1e995;
+
+/** The second hash of the last scan's template (see SEEDS). */
+let lastCheck = 0;
+
+/** The second hash (30 bits) of the template of the path the last scan read. */
+export function scannedCheck(): number {
+  return lastCheck;
+}
 
 /**
- * The characters the last scan read, by position (SCAN's positions index it): CODES for a string,
- * the bytes of a line for scanTemplateBytes (read where they lie, not copied).
- */
-let SRC: Codes = CODES;
-
-/**
- * A 30-bit hash of the template of `path`, computed without building it, and SCAN filled; NaN
- * when the template needs the general route (not absolute, deeper than the limit, the root, or
- * not ASCII).
+ * The first hash (30 bits) of the template of `path`, computed without building it (see SEEDS);
+ * NaN when the template needs the general route (not absolute, deeper than the limit, the root,
+ * or not ASCII: characters past ASCII all read as one here).
  */
 export function scanTemplate(path: string): number {
   const n = fill(path);
   if (!filledAscii) return Number.NaN;
-  SRC = CODES;
   return scanCodes(CODES, 0, n, false);
 }
 
@@ -431,7 +441,6 @@ let scannedEnd = 0;
  * that is not ASCII (the caller then decodes the line whole); it ends at scannedPathEnd().
  */
 export function scanTemplateBytes(bytes: Uint8Array, start: number, end: number): number {
-  SRC = bytes;
   return scanCodes(bytes, start, end, true);
 }
 
@@ -472,15 +481,20 @@ function generalRoute(path: Codes, from: number, limit: number, bytes: boolean):
 function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): number {
   if (limit - from < 2 || path[from] !== 47 || (bytes && path[from + 1] === 0x3f))
     return generalRoute(path, from, limit, bytes);
-  let h = 0x811c9dc5;
+  // Two lanes, each a 32-bit FNV-1a with its own seed and multiplier: every step of the template's
+  // text (a character, or a placeholder's code) goes into both.
+  let h = SEED_H;
+  let g = SEED_G;
   let start = from + 1;
   let count = 0;
   for (;;) {
     if (count === MAX_TEMPLATE_SEGMENTS) return generalRoute(path, start, limit, bytes);
     // One pass per segment: find its end, hash it as static text, and see whether it is a plain
     // word (lowercase letters, - and _), which is static without looking further.
-    const before = Math.imul(h ^ 47, 0x01000193);
-    let text = before;
+    const beforeH = Math.imul(h ^ 47, P_H);
+    const beforeG = Math.imul(g ^ 47, P_G);
+    let textH = beforeH;
+    let textG = beforeG;
     let bits = 0;
     let end = start;
     let last = false;
@@ -500,7 +514,8 @@ function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): nu
         }
         bits |= SCAN_CLASS[c]!;
       }
-      text = Math.imul(text ^ c, 0x01000193);
+      textH = Math.imul(textH ^ c, P_H);
+      textG = Math.imul(textG ^ c, P_G);
     }
     if (end >= limit) last = true;
     // Plain words and numbers, most segments, are decided here; the rest by segmentKind. A
@@ -516,30 +531,44 @@ function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): nu
             : end - start <= 5 && (bits & NOT_ALNUM) === 0
               ? 0
               : segmentKind(path, start, end);
-    if (kind === 0) h = text;
-    else if (kind > STEM) {
+    if (kind === 0) {
+      h = textH;
+      g = textG;
+    } else if (kind > STEM) {
       // The stem's placeholder, then the extension as text.
-      h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
-      for (let i = extensionDot(path, start, end); i < end; i++)
-        h = Math.imul(h ^ path[i]!, 0x01000193);
+      h = Math.imul(beforeH ^ (0x10000 + kind), P_H);
+      g = Math.imul(beforeG ^ (0x10000 + kind), P_G);
+      for (let i = extensionDot(path, start, end); i < end; i++) {
+        h = Math.imul(h ^ path[i]!, P_H);
+        g = Math.imul(g ^ path[i]!, P_G);
+      }
     } else if (kind === INNER_KIND) {
-      h = before;
+      h = beforeH;
+      g = beforeG;
       // Token by token, as innerHashes rewrites them: hashes become a code, the rest hashes as text.
       let t = start;
       while (t < end) {
         let u = t;
         while (u < end && !isInnerSep(path[u]!)) u++;
         const tk = innerTokenKind(path, t, u);
-        if (tk !== 0) h = Math.imul(h ^ (0x10000 + tk), 0x01000193);
-        else for (let i = t; i < u; i++) h = Math.imul(h ^ path[i]!, 0x01000193);
-        if (u < end) h = Math.imul(h ^ path[u]!, 0x01000193);
+        if (tk !== 0) {
+          h = Math.imul(h ^ (0x10000 + tk), P_H);
+          g = Math.imul(g ^ (0x10000 + tk), P_G);
+        } else
+          for (let i = t; i < u; i++) {
+            h = Math.imul(h ^ path[i]!, P_H);
+            g = Math.imul(g ^ path[i]!, P_G);
+          }
+        if (u < end) {
+          h = Math.imul(h ^ path[u]!, P_H);
+          g = Math.imul(g ^ path[u]!, P_G);
+        }
         t = u + 1;
       }
-    } else h = Math.imul(before ^ (0x10000 + kind), 0x01000193);
-    const k = 1 + 3 * count;
-    SCAN[k] = start;
-    SCAN[k + 1] = end;
-    SCAN[k + 2] = kind;
+    } else {
+      h = Math.imul(beforeH ^ (0x10000 + kind), P_H);
+      g = Math.imul(beforeG ^ (0x10000 + kind), P_G);
+    }
     count++;
     if (last) {
       scannedEnd = end;
@@ -547,8 +576,8 @@ function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): nu
     }
     start = end + 1;
   }
-  SCAN[0] = count;
-  // 30 bits: a small integer in V8 (no heap number allocated per lookup).
+  // 30 bits each: small integers in V8 (no heap number allocated per lookup).
+  lastCheck = g & 0x3fffffff;
   return h & 0x3fffffff;
 }
 
@@ -569,76 +598,3 @@ const SCAN_CLASS = (() => {
   for (let c = 48; c <= 57; c++) t[c] = NOT_PLAIN;
   return t;
 })();
-
-/**
- * The template of the last scan as bytes: static text as it is, a placeholder as one byte
- * 0x80 + its kind (the fast route's paths are ASCII, so no text byte is one of those). Equal
- * signatures make equal templates; scannedIs compares a scan with one without building anything.
- */
-export function scannedSignature(): Uint8Array {
-  const count = SCAN[0]!;
-  // No longer than the path: each placeholder stands for one character or more.
-  const need = count === 0 ? 0 : SCAN[3 * count - 1]! - SCAN[1]! + 1;
-  if (OUT.length < need) OUT = new Uint8Array(Math.max(need, OUT.length * 2));
-  return OUT.slice(0, walkScan(undefined, OUT));
-}
-
-/** Whether the last scan's template has this signature (scannedSignature); no allocation. */
-export function scannedIs(signature: Uint8Array): boolean {
-  return walkScan(signature, undefined) === signature.length;
-}
-
-/** Where scannedSignature writes. */
-let OUT = new Uint8Array(256);
-
-/**
- * The signature's byte `c` at `pos`: written to `out`, or compared with `sig`'s. The next
- * position, or -1 when it differs.
- */
-function put(sig: Uint8Array | undefined, out: Uint8Array | undefined, pos: number, c: number) {
-  if (out !== undefined) {
-    out[pos] = c;
-    return pos + 1;
-  }
-  return sig![pos] === c ? pos + 1 : -1;
-}
-
-/**
- * Walks the bytes of the last scan's signature, writing them to `out` or comparing them with
- * `sig`: their length, or -1 at the first that differs.
- */
-function walkScan(sig: Uint8Array | undefined, out: Uint8Array | undefined): number {
-  const path = SRC;
-  const count = SCAN[0]!;
-  let pos = 0;
-  for (let s = 0; s < count; s++) {
-    const k = 1 + 3 * s;
-    pos = put(sig, out, pos, 47);
-    if (pos < 0) return -1;
-    const start = SCAN[k]!;
-    const end = SCAN[k + 1]!;
-    const kind = SCAN[k + 2]!;
-    if (kind === 0) {
-      for (let i = start; i < end && pos >= 0; i++) pos = put(sig, out, pos, path[i]!);
-    } else if (kind > STEM) {
-      // The stem's placeholder, then the extension as text.
-      pos = put(sig, out, pos, 0x80 + kind - STEM);
-      for (let i = extensionDot(path, start, end); i < end && pos >= 0; i++)
-        pos = put(sig, out, pos, path[i]!);
-    } else if (kind === INNER_KIND) {
-      // Token by token, as innerHashes rewrites them.
-      let t = start;
-      while (t < end && pos >= 0) {
-        let u = t;
-        while (u < end && !isInnerSep(path[u]!)) u++;
-        const tk = innerTokenKind(path, t, u);
-        if (tk !== 0) pos = put(sig, out, pos, 0x80 + tk);
-        else for (let i = t; i < u && pos >= 0; i++) pos = put(sig, out, pos, path[i]!);
-        if (u < end && pos >= 0) pos = put(sig, out, pos, path[u]!);
-        t = u + 1;
-      }
-    } else pos = put(sig, out, pos, 0x80 + kind);
-    if (pos < 0) return -1;
-  }
-  return pos;
-}

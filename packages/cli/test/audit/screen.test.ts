@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Screen } from "../../src/audit/rule.js";
 import { RULES } from "../../src/audit/rules/index.js";
 import { anyScreen, rememberedScreen, sizeSign } from "../../src/audit/screen.js";
-import { defineTableRule } from "../../src/audit/table/form.js";
 import { and, col, eq, gt, ne } from "../../src/audit/table/expr.js";
+import { defineTableRule } from "../../src/audit/table/form.js";
 
 const METHODS = ["GET", "HEAD", "POST", "OPTIONS", "DELETE", "BREW", "get", ""];
 // The statuses the rules are about come up often, so that one table meets each of them with

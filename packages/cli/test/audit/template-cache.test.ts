@@ -1,50 +1,57 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { endpointTemplate, scannedSignature, scanTemplate } from "../../src/audit/template.js";
+import { endpointTemplate, scannedCheck, scanTemplate } from "../../src/audit/template.js";
 import { TemplateCache } from "../../src/audit/template-cache.js";
 
-/** Scans `path`; its hash (NaN: the general route). */
-const scan = (path: string): number => scanTemplate(path);
+/** The fast route's key of `path` (its two hashes); undefined for the general route. */
+function keyOf(path: string): [number, number] | undefined {
+  const h = scanTemplate(path);
+  return Number.isNaN(h) ? undefined : [h, scannedCheck()];
+}
 
 describe("TemplateCache", () => {
   it("finds a template's value from any path of that template, under its label only", () => {
     const c = new TemplateCache<string>(16);
-    const h = scan("/users/1");
-    expect(c.get(0, h)).toBeUndefined();
-    c.set(0, h, scannedSignature(), "users");
-    expect(c.get(0, scan("/users/987654"))).toBe("users");
-    expect(c.get(1, scan("/users/987654"))).toBeUndefined();
-    expect(c.get(0, scan("/users/me"))).toBeUndefined();
+    const [h, check] = keyOf("/users/1")!;
+    expect(c.get(0, h, check)).toBeUndefined();
+    c.set(0, h, check, "users");
+    expect(c.get(0, ...keyOf("/users/987654")!)).toBe("users");
+    expect(c.get(1, ...keyOf("/users/987654")!)).toBeUndefined();
+    expect(c.get(0, ...keyOf("/users/me")!)).toBeUndefined();
   });
 
-  it("tells templates apart by their signature when their hashes collide", () => {
+  it("tells keys apart by both hashes and the label: one equal part is not a hit", () => {
     const c = new TemplateCache<string>(16);
-    // The same hash given for two templates: a collision, as 30 bits allow among many.
-    const h = 12345;
-    scan("/a/1");
-    c.set(0, h, scannedSignature(), "a");
-    scan("/b/1");
-    expect(c.get(0, h)).toBeUndefined();
-    c.set(0, h, scannedSignature(), "b");
-    scan("/a/2");
-    expect(c.get(0, h)).toBe("a");
-    scan("/b/3");
-    expect(c.get(0, h)).toBe("b");
+    c.set(0, 12345, 1, "a");
+    c.set(0, 12345, 2, "b");
+    c.set(1, 12345, 1, "c");
+    c.set(0, 777, 1, "d");
+    expect([c.get(0, 12345, 1), c.get(0, 12345, 2), c.get(1, 12345, 1), c.get(0, 777, 1)]).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+    ]);
+    expect(c.get(0, 12345, 3)).toBeUndefined();
+    expect(c.get(2, 12345, 1)).toBeUndefined();
   });
 
   it("is emptied when full, so that it holds at most `limit` entries", () => {
     const c = new TemplateCache<number>(4);
-    for (let i = 0; i < 4; i++) {
-      const h = scan(`/t${i}`);
-      c.set(0, h, scannedSignature(), i);
-    }
+    for (let i = 0; i < 4; i++) c.set(0, i, i, i);
     expect(c.size).toBe(4);
-    expect(c.get(0, scan("/t0"))).toBe(0);
-    const h = scan("/t4");
-    c.set(0, h, scannedSignature(), 4);
+    expect(c.get(0, 0, 0)).toBe(0);
+    c.set(0, 4, 4, 4);
     expect(c.size).toBe(1);
-    expect(c.get(0, scan("/t0"))).toBeUndefined();
-    expect(c.get(0, scan("/t4"))).toBe(4);
+    expect(c.get(0, 0, 0)).toBeUndefined();
+    expect(c.get(0, 4, 4)).toBe(4);
+  });
+
+  it("finds every key in a full table whose hashes all land in one slot", () => {
+    const c = new TemplateCache<number>(64);
+    for (let i = 0; i < 64; i++) c.set(0, 42, i, i);
+    for (let i = 0; i < 64; i++) expect(c.get(0, 42, i)).toBe(i);
+    expect(c.get(0, 42, 64)).toBeUndefined();
   });
 
   it("answers as a map keyed by (label, template) does, for any paths", () => {
@@ -61,13 +68,13 @@ describe("TemplateCache", () => {
         const model = new Map<string, string>();
         for (const [label, p] of xs) {
           const key = `${label} ${endpointTemplate(p)}`;
-          const h = scan(p);
-          if (Number.isNaN(h)) continue;
-          const got = c.get(label, h);
+          const k = keyOf(p);
+          if (k === undefined) continue;
+          const got = c.get(label, ...k);
           expect(got).toBe(model.get(key));
           if (got === undefined) {
             if (model.size >= 8) model.clear();
-            c.set(label, h, scannedSignature(), key);
+            c.set(label, ...k, key);
             model.set(key, key);
           }
           expect(c.size).toBe(model.size);
