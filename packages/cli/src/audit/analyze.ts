@@ -14,6 +14,7 @@ import { analyzeFileInParallel } from "./parallel.js";
 import { InputError, isInputError } from "./sources/errors.js";
 import { expandInputs, type OpenedSource, type OpenOptions, openSource } from "./sources/open.js";
 import { mergeSummaries, type SkippedInput, type Summary } from "./summary.js";
+import { PARALLEL_MIN_BYTES } from "./worker-pool.js";
 
 export interface AnalyzeOptions extends EngineOptions, Omit<OpenOptions, "stdin"> {
   /** Worker threads for big plain line files; default: the number of cores (1: one worker). */
@@ -114,7 +115,7 @@ export class InputSkips {
   }
 }
 
-export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_PARALLEL_MIN_BYTES = PARALLEL_MIN_BYTES;
 
 export async function analyzeInputs(
   inputs: readonly string[],

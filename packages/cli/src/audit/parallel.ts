@@ -4,12 +4,12 @@
  * line numbers counted from its own start; the parent shifts them and merges (mergeSummaries is
  * exact, so the result equals a single-threaded run). gzip, HAR and stdin stay single-threaded.
  */
-import { Worker } from "node:worker_threads";
 import type { Policy } from "truestatus";
 import { ruleMap } from "./engine.js";
 import type { SourceFormat } from "./exchange.js";
 import { alignRange, splitRanges } from "./sources/range.js";
 import { emptySummary, mergeSummaries, type Summary, shiftLines } from "./summary.js";
+import { takeWorker } from "./worker-pool.js";
 
 export interface RangeTask {
   readonly file: string;
@@ -50,33 +50,13 @@ export async function splitByLines(file: string, size: number, parts: number): P
   return cuts;
 }
 
-/**
- * Young generation of each worker (MiB). 16 measured best once the per-line allocations were cut
- * (bench/RESULTS.md D6): with two workers, 48 cost ~7 % more CPU per worker (two 48 MiB nurseries
- * compete for the caches), and below 12 the scavenges promote so much that the run takes ~60 %
- * longer. TRUESTATUS_YOUNG_MB overrides it, for such measurements.
- */
-const YOUNG_GENERATION_MB = Number(process.env.TRUESTATUS_YOUNG_MB ?? 16);
-
-/**
- * Old generation limit of each worker (MiB). A worker keeps a few MiB (bounded samples, templates,
- * counts); without a limit V8 let the old generation of workers reading JSON lines grow, and a
- * 10M-line Traefik JSON log peaked at 198 MB RSS with two workers (2M lines: 189 MB, 157 MB with
- * this limit; the combined log's CPU time and RSS were unchanged). TRUESTATUS_OLD_MB overrides it.
- */
-const OLD_GENERATION_MB = Number(process.env.TRUESTATUS_OLD_MB ?? 128);
-
 function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    // The bundled worker entry (tests that use workers run against dist/). The path is the same
-    // from dist/audit/ (the library) and from dist/cli/ (the bundled CLI).
-    const w = new Worker(new URL("../audit/worker.js", import.meta.url), {
-      workerData: task,
-      resourceLimits: {
-        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
-        maxOldGenerationSizeMb: OLD_GENERATION_MB,
-      },
-    });
+    const { worker: w, failure } = takeWorker();
+    if (failure !== undefined) {
+      reject(failure);
+      return;
+    }
     let done = false;
     w.on(
       "message",
@@ -106,6 +86,7 @@ function runWorker(task: RangeTask, onProgress?: (lines: number) => void): Promi
     w.on("exit", (code) => {
       if (!done) reject(new Error(`analyze worker exited with code ${code}`));
     });
+    w.postMessage(task);
   });
 }
 

@@ -1,5 +1,5 @@
 /** A worker thread of parallel.ts: analyses one byte range of a plain line file. */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { Analysis } from "./engine.js";
 import { lineVisitor } from "./flat.js";
 import type { RangeResult, RangeTask } from "./parallel.js";
@@ -65,13 +65,16 @@ async function visitRange(
   return visitLines(rangeChunks(task.file, task), visit);
 }
 
-run(workerData as RangeTask).then(
-  (result) => parentPort!.postMessage({ result }),
-  (e: unknown) =>
-    parentPort!.postMessage({
-      error: {
-        message: e instanceof Error ? e.message : String(e),
-        code: (e as { code?: string }).code,
-      },
-    }),
-);
+// The task comes as a message: the worker may have started before it was known (worker-pool.ts).
+parentPort!.once("message", (task: RangeTask) => {
+  run(task).then(
+    (result) => parentPort!.postMessage({ result }),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        error: {
+          message: e instanceof Error ? e.message : String(e),
+          code: (e as { code?: string }).code,
+        },
+      }),
+  );
+});

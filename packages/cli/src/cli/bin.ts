@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { execute } from "./execute.js";
+import { prewarm, workersWanted } from "../audit/worker-pool.js";
+
+// Analyze's workers start first, and boot while the rest of the CLI loads (worker-pool.ts).
+if (process.argv[2] === "analyze") prewarm(workersWanted(process.argv.slice(3)));
+const { execute } = await import("./execute.js");
 
 try {
   process.exitCode = await execute(process.argv.slice(2), {
