@@ -149,6 +149,27 @@ const HEX = (() => {
   return t;
 })();
 
+/**
+ * Whether a segment starting at path[start] is a UUID that the scan takes as {uuid}: 36
+ * characters up to the segment's end ("/", the end, or a target's "?"), and not of lowercase
+ * letters only (the scan reads those as a plain word, a static one).
+ */
+function uuidAt(path: Codes, start: number, limit: number, bytes: boolean): boolean {
+  const end = start + 36;
+  if (end > limit || path[start + 8] !== 45) return false;
+  if (end < limit) {
+    const c = path[end]!;
+    if (c !== 47 && !(c === 0x3f && bytes)) return false;
+  }
+  if (!isUuid(path, start, end)) return false;
+  // Its characters are hex digits and dashes: a digit or an upper-case letter is one at most "F".
+  for (let i = start; i < end; i++) {
+    const c = path[i]!;
+    if (c <= 70 && c !== 45) return true;
+  }
+  return false;
+}
+
 /** Whether path[start, end) is a UUID (8-4-4-4-12 hex). */
 function isUuid(cs: Codes, start: number, end: number): boolean {
   if (
@@ -498,39 +519,49 @@ function scanCodes(path: Codes, from: number, limit: number, bytes: boolean): nu
     let bits = 0;
     let end = start;
     let last = false;
-    for (; end < limit; end++) {
-      const c = path[end]!;
-      if (c === 47) break;
-      // A path parameter or a fragment: the general route (endpointTemplate drops them).
-      if (c === 59 || c === 35) return generalRoute(path, end, limit, bytes);
-      if (c >= 128) {
-        if (bytes) return NOT_ASCII;
-        bits |= NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
-      } else {
-        // The query of a target's bytes: the path ends here.
-        if (c === 0x3f && bytes) {
-          last = true;
-          break;
+    let kind: number;
+    if (uuidAt(path, start, limit, bytes)) {
+      // A UUID, the commonest id after numbers, is told by its shape without hashing its
+      // characters (they are not part of the template), and given the kind the loop and
+      // segmentKind would give it.
+      end = start + 36;
+      last = end >= limit || path[end] !== 47;
+      kind = 2;
+    } else {
+      for (; end < limit; end++) {
+        const c = path[end]!;
+        if (c === 47) break;
+        // A path parameter or a fragment: the general route (endpointTemplate drops them).
+        if (c === 59 || c === 35) return generalRoute(path, end, limit, bytes);
+        if (c >= 128) {
+          if (bytes) return NOT_ASCII;
+          bits |= NOT_PLAIN | NOT_DIGIT | NOT_ALNUM;
+        } else {
+          // The query of a target's bytes: the path ends here.
+          if (c === 0x3f && bytes) {
+            last = true;
+            break;
+          }
+          bits |= SCAN_CLASS[c]!;
         }
-        bits |= SCAN_CLASS[c]!;
+        textH = Math.imul(textH ^ c, P_H);
+        textG = Math.imul(textG ^ c, P_G);
       }
-      textH = Math.imul(textH ^ c, P_H);
-      textG = Math.imul(textG ^ c, P_G);
+      if (end >= limit) last = true;
+      // Plain words and numbers, most segments, are decided here; the rest by segmentKind. A
+      // short segment of letters and digits ("v1", "h2", "api2") is a name: every placeholder but
+      // {id} needs more characters or a separator.
+      kind =
+        end - start > MAX_SEGMENT_LENGTH
+          ? segmentKind(path, start, end)
+          : (bits & NOT_PLAIN) === 0
+            ? 0
+            : (bits & NOT_DIGIT) === 0
+              ? 1
+              : end - start <= 5 && (bits & NOT_ALNUM) === 0
+                ? 0
+                : segmentKind(path, start, end);
     }
-    if (end >= limit) last = true;
-    // Plain words and numbers, most segments, are decided here; the rest by segmentKind. A
-    // short segment of letters and digits ("v1", "h2", "api2") is a name: every placeholder but
-    // {id} needs more characters or a separator.
-    const kind =
-      end - start > MAX_SEGMENT_LENGTH
-        ? segmentKind(path, start, end)
-        : (bits & NOT_PLAIN) === 0
-          ? 0
-          : (bits & NOT_DIGIT) === 0
-            ? 1
-            : end - start <= 5 && (bits & NOT_ALNUM) === 0
-              ? 0
-              : segmentKind(path, start, end);
     if (kind === 0) {
       h = textH;
       g = textG;

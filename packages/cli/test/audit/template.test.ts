@@ -204,6 +204,43 @@ describe("endpoint templates", () => {
     expect(collisions).toBeGreaterThan(0);
   });
 
+  it("reads a UUID by its shape as the template does: upper case or digits, at a segment's end", () => {
+    const lower = "abcdefab-abcd-abcd-abcd-abcdefabcdef";
+    const upper = "ABCDEFAB-ABCD-ABCD-ABCD-ABCDEFABCDEF";
+    const mixed = "e67a8045-f6cf-4660-aa66-6e53e8bb5d30";
+    const cases = [
+      `/o/${lower}`,
+      `/o/${upper}`,
+      `/o/${mixed}`,
+      `/o/${mixed}/items`,
+      `/o/${mixed}x`,
+      `/o/${mixed.slice(0, 35)}`,
+      `/o/${mixed.replace("-4660", "x4660")}`,
+      "/o/1",
+    ];
+    expect(cases.map(endpointTemplate)).toEqual([
+      `/o/${lower}`,
+      "/o/{uuid}",
+      "/o/{uuid}",
+      "/o/{uuid}/items",
+      // Not the shape of a UUID: opaque tokens.
+      "/o/{token}",
+      "/o/{token}",
+      "/o/{token}",
+      "/o/{id}",
+    ]);
+    const keys = cases.map((p) => keyOf(p));
+    for (let i = 0; i < cases.length; i++)
+      for (let j = 0; j < cases.length; j++)
+        expect(keys[i] === keys[j], `${cases[i]} ${cases[j]}`).toBe(
+          endpointTemplate(cases[i]!) === endpointTemplate(cases[j]!),
+        );
+    // From a target's bytes, a query after the UUID ends the path.
+    const b = Buffer.from(`/o/${mixed}?a=1`);
+    expect(`${scanTemplateBytes(b, 0, b.length)}:${scannedCheck()}`).toBe(keys[2]);
+    expect(scannedPathEnd()).toBe(3 + 36);
+  });
+
   it("gives paths of one template one key, and a key per template, on many paths at once", () => {
     fc.assert(
       fc.property(fc.array(path, { minLength: 2, maxLength: 200 }), (ps) => {
