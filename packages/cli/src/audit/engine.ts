@@ -589,7 +589,7 @@ export class Analysis {
     start: number,
     end: number,
   ): EndpointAcc {
-    // Fast route: hash the template without building it, and check the few candidates.
+    // Fast route: the template's key, hashed without building it (template-cache.ts).
     if (!Number.isNaN(h)) {
       const li = labelIndex(label);
       const check = scannedCheck();
